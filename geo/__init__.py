@@ -1,0 +1,1 @@
+"""Pure spatial helpers: CRS, tessellation, GeoJSON. No dash, plotly or SQL here."""

@@ -1,0 +1,52 @@
+"""简体中文文本。键名用英文，值是界面和命令行上显示的文字。"""
+
+TEXT = {
+    # page
+    "app.title": "拱墅区三色图",
+    "app.subtitle": "健康码红黄绿三色分布 · 街道 / 社区",
+    "map.metric": "指标",
+    "map.illustrative": "示意边界：演示数据按区界自动划分，非测绘成果",
+    "map.data_time": "数据时间：{time}",
+    "map.no_data_time": "数据时间：暂无",
+    "map.empty": "数据库中还没有区划数据，请先导入边界或加载演示数据（make run）。",
+    "map.error": "地图数据暂时无法读取，请稍后刷新；如持续出现请联系数据组。",
+    "map.hover.residents": "居民",
+    "map.hover.red": "红码",
+    "map.hover.yellow": "黄码",
+    "map.hover.red_ratio": "红码率",
+    "map.hover.yellow_ratio": "黄码率",
+    "map.hover.managed": "在管人员",
+    "map.hover.enterprises_warned": "需警告企业",
+    "metric.residents_red": "红码人数",
+    "metric.residents_yellow": "黄码人数",
+    "metric.residents_red_ratio": "红码率",
+    "metric.residents_yellow_ratio": "黄码率",
+    "metric.unknown": "未知的指标：{metric}",
+    # KPI tiles
+    "kpi.residents": "常住+暂住居民",
+    "kpi.residents_red": "红码居民",
+    "kpi.residents_yellow": "黄码居民",
+    "kpi.red_ratio": "红码率",
+    "kpi.managed": "在管人员",
+    "kpi.enterprises": "企业",
+    "kpi.enterprises_cleared": "可复工企业",
+    "kpi.enterprises_warned": "需警告企业",
+    "kpi.unit.people": "人",
+    "kpi.unit.enterprises": "家",
+    # enterprise statuses
+    "status.cleared": "可复工",
+    "status.caution": "关注",
+    "status.warned": "警告",
+    "status.incomplete": "待核实",
+    # command line
+    "cli.db_unreachable": "无法连接数据库 {url}：{reason}。请确认 PostgreSQL 已启动，或设置 DATABASE_URL。",
+    "cli.no_postgis": "数据库服务器 {url} 没有安装 PostGIS。请安装 postgresql-15-postgis-3（或对应版本），"
+    "或把 DATABASE_URL 指向装有 PostGIS 的服务器。",
+    "cli.db_created": "已创建数据库 {name}",
+    "cli.migrated": "数据库结构已是最新版本（{revision}）",
+    "cli.demo_skipped": "数据库中已有区划数据，未加载演示数据",
+    "cli.demo_loaded": "演示数据已加载：{rows}，用时 {seconds:.1f} 秒",
+    "cli.port_in_use": "端口 {port} 已被占用：请关闭占用它的程序，或设置 PORT 使用其他端口。",
+    "cli.bad_scale": "规模参数必须大于 0 且不超过 1：{value}",
+    "cli.failed": "操作失败：{reason}",
+}
