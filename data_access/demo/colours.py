@@ -42,7 +42,8 @@ def simulate_colours(
     near = ~hot & np.isin(street, [h[:9] for h in hotspots])
     rate = {k: np.where(hot, HOT[k], np.where(near, NEAR[k], BASE[k])) for k in BASE}
     draw = rng.random(size)
-    colour = np.where(draw < rate["red"], "red", np.where(draw < rate["red"] + rate["yellow"], "yellow", "green"))
+    colour = np.where(draw < rate["red"], "red",
+                      np.where(draw < rate["red"] + rate["yellow"], "yellow", "green"))
     colour = _workplace_outbreaks(rng, persons, employment, colour)
     age = persons.age.to_numpy()
     missing = rng.random(size) < np.where(age > 75, 8 * NO_RECORD, NO_RECORD)
@@ -65,8 +66,9 @@ def simulate_colours(
     ]
     history = pd.concat([_events(*e) for e in events], ignore_index=True)
     history = history.sort_values(["changed_at"], kind="stable").reset_index(drop=True)
-    current = history.drop_duplicates("id_number", keep="last")[["id_number", "colour", "changed_at", "source"]]
-    return Colours(current.reset_index(drop=True), history, hotspots)
+    current = history.drop_duplicates("id_number", keep="last")
+    current = current[["id_number", "colour", "changed_at", "source"]].reset_index(drop=True)
+    return Colours(current, history, hotspots)
 
 
 def _events(mask, ids, colour, previous, when, source) -> pd.DataFrame:

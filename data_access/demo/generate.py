@@ -144,7 +144,7 @@ def _enterprises(rng: np.random.Generator, regions: pd.DataFrame, size: int) -> 
     industries = list(vocab.INDUSTRIES)
     share = np.array(list(vocab.INDUSTRIES.values()))
     industry = np.array(industries)[rng.choice(len(industries), size, p=share / share.sum())]
-    trade = np.array([vocab.INDUSTRY_WORDS[i][k] for i, k in zip(industry, rng.integers(0, 3, size))])
+    trade = np.array([vocab.INDUSTRY_WORDS[i][k] for i, k in zip(industry, rng.integers(0, 3, size), strict=True)])
     word = _choice(rng, vocab.WORDS, size)
     name = np.where(
         individual,

@@ -1,0 +1,1 @@
+"""Thin glue: read inputs, call data_access and layouts, return outputs. Importing registers them."""

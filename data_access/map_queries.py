@@ -1,0 +1,102 @@
+"""What the map reads: communities with their maintained aggregates, street outlines, area totals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, Float, cast, func, literal, select
+
+from data_access.scope import Scope
+from data_access.tables import (
+    COLOURS,
+    STATUSES,
+    community,
+    community_stats,
+    health_code,
+    managed_counts,
+    street,
+)
+
+S = community_stats.c
+RESIDENTS_TOTAL = sum((S[f"residents_{c}"] for c in COLOURS), literal(0))
+EMPLOYEES_TOTAL = sum((S[f"employees_{c}"] for c in COLOURS), literal(0))
+ENTERPRISES_TOTAL = sum((S[f"enterprises_{s}"] for s in STATUSES), literal(0))
+COUNT_COLUMNS = [
+    "residents_permanent", "residents_temporary",
+    *[f"residents_{c}" for c in COLOURS], *[f"employees_{c}" for c in COLOURS],
+    *[f"enterprises_{s}" for s in STATUSES],
+]
+
+
+def _in_scope(code_column, scope: Scope):
+    return code_column.like(scope.prefix + "%")
+
+
+def _ratio(part, whole):
+    return cast(part * 1.0 / func.nullif(whole, 0), Float)
+
+
+def community_map_rows(conn: Connection, scope: Scope) -> list[dict]:
+    """One row per community in scope: names, display GeoJSON, counts, ratios, managed persons."""
+    query = (
+        select(
+            community.c.code, community.c.name, community.c.street_code,
+            street.c.name.label("street_name"), community.c.geojson,
+            *[func.coalesce(S[c], 0).label(c) for c in COUNT_COLUMNS],
+            func.coalesce(RESIDENTS_TOTAL, 0).label("residents_total"),
+            func.coalesce(EMPLOYEES_TOTAL, 0).label("employees_total"),
+            func.coalesce(ENTERPRISES_TOTAL, 0).label("enterprises_total"),
+            _ratio(S.residents_red, RESIDENTS_TOTAL).label("residents_red_ratio"),
+            _ratio(S.residents_yellow, RESIDENTS_TOTAL).label("residents_yellow_ratio"),
+            func.coalesce(managed_counts.c.managed_total, 0).label("managed_total"),
+        )
+        .join(street, street.c.code == community.c.street_code)
+        .outerjoin(community_stats, S.community_code == community.c.code)
+        .outerjoin(managed_counts, managed_counts.c.community_code == community.c.code)
+        .where(_in_scope(community.c.code, scope))
+        .order_by(community.c.code)
+    )
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def street_outlines(conn: Connection, scope: Scope) -> list[dict]:
+    """Streets that hold communities in scope: code, name, display GeoJSON."""
+    query = (
+        select(street.c.code, street.c.name, street.c.geojson)
+        .where(_in_scope(street.c.code, Scope(scope.code[:9] + "000")) if scope.level != "district"
+               else _in_scope(street.c.code, scope))
+        .order_by(street.c.code)
+    )
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def area_totals(conn: Connection, scope: Scope) -> dict:
+    """Sums over the communities in scope, with ratios computed from the sums."""
+    sums = {c: func.coalesce(func.sum(S[c]), 0).label(c) for c in COUNT_COLUMNS}
+    base = (
+        select(*sums.values(), func.count(S.community_code).label("communities"))
+        .where(_in_scope(S.community_code, scope))
+        .subquery()
+    )
+    managed = (
+        select(func.coalesce(func.sum(managed_counts.c.managed_total), 0))
+        .where(_in_scope(managed_counts.c.community_code, scope))
+        .scalar_subquery()
+    )
+    b = base.c
+    residents = sum((b[f"residents_{c}"] for c in COLOURS), literal(0))
+    query = select(
+        *b,
+        residents.label("residents_total"),
+        sum((b[f"employees_{c}"] for c in COLOURS), literal(0)).label("employees_total"),
+        sum((b[f"enterprises_{s}"] for s in STATUSES), literal(0)).label("enterprises_total"),
+        _ratio(b.residents_red, residents).label("residents_red_ratio"),
+        _ratio(b.residents_yellow, residents).label("residents_yellow_ratio"),
+        managed.label("managed_total"),
+    )
+    return dict(conn.execute(query).mappings().one())
+
+
+def data_time(conn: Connection) -> datetime | None:
+    """When the newest health-code colour was set."""
+    return conn.execute(select(func.max(health_code.c.changed_at))).scalar()

@@ -1,0 +1,69 @@
+"""Make the database at a URL ready: exists, has PostGIS, migrated to the newest schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SetupError(RuntimeError):
+    """A set-up problem the user must fix; the message says what (one line, Chinese)."""
+
+
+def ensure_database(url: URL) -> bool:
+    """Create the database if it does not exist; True when it was created."""
+    try:
+        _connect_once(url)
+        return False
+    except OperationalError as exc:
+        if "does not exist" not in str(exc.orig):
+            raise
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT",
+                          connect_args={"connect_timeout": 5})
+    with admin.connect() as conn:
+        name = url.database.replace('"', '""')
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return True
+
+
+def postgis_available(url: URL) -> bool:
+    engine = create_engine(url, connect_args={"connect_timeout": 5})
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")).first()
+    engine.dispose()
+    return found is not None
+
+
+def migrate(url: URL, revision: str = "head") -> str:
+    """Apply migrations up to revision; returns the revision the database is at afterwards."""
+    engine = create_engine(url, connect_args={"connect_timeout": 5})
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    engine.dispose()
+    return current
+
+
+def alembic_config() -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "data_access" / "migrations"))
+    return config
+
+
+def _connect_once(url: URL) -> None:
+    engine = create_engine(url, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect():
+            pass
+    finally:
+        engine.dispose()

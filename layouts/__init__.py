@@ -1,0 +1,1 @@
+"""Pure builders of component trees and figures. No I/O, no SQL."""
