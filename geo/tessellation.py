@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.crs import HANGZHOU_METRIC, WGS84, reproject
 
 GRID_M = 0.01  # snap to 1 cm so that neighbours share their edges exactly
+ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -31,21 +32,24 @@ def tessellate(
     """Split outline (lon/lat) into one polygon per community, streets being unions of their communities.
 
     street_communities maps street codes, in order from the south of the district to the north, to the
-    codes of their communities.
+    codes of their communities. A draw that leaves a street in two pieces is drawn again.
     """
     rng = np.random.default_rng(seed)
     area = reproject(outline, WGS84, HANGZHOU_METRIC)
     n = sum(len(c) for c in street_communities.values())
-    cells = _centroidal_voronoi(area, n, rng)
-    groups = _bisect(cells, [len(c) for c in street_communities.values()])
+    for _ in range(ATTEMPTS):
+        cells = _centroidal_voronoi(area, n, rng)
+        groups = _bisect(cells, [len(c) for c in street_communities.values()])
+        unions = [shapely.union_all([cells[i] for i in g], grid_size=GRID_M) for g in groups]
+        if all(isinstance(u, Polygon) for u in unions):
+            break
+    else:
+        raise ValueError(f"no contiguous streets after {ATTEMPTS} draws")
     streets: dict[str, MultiPolygon] = {}
     communities: dict[str, MultiPolygon] = {}
-    for (street, codes), members in zip(street_communities.items(), groups, strict=True):
-        members = sorted(members, key=lambda i: (-cells[i].centroid.y, cells[i].centroid.x))
-        union = shapely.union_all([cells[i] for i in members], grid_size=GRID_M)
-        if not isinstance(union, Polygon):
-            raise ValueError(f"street {street} is not contiguous")
+    for (street, codes), members, union in zip(street_communities.items(), groups, unions, strict=True):
         streets[street] = _to_lonlat(union)
+        members = sorted(members, key=lambda i: (-cells[i].centroid.y, cells[i].centroid.x))
         for code, i in zip(codes, members, strict=True):
             communities[code] = _to_lonlat(cells[i])
     return Tessellation(streets, communities)

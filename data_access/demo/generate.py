@@ -26,6 +26,7 @@ CST = timezone(timedelta(hours=8))
 # Street order from the south of the district to the north, for the tessellation.
 SOUTH_TO_NORTH = ["330105001000", "330105002000", "330105003000", "330105004000", "330105007000",
                   "330105005000", "330105008000", "330105009000", "330105010000", "330105011000"]
+GEOMETRY_SEED = 2020
 ORIGINS = [("330105",), ("3301",), ("33",), ("34", "36", "41", "42", "43", "51", "52", "32", "37")]
 
 
@@ -45,7 +46,7 @@ def generate(scale: float = 1.0, seed: int = 2020, as_of: date | None = None) ->
     as_of = as_of or date.today()
     now = datetime.combine(as_of, time(20, 0), CST)
     n = {k: max(1, round(v * scale)) for k, v in FULL.items()}
-    regions = _divisions(seed)
+    regions = _divisions()
     communities = regions[regions.level == "community"].reset_index(drop=True)
     residents = _residents(rng, communities, n["permanent"], n["temporary"], as_of)
     enterprises = _enterprises(rng, regions, n["enterprises"])
@@ -61,11 +62,12 @@ def generate(scale: float = 1.0, seed: int = 2020, as_of: date | None = None) ->
     return DemoData(regions, persons, enterprises, employment, colours, managed)
 
 
-def _divisions(seed: int) -> pd.DataFrame:
+def _divisions() -> pd.DataFrame:
+    """Real codes and names; illustrative polygons, the same whatever the data seed."""
     rows = divisions()
     children = {s: [r.code for r in rows if r.parent_code == s] for s in SOUTH_TO_NORTH}
     outline = district_outline()
-    tess = tessellate(outline, children, seed)
+    tess = tessellate(outline, children, GEOMETRY_SEED)
     shapes = {DISTRICT_CODE: outline, **tess.streets, **tess.communities}
     frame = pd.DataFrame(
         [{"level": "district", "code": DISTRICT_CODE, "name": DISTRICT_NAME, "parent_code": None}]
@@ -144,7 +146,8 @@ def _enterprises(rng: np.random.Generator, regions: pd.DataFrame, size: int) -> 
     industries = list(vocab.INDUSTRIES)
     share = np.array(list(vocab.INDUSTRIES.values()))
     industry = np.array(industries)[rng.choice(len(industries), size, p=share / share.sum())]
-    trade = np.array([vocab.INDUSTRY_WORDS[i][k] for i, k in zip(industry, rng.integers(0, 3, size), strict=True)])
+    pick = rng.integers(0, 3, size)
+    trade = np.array([vocab.INDUSTRY_WORDS[i][k] for i, k in zip(industry, pick, strict=True)])
     word = _choice(rng, vocab.WORDS, size)
     name = np.where(
         individual,
