@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 WINDOW = timedelta(days=30)
-BASE = {"red": 0.0002, "yellow": 0.002}
-NEAR = {"red": 0.003, "yellow": 0.015}  # other communities of a hotspot's street
-HOT = {"red": 0.04, "yellow": 0.06}
+BASE = {"red": 0.0001, "yellow": 0.0015}
+NEAR = {"red": 0.0015, "yellow": 0.01}  # other communities of a hotspot's street
+HOT = {"red": 0.06, "yellow": 0.08}
 NO_RECORD = 0.006  # no code yet: elderly without smartphones, before a proxy application
 
 
