@@ -5,8 +5,6 @@ DATABASE_URL must name a database ending in _test (make test sets it): the fixtu
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
@@ -27,7 +25,6 @@ def recreate_database(url: URL) -> None:
         conn.execute(text(f'CREATE DATABASE "{url.database}"'))
     admin.dispose()
 
-
 @pytest.fixture(scope="session")
 def test_url() -> URL:
     url = database_url()
@@ -35,21 +32,18 @@ def test_url() -> URL:
         pytest.exit(f"refusing to recreate {url.database!r}: DATABASE_URL must name a *_test database", 2)
     return url
 
-
 @pytest.fixture(scope="session")
 def demo(test_url: URL) -> LoadReport:
     recreate_database(test_url)
     assert postgis_available(test_url)
     migrate(test_url)
-    report = load_demo(get_engine(), scale=SCALE, seed=SEED, as_of=date.today())
+    report = load_demo(get_engine(), scale=SCALE, seed=SEED)
     assert report.loaded
     return report
-
 
 @pytest.fixture(scope="session")
 def engine(demo: LoadReport) -> Engine:
     return get_engine()
-
 
 @pytest.fixture
 def conn(engine: Engine):

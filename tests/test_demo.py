@@ -95,6 +95,10 @@ def test_colours_are_mostly_green_with_red_clustered_in_a_few_communities(conn):
     assert sum(reds[:4]) > 0.5 * sum(reds)
 
 
+def test_no_colour_is_set_in_the_future(conn):
+    assert _scalar(conn, "SELECT max(changed_at) <= now() FROM health_code_history")
+
+
 def test_history_covers_thirty_days_of_changes(conn):
     days = _scalar(conn, "SELECT count(DISTINCT date(changed_at AT TIME ZONE 'Asia/Shanghai'))"
                          " FROM health_code_history WHERE previous_colour IS NOT NULL")

@@ -41,10 +41,12 @@ class DemoData:
 
 
 def generate(scale: float = 1.0, seed: int = 2020, as_of: date | None = None) -> DemoData:
-    """Build the demo district. as_of is the last day of the colour history (default today)."""
+    """Build the demo district. as_of is the last day of the colour history (default: today in Beijing)."""
     rng = np.random.default_rng(seed)
-    as_of = as_of or date.today()
-    now = datetime.combine(as_of, time(20, 0), CST)
+    today = datetime.now(CST)
+    as_of = as_of or today.date()
+    # History ends at 20:00 of as_of, or now when as_of is today: no colour is set in the future.
+    now = min(datetime.combine(as_of, time(20, 0), CST), today.replace(second=0, microsecond=0))
     n = {k: max(1, round(v * scale)) for k, v in FULL.items()}
     regions = _divisions()
     communities = regions[regions.level == "community"].reset_index(drop=True)
