@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from dash import Input, Output, callback
 
 from data_access import map_queries
@@ -11,7 +10,7 @@ from data_access.session import DataUnavailable, reading
 from i18n import t
 from layouts import formatting, ids
 from layouts.kpi import kpi_tiles
-from layouts.map_figure import community_choropleth
+from layouts.map_figure import community_choropleth, empty_figure
 from layouts.metrics import METRICS
 
 
@@ -26,10 +25,10 @@ def show_district_map(metric: str):
     return map_view(metric, DISTRICT)
 
 
-def map_view(metric: str, scope: Scope) -> tuple[go.Figure, list, str, str]:
+def map_view(metric: str, scope: Scope) -> tuple[dict, list, str, str]:
     """Figure, KPI tiles, data time and message for the area, or an empty map and a message why not."""
     if metric not in METRICS:
-        return go.Figure(), [], "", t("metric.unknown", metric=metric)
+        return empty_figure(), [], "", t("metric.unknown", metric=metric)
     try:
         with reading() as conn:
             rows = map_queries.community_map_rows(conn, scope)
@@ -37,8 +36,8 @@ def map_view(metric: str, scope: Scope) -> tuple[go.Figure, list, str, str]:
             totals = map_queries.area_totals(conn, scope)
             newest = map_queries.data_time(conn)
     except DataUnavailable:
-        return go.Figure(), [], "", t("map.error")
+        return empty_figure(), [], "", t("map.error")
     if not rows:
-        return go.Figure(), [], "", t("map.empty")
+        return empty_figure(), [], "", t("map.empty")
     when = t("map.data_time", time=formatting.beijing_time(newest)) if newest else t("map.no_data_time")
     return community_choropleth(rows, streets, metric), kpi_tiles(totals), when, ""

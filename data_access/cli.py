@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--scale", type=float, default=1.0, help="1 = full scale (about 1.1 million people)")
     demo.add_argument("--seed", type=int, default=2020)
     demo.add_argument("--as-of", type=date.fromisoformat, default=None, help="last day of history")
+    demo.add_argument("--timings", action="store_true", help="print the time of each phase")
     args = parser.parse_args(argv)
     url = database_url()
     shown = url.render_as_string(hide_password=True)
@@ -54,6 +55,8 @@ def _load(args) -> int:
         return 0
     rows = "，".join(f"{table} {count:,}" for table, count in report.rows.items())
     print(t("cli.demo_loaded", rows=rows, seconds=sum(report.seconds.values())))
+    if args.timings:
+        print(", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.seconds.items()))
     return 0
 
 

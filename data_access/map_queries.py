@@ -100,3 +100,10 @@ def area_totals(conn: Connection, scope: Scope) -> dict:
 def data_time(conn: Connection) -> datetime | None:
     """When the newest health-code colour was set."""
     return conn.execute(select(func.max(health_code.c.changed_at))).scalar()
+
+
+def community_counts_live(conn: Connection, scope: Scope) -> list[dict]:
+    """The same counts as community_map_rows, computed from the base tables on the spot (slow; for checks)."""
+    live = func.fusion_community(True).table_valued(*COUNT_COLUMNS, "community_code").alias("live")
+    query = select(live).where(_in_scope(live.c.community_code, scope)).order_by(live.c.community_code)
+    return [dict(row) for row in conn.execute(query).mappings()]

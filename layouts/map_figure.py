@@ -1,11 +1,13 @@
-"""The community choropleth: MapLibre, no tiles, no map text (text would need glyphs from a font server)."""
+"""The community choropleth: MapLibre, no tiles, no map text (text would need glyphs from a font server).
+
+Figures are plain plotly figure dicts: the graph_objects validators deep-copy the GeoJSON on every request,
+which cost more than the query and the rest of the callback together.
+"""
 
 from __future__ import annotations
 
 import json
 import math
-
-import plotly.graph_objects as go
 
 from i18n import t
 from layouts.metrics import METRICS, Metric
@@ -15,47 +17,51 @@ STREET_LINE = "#2b2b2b"
 FIGURE_SIZE = (900, 680)  # pixels the view is fitted to
 
 
-def community_choropleth(communities: list[dict], streets: list[dict], metric_key: str) -> go.Figure:
+def community_choropleth(communities: list[dict], streets: list[dict], metric_key: str) -> dict:
     """Communities coloured by the metric, street outlines over them, hover with name and counts.
 
     communities: rows of data_access.map_queries.community_map_rows; streets: rows of street_outlines.
     """
     metric = METRICS[metric_key]
     shapes = {r["code"]: json.loads(r["geojson"]) for r in communities}
-    geojson = {
-        "type": "FeatureCollection",
-        "features": [{"type": "Feature", "id": code, "geometry": g} for code, g in shapes.items()],
-    }
-    codes = list(shapes)
-    fig = go.Figure()
-    # Grey under everything: a community with no residents (no ratio) stays visible as "no data".
-    fig.add_trace(go.Choroplethmap(
-        geojson=geojson, locations=codes, z=[0] * len(codes), colorscale=[[0, NO_DATA], [1, NO_DATA]],
-        showscale=False, hoverinfo="skip", marker_line_width=0,
-    ))
-    fig.add_trace(_metric_trace(communities, geojson, metric))
-    fig.add_trace(_street_lines(streets))
+    with_data = [r for r in communities if r[metric.key] is not None]
+    without = [r["code"] for r in communities if r[metric.key] is None]
+    data = [_metric_trace(with_data, shapes, metric), _street_lines(streets)]
+    if without:  # a community without residents has no ratio: grey, so it is not mistaken for zero
+        data.insert(0, {
+            "type": "choroplethmap", "geojson": _collection(shapes, without), "locations": without,
+            "z": [0] * len(without), "colorscale": [[0, NO_DATA], [1, NO_DATA]], "showscale": False,
+            "hoverinfo": "skip", "marker": {"line": {"width": 0}},
+        })
     lon, lat = _bounds(shapes.values())
-    fig.update_layout(
-        map={"style": "white-bg", "center": {"lon": sum(lon) / 2, "lat": sum(lat) / 2},
-             "zoom": _zoom(lon, lat)},
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        showlegend=False,
-        separators=".,",
-        uirevision=metric_key,
-        annotations=[{
+    layout = {
+        "map": {"style": "white-bg", "center": {"lon": sum(lon) / 2, "lat": sum(lat) / 2},
+                "zoom": _zoom(lon, lat)},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "showlegend": False,
+        "separators": ".,",
+        "uirevision": metric_key,
+        "annotations": [{
             "text": t("map.illustrative"), "showarrow": False, "xref": "paper", "yref": "paper",
             "x": 0.01, "y": 0.01, "xanchor": "left", "yanchor": "bottom",
             "font": {"size": 12, "color": "#555"}, "bgcolor": "rgba(255,255,255,0.8)",
         }],
-    )
-    return fig
+    }
+    return {"data": data, "layout": layout}
 
 
-def _metric_trace(rows: list[dict], geojson: dict, metric: Metric) -> go.Choroplethmap:
+def empty_figure() -> dict:
+    return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+
+
+def _collection(shapes: dict[str, dict], codes: list[str]) -> dict:
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "id": code, "geometry": shapes[code]} for code in codes]}
+
+
+def _metric_trace(rows: list[dict], shapes: dict[str, dict], metric: Metric) -> dict:
     values = [r[metric.key] for r in rows]
-    shown = [v for v in values if v is not None]
-    top = max(shown, default=0) or (0.01 if metric.ratio else 1)
+    top = max(values, default=0) or (0.01 if metric.ratio else 1)
     step = len(metric.colours) - 1
     lines = [
         "<b>%{customdata[0]}</b>　%{customdata[1]}",
@@ -66,41 +72,41 @@ def _metric_trace(rows: list[dict], geojson: dict, metric: Metric) -> go.Choropl
         f"{t('map.hover.managed')}：%{{customdata[7]:,}}",
         f"{t('map.hover.enterprises_warned')}：%{{customdata[8]:,}}",
     ]
-    hover = "<br>".join(lines) + "<extra></extra>"
-    return go.Choroplethmap(
-        geojson=geojson,
-        locations=[r["code"] for r in rows],
-        z=values,
-        zmin=0,
-        zmax=top,
-        colorscale=[[i / step, c] for i, c in enumerate(metric.colours)],
-        marker_line_color="#ffffff",
-        marker_line_width=0.6,
-        customdata=[
+    codes = [r["code"] for r in rows]
+    return {
+        "type": "choroplethmap",
+        "geojson": _collection(shapes, codes),
+        "locations": codes,
+        "z": values,
+        "zmin": 0,
+        "zmax": top,
+        "colorscale": [[i / step, c] for i, c in enumerate(metric.colours)],
+        "marker": {"line": {"color": "#ffffff", "width": 0.6}},
+        "customdata": [
             [r["name"], r["street_name"], r["residents_total"], r["residents_red"], r["residents_yellow"],
              r["residents_red_ratio"] or 0, r["residents_yellow_ratio"] or 0, r["managed_total"],
              r["enterprises_warned"]]
             for r in rows
         ],
-        hovertemplate=hover,
-        colorbar={
+        "hovertemplate": "<br>".join(lines) + "<extra></extra>",
+        "colorbar": {
             "title": {"text": t(f"metric.{metric.key}")},
             "tickformat": ".2%" if metric.ratio else ",d",
             "thickness": 14, "len": 0.6, "x": 0.99, "xanchor": "right",
             "bgcolor": "rgba(255,255,255,0.85)",
         },
-    )
+    }
 
 
-def _street_lines(streets: list[dict]) -> go.Scattermap:
+def _street_lines(streets: list[dict]) -> dict:
     lon: list[float | None] = []
     lat: list[float | None] = []
     for row in streets:
         for ring in _rings(json.loads(row["geojson"])):
             lon += [p[0] for p in ring] + [None]
             lat += [p[1] for p in ring] + [None]
-    return go.Scattermap(lon=lon, lat=lat, mode="lines", line={"width": 2.2, "color": STREET_LINE},
-                         hoverinfo="skip")
+    return {"type": "scattermap", "lon": lon, "lat": lat, "mode": "lines",
+            "line": {"width": 2.2, "color": STREET_LINE}, "hoverinfo": "skip"}
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:

@@ -107,6 +107,13 @@ def test_maintained_aggregates_equal_the_rules_computed_from_base_tables_after_m
     conn.execute(text("UPDATE health_code SET colour = 'red' WHERE id_number = ANY(:p)"), {"p": people[:100]})
     conn.execute(text("DELETE FROM health_code WHERE id_number = ANY(:p)"), {"p": people[100:150]})
     conn.execute(text("DELETE FROM employment WHERE id_number = ANY(:p)"), {"p": people[150:300]})
+    conn.execute(text("INSERT INTO health_code (id_number, colour, changed_at, source)"
+                      " SELECT p.id_number, 'yellow', now(), 'test' FROM person p WHERE NOT EXISTS"
+                      " (SELECT 1 FROM health_code h WHERE h.id_number = p.id_number) LIMIT 50"))
+    conn.execute(text("UPDATE enterprise SET community_code = :c WHERE credit_code IN"
+                      " (SELECT credit_code FROM enterprise ORDER BY credit_code LIMIT 20)"), {"c": place})
+    conn.execute(text("UPDATE person SET community_code = :c WHERE id_number IN (SELECT id_number FROM person"
+                      " WHERE community_code IS NOT NULL ORDER BY id_number LIMIT 40)"), {"c": place})
     b.add_enterprise(conn, ["green", "yellow", None])
     assert_aggregates_match_base_tables(conn)
 

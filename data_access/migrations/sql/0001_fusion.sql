@@ -65,6 +65,28 @@ CREATE TABLE enterprise_stats (
 CREATE INDEX enterprise_stats_community_idx ON enterprise_stats (community_code, status);
 
 -- Per community, enterprises and their employees rolled up, from maintained or from live enterprise rows.
+CREATE FUNCTION fusion_community_enterprises(live boolean) RETURNS TABLE (
+  community_code char(12),
+  employees_green int, employees_yellow int, employees_red int, employees_none int,
+  enterprises_cleared int, enterprises_caution int, enterprises_warned int, enterprises_incomplete int
+) LANGUAGE sql STABLE AS $$
+  WITH ent AS (
+    SELECT community_code, employees_green, employees_yellow, employees_red, employees_none,
+           enterprise_status(employees_red, employees_yellow, employees_none,
+             employees_green + employees_yellow + employees_red + employees_none) AS status
+    FROM fusion_enterprise WHERE live
+    UNION ALL
+    SELECT community_code, employees_green, employees_yellow, employees_red, employees_none, status
+    FROM enterprise_stats WHERE NOT live
+  )
+  SELECT community_code,
+         sum(employees_green)::int, sum(employees_yellow)::int, sum(employees_red)::int,
+         sum(employees_none)::int,
+         count(*) FILTER (WHERE status = 'cleared')::int, count(*) FILTER (WHERE status = 'caution')::int,
+         count(*) FILTER (WHERE status = 'warned')::int, count(*) FILTER (WHERE status = 'incomplete')::int
+  FROM ent WHERE community_code IS NOT NULL GROUP BY community_code
+$$;
+
 CREATE FUNCTION fusion_community(live boolean) RETURNS TABLE (
   community_code char(12),
   residents_permanent int, residents_temporary int,
@@ -72,36 +94,17 @@ CREATE FUNCTION fusion_community(live boolean) RETURNS TABLE (
   employees_green int, employees_yellow int, employees_red int, employees_none int,
   enterprises_cleared int, enterprises_caution int, enterprises_warned int, enterprises_incomplete int
 ) LANGUAGE sql STABLE AS $$
-  WITH ent AS (
-    SELECT credit_code, community_code, employees_green, employees_yellow, employees_red, employees_none,
-           enterprise_status(employees_red, employees_yellow, employees_none,
-             employees_green + employees_yellow + employees_red + employees_none) AS status
-    FROM fusion_enterprise WHERE live
-    UNION ALL
-    SELECT credit_code, community_code, employees_green, employees_yellow, employees_red, employees_none,
-           status
-    FROM enterprise_stats WHERE NOT live
-  ), by_community AS (
-    SELECT community_code,
-           sum(employees_green)::int AS employees_green, sum(employees_yellow)::int AS employees_yellow,
-           sum(employees_red)::int AS employees_red, sum(employees_none)::int AS employees_none,
-           count(*) FILTER (WHERE status = 'cleared')::int AS enterprises_cleared,
-           count(*) FILTER (WHERE status = 'caution')::int AS enterprises_caution,
-           count(*) FILTER (WHERE status = 'warned')::int AS enterprises_warned,
-           count(*) FILTER (WHERE status = 'incomplete')::int AS enterprises_incomplete
-    FROM ent WHERE community_code IS NOT NULL GROUP BY community_code
-  )
   SELECT c.code,
          coalesce(r.residents_permanent, 0), coalesce(r.residents_temporary, 0),
          coalesce(r.residents_green, 0), coalesce(r.residents_yellow, 0),
          coalesce(r.residents_red, 0), coalesce(r.residents_none, 0),
-         coalesce(b.employees_green, 0), coalesce(b.employees_yellow, 0),
-         coalesce(b.employees_red, 0), coalesce(b.employees_none, 0),
-         coalesce(b.enterprises_cleared, 0), coalesce(b.enterprises_caution, 0),
-         coalesce(b.enterprises_warned, 0), coalesce(b.enterprises_incomplete, 0)
+         coalesce(e.employees_green, 0), coalesce(e.employees_yellow, 0),
+         coalesce(e.employees_red, 0), coalesce(e.employees_none, 0),
+         coalesce(e.enterprises_cleared, 0), coalesce(e.enterprises_caution, 0),
+         coalesce(e.enterprises_warned, 0), coalesce(e.enterprises_incomplete, 0)
   FROM community c
   LEFT JOIN fusion_community_residents r ON r.community_code = c.code
-  LEFT JOIN by_community b ON b.community_code = c.code
+  LEFT JOIN fusion_community_enterprises(live) e ON e.community_code = c.code
 $$;
 
 CREATE TABLE community_stats (
@@ -123,11 +126,22 @@ CREATE TABLE community_stats (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 
--- Recompute the given keys (NULL: all). Writers serialise on one advisory lock held to commit, so the
--- last writer to commit always recomputes from everything committed before it.
+-- How the aggregates follow the base tables, by what changed:
+--   a colour:               residents' counts move by deltas (cost: the changed rows), and the
+--                           enterprises employing the people are recomputed, then their communities'
+--                           enterprise columns;
+--   employment, enterprise: those enterprises are recomputed, then their communities' enterprise columns;
+--   a person, a community:  those communities are recomputed whole.
+-- Writers serialise on one advisory lock held to commit, so a recount always starts from everything
+-- committed before it and deltas never interleave.
+CREATE FUNCTION lock_stats() RETURNS void LANGUAGE sql AS $$
+  SELECT pg_advisory_xact_lock(hashtext('sansetu.stats'))
+$$;
+
+-- Recompute the given keys (NULL: all).
 CREATE FUNCTION refresh_enterprise_stats(codes char(18)[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('sansetu.stats'));
+  PERFORM lock_stats();
   DELETE FROM enterprise_stats s WHERE codes IS NULL OR s.credit_code = ANY (codes);
   INSERT INTO enterprise_stats (credit_code, community_code,
                                 employees_green, employees_yellow, employees_red, employees_none)
@@ -138,13 +152,30 @@ END $$;
 
 CREATE FUNCTION refresh_community_stats(codes char(12)[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('sansetu.stats'));
+  PERFORM lock_stats();
   DELETE FROM community_stats s WHERE codes IS NULL OR s.community_code = ANY (codes);
   INSERT INTO community_stats (community_code, residents_permanent, residents_temporary,
     residents_green, residents_yellow, residents_red, residents_none,
     employees_green, employees_yellow, employees_red, employees_none,
     enterprises_cleared, enterprises_caution, enterprises_warned, enterprises_incomplete)
   SELECT * FROM fusion_community(false) f WHERE codes IS NULL OR f.community_code = ANY (codes);
+END $$;
+
+-- Only the enterprise and employee columns of the given communities, from enterprise_stats.
+CREATE FUNCTION refresh_community_enterprises(codes char(12)[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM lock_stats();
+  UPDATE community_stats s SET
+    employees_green = coalesce(e.employees_green, 0), employees_yellow = coalesce(e.employees_yellow, 0),
+    employees_red = coalesce(e.employees_red, 0), employees_none = coalesce(e.employees_none, 0),
+    enterprises_cleared = coalesce(e.enterprises_cleared, 0),
+    enterprises_caution = coalesce(e.enterprises_caution, 0),
+    enterprises_warned = coalesce(e.enterprises_warned, 0),
+    enterprises_incomplete = coalesce(e.enterprises_incomplete, 0),
+    updated_at = now()
+  FROM unnest(codes) AS c(code)
+  LEFT JOIN fusion_community_enterprises(false) e ON e.community_code = c.code
+  WHERE s.community_code = c.code;
 END $$;
 
 CREATE FUNCTION refresh_all_stats() RETURNS void LANGUAGE plpgsql AS $$
@@ -158,54 +189,72 @@ CREATE FUNCTION stats_maintenance_paused() RETURNS boolean LANGUAGE sql STABLE A
   SELECT coalesce(current_setting('sansetu.bulk_load', true), '') = 'on'
 $$;
 
--- After a statement changed rows: recompute the enterprises it touched, then their communities and the
--- communities it touched directly. changed_ids: persons whose colour or employment changed.
-CREATE FUNCTION refresh_stats_for(changed_ids char(18)[], enterprises char(18)[], communities char(12)[])
+-- Enterprises changed: recompute them, then the enterprise columns of their communities (old and new),
+-- and recompute whole the communities whose residents changed.
+CREATE FUNCTION refresh_stats_for(enterprises char(18)[], resident_communities char(12)[])
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
-  ents char(18)[];
-  comms char(12)[];
+  ents char(18)[] := ARRAY(SELECT DISTINCT x FROM unnest(enterprises) x WHERE x IS NOT NULL);
+  whole char(12)[] := ARRAY(SELECT DISTINCT x FROM unnest(resident_communities) x WHERE x IS NOT NULL);
+  partly char(12)[];
 BEGIN
-  SELECT coalesce(array_agg(DISTINCT x), '{}') INTO ents FROM (
-    SELECT unnest(enterprises) AS x
-    UNION SELECT em.credit_code FROM employment em WHERE em.id_number = ANY (changed_ids)
-  ) t WHERE x IS NOT NULL;
-  SELECT coalesce(array_agg(DISTINCT x), '{}') INTO comms FROM (
-    SELECT unnest(communities) AS x
-    UNION SELECT p.community_code FROM person p WHERE p.id_number = ANY (changed_ids)
-    UNION SELECT e.community_code FROM enterprise e WHERE e.credit_code = ANY (ents)
-    UNION SELECT s.community_code FROM enterprise_stats s WHERE s.credit_code = ANY (ents)
-  ) t WHERE x IS NOT NULL;
-  IF cardinality(ents) > 0 THEN PERFORM refresh_enterprise_stats(ents); END IF;
-  IF cardinality(comms) > 0 THEN PERFORM refresh_community_stats(comms); END IF;
+  IF cardinality(ents) > 0 THEN
+    partly := ARRAY(SELECT community_code FROM enterprise_stats WHERE credit_code = ANY (ents));
+    PERFORM refresh_enterprise_stats(ents);
+    partly := ARRAY(
+      SELECT DISTINCT x FROM unnest(partly || ARRAY(
+        SELECT community_code FROM enterprise WHERE credit_code = ANY (ents))) x
+      WHERE x IS NOT NULL AND x <> ALL (whole));
+    IF cardinality(partly) > 0 THEN PERFORM refresh_community_enterprises(partly); END IF;
+  END IF;
+  IF cardinality(whole) > 0 THEN PERFORM refresh_community_stats(whole); END IF;
+END $$;
+
+-- Colour changes, as parallel arrays (old or new NULL: no record before or after).
+CREATE FUNCTION apply_colour_changes(ids char(18)[], olds text[], news text[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM lock_stats();
+  UPDATE community_stats s SET
+    residents_green = s.residents_green + d.green, residents_yellow = s.residents_yellow + d.yellow,
+    residents_red = s.residents_red + d.red, residents_none = s.residents_none + d.none,
+    updated_at = now()
+  FROM (
+    SELECT p.community_code,
+           count(*) FILTER (WHERE c.new = 'green') - count(*) FILTER (WHERE c.old = 'green') AS green,
+           count(*) FILTER (WHERE c.new = 'yellow') - count(*) FILTER (WHERE c.old = 'yellow') AS yellow,
+           count(*) FILTER (WHERE c.new = 'red') - count(*) FILTER (WHERE c.old = 'red') AS red,
+           count(*) FILTER (WHERE c.new IS NULL) - count(*) FILTER (WHERE c.old IS NULL) AS none
+    FROM unnest(ids, olds, news) AS c(id, old, new)
+    JOIN person p ON p.id_number = c.id
+    WHERE p.community_code IS NOT NULL
+    GROUP BY p.community_code
+  ) d
+  WHERE s.community_code = d.community_code;
+  PERFORM refresh_stats_for(ARRAY(SELECT credit_code FROM employment WHERE id_number = ANY (ids)), NULL);
 END $$;
 
 -- One trigger function per base table; each is attached once per event because PostgreSQL allows
 -- transition tables only on single-event triggers. Branches read only the transition tables their event has.
 CREATE FUNCTION health_code_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE ids char(18)[];
+DECLARE ids char(18)[]; olds text[]; news text[];
 BEGIN
-  IF TG_OP IN ('INSERT', 'UPDATE') AND NOT stats_maintenance_paused() THEN
-    -- The history follows the current table: one row per real change of colour.
-    IF TG_OP = 'INSERT' THEN
-      INSERT INTO health_code_history (id_number, colour, previous_colour, changed_at, source)
-      SELECT n.id_number, n.colour, NULL, n.changed_at, n.source FROM new_rows n;
-    ELSE
-      INSERT INTO health_code_history (id_number, colour, previous_colour, changed_at, source)
-      SELECT n.id_number, n.colour, o.colour, n.changed_at, n.source
-      FROM new_rows n JOIN old_rows o ON o.id_number = n.id_number WHERE o.colour <> n.colour;
-    END IF;
-  END IF;
   IF stats_maintenance_paused() THEN RETURN NULL; END IF;
   IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(id_number) INTO ids FROM new_rows;
-  ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(id_number) INTO ids FROM old_rows;
-  ELSE
-    SELECT array_agg(n.id_number) INTO ids
+    -- The history follows the current table: one row per real change of colour.
+    INSERT INTO health_code_history (id_number, colour, previous_colour, changed_at, source)
+    SELECT n.id_number, n.colour, NULL, n.changed_at, n.source FROM new_rows n;
+    SELECT array_agg(id_number), array_agg(NULL::text), array_agg(colour) INTO ids, olds, news FROM new_rows;
+  ELSIF TG_OP = 'UPDATE' THEN
+    INSERT INTO health_code_history (id_number, colour, previous_colour, changed_at, source)
+    SELECT n.id_number, n.colour, o.colour, n.changed_at, n.source
     FROM new_rows n JOIN old_rows o ON o.id_number = n.id_number WHERE o.colour <> n.colour;
+    SELECT array_agg(n.id_number), array_agg(o.colour), array_agg(n.colour) INTO ids, olds, news
+    FROM new_rows n JOIN old_rows o ON o.id_number = n.id_number WHERE o.colour <> n.colour;
+  ELSE
+    SELECT array_agg(id_number), array_agg(colour), array_agg(NULL::text) INTO ids, olds, news FROM old_rows;
   END IF;
-  PERFORM refresh_stats_for(ids, NULL, NULL);
+  IF ids IS NOT NULL THEN PERFORM apply_colour_changes(ids, olds, news); END IF;
   RETURN NULL;
 END $$;
 
@@ -224,7 +273,7 @@ BEGIN
     WHERE n.community_code IS DISTINCT FROM o.community_code
        OR n.residence_type IS DISTINCT FROM o.residence_type;
   END IF;
-  PERFORM refresh_stats_for(NULL, NULL, comms);
+  PERFORM refresh_stats_for(NULL, comms);
   RETURN NULL;
 END $$;
 
@@ -240,7 +289,7 @@ BEGIN
     SELECT array_agg(DISTINCT c) INTO ents
     FROM (SELECT credit_code FROM new_rows UNION SELECT credit_code FROM old_rows) t(c);
   END IF;
-  PERFORM refresh_stats_for(NULL, ents, NULL);
+  PERFORM refresh_stats_for(ents, NULL);
   RETURN NULL;
 END $$;
 
@@ -249,17 +298,18 @@ DECLARE ents char(18)[]; comms char(12)[];
 BEGIN
   IF stats_maintenance_paused() THEN RETURN NULL; END IF;
   IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(credit_code), array_agg(DISTINCT community_code) INTO ents, comms FROM new_rows;
+    SELECT array_agg(credit_code) INTO ents FROM new_rows;
   ELSIF TG_OP = 'DELETE' THEN
-    -- enterprise_stats rows go by cascade; only the communities need recounting.
-    SELECT array_agg(DISTINCT community_code) INTO comms FROM old_rows;
+    -- enterprise_stats rows went by cascade; recount their communities' enterprise columns.
+    SELECT array_agg(DISTINCT community_code) INTO comms FROM old_rows WHERE community_code IS NOT NULL;
+    IF comms IS NOT NULL THEN PERFORM refresh_community_enterprises(comms); END IF;
+    RETURN NULL;
   ELSE
-    SELECT array_agg(DISTINCT n.credit_code), array_agg(DISTINCT c) INTO ents, comms
+    SELECT array_agg(n.credit_code) INTO ents
     FROM new_rows n JOIN old_rows o ON o.credit_code = n.credit_code
-    CROSS JOIN LATERAL unnest(ARRAY[n.community_code, o.community_code]) AS c
     WHERE n.community_code IS DISTINCT FROM o.community_code;
   END IF;
-  PERFORM refresh_stats_for(NULL, ents, comms);
+  PERFORM refresh_stats_for(ents, NULL);
   RETURN NULL;
 END $$;
 
@@ -268,7 +318,7 @@ DECLARE comms char(12)[];
 BEGIN
   IF stats_maintenance_paused() THEN RETURN NULL; END IF;
   SELECT array_agg(code) INTO comms FROM new_rows;
-  PERFORM refresh_stats_for(NULL, NULL, comms);
+  PERFORM refresh_stats_for(NULL, comms);
   RETURN NULL;
 END $$;
 

@@ -39,6 +39,7 @@ def downgrade() -> None:
     op.execute(
         "DROP FUNCTION IF EXISTS gb11643_is_valid, gb32100_is_valid, set_display_geojson,"
         " assign_enterprise_community, refuse_change, enterprise_status, fusion_community,"
+        " fusion_community_enterprises, lock_stats, refresh_community_enterprises, apply_colour_changes,"
         " refresh_enterprise_stats, refresh_community_stats, refresh_all_stats,"
         " stats_maintenance_paused, refresh_stats_for, health_code_changed, person_changed,"
         " employment_changed, enterprise_changed, community_changed CASCADE"
