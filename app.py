@@ -6,11 +6,15 @@ import os
 import socket
 import sys
 
-from dash import Dash
+from dash import Dash, html
 
-import callbacks.map_page  # noqa: F401  (registers the callbacks)
+import callbacks.map_page  # noqa: F401  (importing registers the callbacks)
+import callbacks.stats  # noqa: F401
+import callbacks.table  # noqa: F401
+from callbacks import exports
 from i18n import t
-from layouts.page import map_page
+from layouts.bigscreen import bigscreen_page
+from layouts.page import map_page, shell
 
 app = Dash(
     __name__,
@@ -19,8 +23,10 @@ app = Dash(
     serve_locally=True,
     compress=False,
 )
-app.layout = map_page
+app.layout = shell
+app.validation_layout = html.Div([shell(), map_page(), bigscreen_page()])
 server = app.server
+exports.register(server)
 
 
 @server.get("/healthz")

@@ -1,43 +1,96 @@
-"""Callbacks of the map page."""
+"""Callbacks of the map page: the URL is the state; every view is drawn from it."""
 
 from __future__ import annotations
 
-from dash import Input, Output, callback
+from dash import Input, Output, State, callback, no_update
 
-from data_access import map_queries
+from data_access import enterprise_queries, map_queries
 from data_access.scope import DISTRICT, Scope
 from data_access.session import DataUnavailable, reading
 from i18n import t
-from layouts import formatting, ids
+from layouts import formatting, ids, panels
+from layouts.bigscreen import bigscreen_page
 from layouts.kpi import kpi_tiles
-from layouts.map_figure import community_choropleth, empty_figure
-from layouts.metrics import METRICS
+from layouts.map_figure import community_map, empty_figure
+from layouts.metrics import METRICS, classify, metric_value
+from layouts.page import map_page
+from layouts.view import View, drill, parse_view, view_search
+
+BIG_SCREEN = "/bigscreen"
+
+
+@callback(Output(ids.PAGE, "children"), Input(ids.ROUTE, "pathname"))
+def show_page(pathname: str | None):
+    return bigscreen_page() if pathname == BIG_SCREEN else map_page()
 
 
 @callback(
-    Output(ids.MAP, "figure"),
-    Output(ids.KPIS, "children"),
-    Output(ids.DATA_TIME, "children"),
-    Output(ids.MESSAGE, "children"),
-    Input(ids.METRIC, "value"),
+    Output(ids.BREADCRUMB, "children"), Output(ids.CHOICES, "children"), Output(ids.MAP, "figure"),
+    Output(ids.LEGEND, "children"), Output(ids.SIDE, "children"), Output(ids.KPIS, "children"),
+    Output(ids.DATA_TIME, "children"), Output(ids.MESSAGE, "children"),
+    Input(ids.URL, "search"),
 )
-def show_district_map(metric: str):
-    return map_view(metric, DISTRICT)
+def show_view(search: str | None):
+    view, dropped = parse_view(search)
+    return view_outputs(view, dropped)
 
 
-def map_view(metric: str, scope: Scope) -> tuple[dict, list, str, str]:
-    """Figure, KPI tiles, data time and message for the area, or an empty map and a message why not."""
-    if metric not in METRICS:
-        return empty_figure(), [], "", t("metric.unknown", metric=metric)
+@callback(Output(ids.URL, "search"), Input(ids.MAP, "clickData"), State(ids.URL, "search"),
+          prevent_initial_call=True)
+def drill_from_map(click: dict | None, search: str | None):
+    point = (click or {}).get("points", [{}])[0]
+    data = point.get("customdata") or []
+    code = data[-1] if point.get("location") else (data[4] if len(data) > 5 else None)
+    community = data[5] if len(data) > 5 and not point.get("location") else None
+    view, _ = parse_view(search)
+    target = drill(view, point.get("location") or code, community)
+    return no_update if target == view else view_search(target) or "?"
+
+
+def view_outputs(view: View, dropped: list[str]) -> tuple:
+    """Everything the map page shows for a view, or an empty page and a message why not."""
+    messages = [t("map.bad_url", names="、".join(dropped))] if dropped else []
     try:
-        with reading() as conn:
-            rows = map_queries.community_map_rows(conn, scope)
-            streets = map_queries.street_outlines(conn, scope)
-            totals = map_queries.area_totals(conn, scope)
-            newest = map_queries.data_time(conn)
+        data = fetch_view(view)
     except DataUnavailable:
-        return empty_figure(), [], "", t("map.error")
-    if not rows:
-        return empty_figure(), [], "", t("map.empty")
-    when = t("map.data_time", time=formatting.beijing_time(newest)) if newest else t("map.no_data_time")
-    return community_choropleth(rows, streets, metric), kpi_tiles(totals), when, ""
+        return [], [], empty_figure(), [], [], [], "", t("map.error")
+    if not data["rows"]:
+        return [], [], empty_figure(), [], [], [], "", t("map.empty")
+    if view.enterprise and data["detail"] is None:
+        messages.append(t("map.not_found", code=view.enterprise))
+    values = {r["code"]: metric_value(r, view.metric, view.basis) for r in data["rows"]}
+    classes = classify(list(values.values()), METRICS[view.metric].colours)
+    focus = [view.community] if view.community else list(values)
+    figure = community_map(data["rows"], data["streets"], values, classes, focus, data["points"], view.enterprise)
+    names = {r["code"]: r["name"] for r in data["rows"]} | {r["code"]: r["name"] for r in data["streets"]}
+    if data["detail"]:
+        names[view.enterprise] = data["detail"]["name"]
+        side = panels.enterprise_panel(data["detail"], data["staff"], view)
+    else:
+        title = t("side.ranking", area=names.get(view.street, t("crumb.district")), metric=t(f"metric.{view.metric}"))
+        side = panels.ranking(data["rows"], values, view, title, "community")
+    when = t("map.data_time", time=formatting.beijing_time(data["time"])) if data["time"] else t("map.no_data_time")
+    return (panels.breadcrumb(view, names), panels.choices(view), figure,
+            panels.legend(classes, view.metric, any(v is None for v in values.values())), side,
+            kpi_tiles(data["totals"]), when, "；".join(messages))
+
+
+def fetch_view(view: View) -> dict:
+    """One read-only transaction for everything a view needs."""
+    shown = Scope(view.street) if view.street else DISTRICT
+    area = Scope(view.area)
+    with reading() as conn:
+        data = {
+            "rows": map_queries.community_map_rows(conn, shown),
+            "streets": map_queries.street_outlines(conn, shown),
+            "totals": map_queries.area_totals(conn, area),
+            "time": map_queries.data_time(conn),
+            "points": None, "detail": None, "staff": [],
+        }
+        if view.community or view.points:
+            data["points"] = enterprise_queries.enterprise_points(conn, area)
+        if view.enterprise:
+            data["detail"] = enterprise_queries.enterprise_detail(conn, area, view.enterprise)
+            if data["detail"]:
+                data["staff"] = enterprise_queries.non_green_employees(conn, area, view.enterprise)
+    return data

@@ -72,29 +72,41 @@ def street_outlines(conn: Connection, scope: Scope) -> list[dict]:
 
 def area_totals(conn: Connection, scope: Scope) -> dict:
     """Sums over the communities in scope, with ratios computed from the sums."""
-    sums = {c: func.coalesce(func.sum(S[c]), 0).label(c) for c in COUNT_COLUMNS}
+    return dict(conn.execute(_totals(scope, by_street=False)).mappings().one())
+
+
+def street_totals(conn: Connection, scope: Scope) -> list[dict]:
+    """The same sums per street in scope, with the street's code and name."""
+    return [dict(r) for r in conn.execute(_totals(scope, by_street=True)).mappings()]
+
+
+def _totals(scope: Scope, by_street: bool):
+    keys = [community.c.street_code.label("code")] if by_street else []
+    sums = [func.coalesce(func.sum(S[c]), 0).label(c) for c in COUNT_COLUMNS]
+    managed = func.coalesce(func.sum(managed_counts.c.managed_total), 0).label("managed_total")
     base = (
-        select(*sums.values(), func.count(S.community_code).label("communities"))
-        .where(_in_scope(S.community_code, scope))
+        select(*keys, *sums, managed, func.count(community.c.code).label("communities"))
+        .select_from(community)
+        .outerjoin(community_stats, S.community_code == community.c.code)
+        .outerjoin(managed_counts, managed_counts.c.community_code == community.c.code)
+        .where(_in_scope(community.c.code, scope))
+        .group_by(*keys)
         .subquery()
-    )
-    managed = (
-        select(func.coalesce(func.sum(managed_counts.c.managed_total), 0))
-        .where(_in_scope(managed_counts.c.community_code, scope))
-        .scalar_subquery()
     )
     b = base.c
     residents = sum((b[f"residents_{c}"] for c in COLOURS), literal(0))
+    employees = sum((b[f"employees_{c}"] for c in COLOURS), literal(0))
     query = select(
         *b,
         residents.label("residents_total"),
-        sum((b[f"employees_{c}"] for c in COLOURS), literal(0)).label("employees_total"),
+        employees.label("employees_total"),
         sum((b[f"enterprises_{s}"] for s in STATUSES), literal(0)).label("enterprises_total"),
         _ratio(b.residents_red, residents).label("residents_red_ratio"),
         _ratio(b.residents_yellow, residents).label("residents_yellow_ratio"),
-        managed.label("managed_total"),
     )
-    return dict(conn.execute(query).mappings().one())
+    if by_street:
+        query = (query.add_columns(street.c.name).join(street, street.c.code == b.code).order_by(b.code))
+    return query
 
 
 def data_time(conn: Connection) -> datetime | None:
@@ -107,3 +119,14 @@ def community_counts_live(conn: Connection, scope: Scope) -> list[dict]:
     live = func.fusion_community(True).table_valued(*COUNT_COLUMNS, "community_code").alias("live")
     query = select(live).where(_in_scope(live.c.community_code, scope)).order_by(live.c.community_code)
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def area_name(conn: Connection, scope: Scope) -> str:
+    """拱墅区, 拱宸桥街道 or 拱宸桥街道台州路社区 for the scope's code ('' when the code is unknown)."""
+    if scope.level == "district":
+        return conn.execute(select(district.c.name).where(district.c.code == scope.code)).scalar() or ""
+    street_name = conn.execute(select(street.c.name).where(street.c.code == scope.code[:9] + "000")).scalar()
+    if scope.level == "street":
+        return street_name or ""
+    name = conn.execute(select(community.c.name).where(community.c.code == scope.code)).scalar()
+    return f"{street_name or ''}{name or ''}"

@@ -1,6 +1,7 @@
-"""The community choropleth: MapLibre, no tiles, no map text (text would need glyphs from a font server).
+"""The map: communities by class of the chosen metric, street outlines, enterprise points.
 
-Figures are plain plotly figure dicts: the graph_objects validators deep-copy the GeoJSON on every request,
+MapLibre with the white-bg style: no tiles, and no map text (text would need glyphs from a font server).
+Figures are plain plotly dicts: the graph_objects validators deep-copy the GeoJSON on every request,
 which cost more than the query and the rest of the callback together.
 """
 
@@ -10,41 +11,63 @@ import json
 import math
 
 from i18n import t
-from layouts.metrics import METRICS, Metric
+from layouts.metrics import NO_DATA, Classes
 
-NO_DATA = "#d9d9d9"
 STREET_LINE = "#2b2b2b"
-FIGURE_SIZE = (900, 680)  # pixels the view is fitted to
+FOCUS_LINE = "#0b57d0"
+STATUS_COLOURS = {"cleared": "#2e7d32", "caution": "#e0a000", "warned": "#c62828", "incomplete": "#7d8895"}
+FIGURE_SIZE = (900, 640)  # pixels the view is fitted to
 
 
-def community_choropleth(communities: list[dict], streets: list[dict], metric_key: str) -> dict:
-    """Communities coloured by the metric, street outlines over them, hover with name and counts.
+def community_map(
+    communities: list[dict],
+    streets: list[dict],
+    values: dict[str, float | None],
+    classes: Classes,
+    focus: list[str],
+    points: list[dict] | None = None,
+    selected: str | None = None,
+    dark: bool = False,
+) -> dict:
+    """The map figure.
 
-    communities: rows of data_access.map_queries.community_map_rows; streets: rows of street_outlines.
+    communities: rows of map_queries.community_map_rows (code, name, street_name, geojson, counts);
+    values: the metric per community code; focus: community codes the view zooms to (outlined when
+    they are fewer than all); points: rows of enterprise_queries.enterprise_points; selected: a credit code.
     """
-    metric = METRICS[metric_key]
     shapes = {r["code"]: json.loads(r["geojson"]) for r in communities}
-    with_data = [r for r in communities if r[metric.key] is not None]
-    without = [r["code"] for r in communities if r[metric.key] is None]
-    data = [_metric_trace(with_data, shapes, metric), _street_lines(streets)]
-    if without:  # a community without residents has no ratio: grey, so it is not mistaken for zero
-        data.insert(0, {
-            "type": "choroplethmap", "geojson": _collection(shapes, without), "locations": without,
-            "z": [0] * len(without), "colorscale": [[0, NO_DATA], [1, NO_DATA]], "showscale": False,
-            "hoverinfo": "skip", "marker": {"line": {"width": 0}},
-        })
-    lon, lat = _bounds(shapes.values())
+    by_class: dict[int | None, list[str]] = {}
+    for code in shapes:
+        by_class.setdefault(classes.index(values.get(code)), []).append(code)
+    info = {r["code"]: r for r in communities}
+    data = [
+        _class_trace(shapes, codes, NO_DATA if k is None else classes.colours[k], info, values, dark)
+        for k, codes in sorted(by_class.items(), key=lambda kv: -1 if kv[0] is None else kv[0])
+    ]
+    data.append(_lines([g for r in streets for g in [json.loads(r["geojson"])]], STREET_LINE if not dark
+                       else "#e8edf2", 2.2))
+    if 0 < len(focus) < len(shapes):
+        data.append(_lines([shapes[c] for c in focus if c in shapes], FOCUS_LINE if not dark else "#7cc4ff", 3.5))
+    if points:
+        data.append(_points(points))
+        chosen = [p for p in points if p["credit_code"] == selected]
+        if chosen:  # a dark ring under a larger dot marks the chosen enterprise
+            ring = _points(chosen, size=24)
+            ring["marker"]["color"] = ["#111111"]
+            data += [ring, _points(chosen, size=15)]
+    lon, lat = _bounds([shapes[c] for c in focus if c in shapes] or list(shapes.values()))
     layout = {
-        "map": {"style": "white-bg", "center": {"lon": sum(lon) / 2, "lat": sum(lat) / 2},
-                "zoom": _zoom(lon, lat)},
+        "map": {"style": "white-bg", "center": {"lon": sum(lon) / 2, "lat": sum(lat) / 2}, "zoom": _zoom(lon, lat)},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "showlegend": False,
         "separators": ".,",
-        "uirevision": metric_key,
+        "paper_bgcolor": "#10161d" if dark else "#ffffff",
+        "hoverlabel": {"font": {"size": 14}},
         "annotations": [{
             "text": t("map.illustrative"), "showarrow": False, "xref": "paper", "yref": "paper",
             "x": 0.01, "y": 0.01, "xanchor": "left", "yanchor": "bottom",
-            "font": {"size": 12, "color": "#555"}, "bgcolor": "rgba(255,255,255,0.8)",
+            "font": {"size": 12, "color": "#9aa5b1" if dark else "#555"},
+            "bgcolor": "rgba(0,0,0,0)" if dark else "rgba(255,255,255,0.8)",
         }],
     }
     return {"data": data, "layout": layout}
@@ -54,59 +77,59 @@ def empty_figure() -> dict:
     return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
-def _collection(shapes: dict[str, dict], codes: list[str]) -> dict:
-    return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "id": code, "geometry": shapes[code]} for code in codes]}
-
-
-def _metric_trace(rows: list[dict], shapes: dict[str, dict], metric: Metric) -> dict:
-    values = [r[metric.key] for r in rows]
-    top = max(values, default=0) or (0.01 if metric.ratio else 1)
-    step = len(metric.colours) - 1
+def _class_trace(shapes, codes, colour, info, values, dark) -> dict:
     lines = [
         "<b>%{customdata[0]}</b>　%{customdata[1]}",
         f"{t('map.hover.residents')}：%{{customdata[2]:,}}",
-        f"{t('map.hover.red')}：%{{customdata[3]:,}}（{t('map.hover.red_ratio')} %{{customdata[5]:.2%}}）",
-        f"{t('map.hover.yellow')}：%{{customdata[4]:,}}"
-        f"（{t('map.hover.yellow_ratio')} %{{customdata[6]:.2%}}）",
+        f"{t('map.hover.red')}：%{{customdata[3]:,}}　{t('map.hover.yellow')}：%{{customdata[4]:,}}",
+        f"{t('map.hover.employees_red')}：%{{customdata[5]:,}}　{t('map.hover.employees_yellow')}：%{{customdata[6]:,}}",
         f"{t('map.hover.managed')}：%{{customdata[7]:,}}",
         f"{t('map.hover.enterprises_warned')}：%{{customdata[8]:,}}",
     ]
-    codes = [r["code"] for r in rows]
     return {
         "type": "choroplethmap",
-        "geojson": _collection(shapes, codes),
+        "geojson": {"type": "FeatureCollection",
+                    "features": [{"type": "Feature", "id": c, "geometry": shapes[c]} for c in codes]},
         "locations": codes,
-        "z": values,
-        "zmin": 0,
-        "zmax": top,
-        "colorscale": [[i / step, c] for i, c in enumerate(metric.colours)],
-        "marker": {"line": {"color": "#ffffff", "width": 0.6}},
+        "z": [1] * len(codes),
+        "colorscale": [[0, colour], [1, colour]],
+        "showscale": False,
+        "marker": {"line": {"color": "#10161d" if dark else "#ffffff", "width": 0.8}},
         "customdata": [
-            [r["name"], r["street_name"], r["residents_total"], r["residents_red"], r["residents_yellow"],
-             r["residents_red_ratio"] or 0, r["residents_yellow_ratio"] or 0, r["managed_total"],
-             r["enterprises_warned"]]
-            for r in rows
+            [info[c]["name"], info[c]["street_name"], info[c]["residents_total"], info[c]["residents_red"],
+             info[c]["residents_yellow"], info[c]["employees_red"], info[c]["employees_yellow"],
+             info[c]["managed_total"], info[c]["enterprises_warned"], c]
+            for c in codes
         ],
         "hovertemplate": "<br>".join(lines) + "<extra></extra>",
-        "colorbar": {
-            "title": {"text": t(f"metric.{metric.key}")},
-            "tickformat": ".2%" if metric.ratio else ",d",
-            "thickness": 14, "len": 0.6, "x": 0.99, "xanchor": "right",
-            "bgcolor": "rgba(255,255,255,0.85)",
-        },
     }
 
 
-def _street_lines(streets: list[dict]) -> dict:
+def _points(points: list[dict], size: int = 8) -> dict:
+    status_name = {s: t(f"status.{s}") for s in STATUS_COLOURS}
+    return {
+        "type": "scattermap",
+        "mode": "markers",
+        "lon": [p["lon"] for p in points],
+        "lat": [p["lat"] for p in points],
+        "marker": {"size": size, "color": [STATUS_COLOURS[p["status"]] for p in points], "opacity": 0.9},
+        "customdata": [[p["name"], status_name[p["status"]], p["employees_total"], p["employees_red"],
+                        p["credit_code"], p["community_code"]] for p in points],
+        "hovertemplate": ("<b>%{customdata[0]}</b><br>%{customdata[1]}　"
+                          + t("map.hover.staff") + "：%{customdata[2]:,}　"
+                          + t("map.hover.red") + "：%{customdata[3]:,}<extra></extra>"),
+    }
+
+
+def _lines(geometries: list[dict], colour: str, width: float) -> dict:
     lon: list[float | None] = []
     lat: list[float | None] = []
-    for row in streets:
-        for ring in _rings(json.loads(row["geojson"])):
+    for geometry in geometries:
+        for ring in _rings(geometry):
             lon += [p[0] for p in ring] + [None]
             lat += [p[1] for p in ring] + [None]
-    return {"type": "scattermap", "lon": lon, "lat": lat, "mode": "lines",
-            "line": {"width": 2.2, "color": STREET_LINE}, "hoverinfo": "skip"}
+    return {"type": "scattermap", "mode": "lines", "lon": lon, "lat": lat,
+            "line": {"width": width, "color": colour}, "hoverinfo": "skip"}
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
@@ -131,4 +154,4 @@ def _zoom(lon: tuple[float, float], lat: tuple[float, float]) -> float:
     lon_span = max(lon[1] - lon[0], 1e-4)
     lat_span = max((lat[1] - lat[0]) / math.cos(math.radians(sum(lat) / 2)), 1e-4)
     fit = min(width * 360 / (512 * lon_span), height * 360 / (512 * lat_span))
-    return round(math.log2(fit) - 0.2, 2)
+    return round(min(math.log2(fit) - 0.2, 16), 2)

@@ -1,0 +1,94 @@
+"""Download routes: the enterprise table under its filters, and the one-click cleared and warned lists.
+
+GET /export/enterprises.xlsx?area=330105005000&status=cleared&industry=...&q=...&list=cleared
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import quote, urlencode
+
+from flask import Flask, Response, request
+
+from data_access import enterprise_queries, map_queries
+from data_access.enterprise_queries import BadFilter, EnterpriseFilter
+from data_access.exporters import Column, write_csv, write_xlsx
+from data_access.scope import Scope
+from data_access.session import DataUnavailable, reading
+from i18n import t
+from layouts import formatting
+from layouts.table import COLUMNS
+
+LISTS = {"all": (), "cleared": ("cleared",), "warned": ("warned",)}
+KINDS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "csv": "text/csv; charset=utf-8"}
+
+
+def export_href(kind: str, area: str, statuses=(), industry: str | None = None, search: str | None = None,
+                which: str = "all") -> str:
+    params = {"area": area, "status": ",".join(statuses), "industry": industry or "", "q": search or "",
+              "list": which}
+    return f"/export/enterprises.{kind}?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def register(server: Flask) -> None:
+    server.add_url_rule("/export/enterprises.<kind>", "export_enterprises", export_enterprises)
+
+
+def export_enterprises(kind: str) -> Response:
+    if kind not in KINDS:
+        return _refuse("kind", 404)
+    which = request.args.get("list", "all")
+    if which not in LISTS:
+        return _refuse("list")
+    try:
+        scope = Scope(request.args.get("area", ""))
+        statuses = LISTS[which] or tuple(s for s in request.args.get("status", "").split(",") if s)
+        flt = EnterpriseFilter(statuses=statuses, industry=request.args.get("industry") or None,
+                               search=request.args.get("q") or None, sort=(("community_name", "asc"),
+                                                                          ("name", "asc")))
+    except BadFilter as exc:
+        return _refuse(str(exc))
+    except ValueError:
+        return _refuse("area")
+    try:
+        body, title = _build(kind, scope, flt, which)
+    except DataUnavailable:
+        return Response(t("map.error"), status=503, mimetype="text/plain")
+    filename = f"{title}_{datetime.now():%Y%m%d_%H%M}.{kind}"
+    return Response(body, mimetype=KINDS[kind],
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+def _build(kind: str, scope: Scope, flt: EnterpriseFilter, which: str) -> tuple[bytes, str]:
+    columns = [Column(field, t(header), width) for field, header, _, width in COLUMNS]
+    with reading() as conn:
+        area = map_queries.area_name(conn, scope)
+        newest = map_queries.data_time(conn)
+        rows = ({**r, "status_name": t(f"status.{r['status']}")}
+                for r in enterprise_queries.enterprise_rows(conn, scope, flt))
+        title = f"{area}{t('export.title_' + which)}"
+        if kind == "csv":
+            return write_csv(rows, columns), title
+        about = [
+            (t("export.area"), area),
+            (t("export.filter"), _describe(flt) or t("export.filter_none")),
+            (t("export.data_time"), formatting.beijing_time(newest) if newest else "—"),
+            (t("export.export_time"), formatting.beijing_time(datetime.now().astimezone())),
+        ]
+        return write_xlsx(rows, columns, t("export.sheet"), about), title
+
+
+def _describe(flt: EnterpriseFilter) -> str:
+    parts = []
+    if flt.statuses:
+        parts.append(t("col.status") + "：" + "、".join(t(f"status.{s}") for s in flt.statuses))
+    if flt.industry:
+        parts.append(t("col.industry") + "：" + flt.industry)
+    if flt.search:
+        parts.append(t("table.search") + "：" + flt.search)
+    return "；".join(parts)
+
+
+def _refuse(field: str, status: int = 400) -> Response:
+    return Response(t("export.bad_request", field=field), status=status, mimetype="text/plain")

@@ -1,0 +1,65 @@
+"""Callbacks of the statistics tab: ranking, 30-day trend, comparison, for the area in the URL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from dash import Input, Output, callback, no_update
+
+from data_access import map_queries, stats_queries
+from data_access.scope import DISTRICT, Scope
+from data_access.session import DataUnavailable, reading
+from i18n import t
+from layouts import ids
+from layouts.charts import compare_chart, ranking_chart, trend_chart
+from layouts.map_figure import empty_figure
+from layouts.metrics import metric_value
+from layouts.view import View, parse_view
+
+CST = timezone(timedelta(hours=8))
+
+
+@callback(
+    Output(ids.RANKING_CHART, "figure"), Output(ids.TREND_CHART, "figure"), Output(ids.COMPARE_CHART, "figure"),
+    Input(ids.URL, "search"), Input(ids.TABS, "value"),
+)
+def show_statistics(search: str | None, tab: str):
+    if tab != "stats":  # drawn only when looked at: the trend reads a month of history
+        return no_update, no_update, no_update
+    try:
+        return statistics_figures(parse_view(search)[0])
+    except DataUnavailable:
+        return empty_figure(), empty_figure(), empty_figure()
+
+
+def statistics_figures(view: View) -> tuple[dict, dict, dict]:
+    area = Scope(view.area)
+    shown = Scope(view.street) if view.street else DISTRICT
+    with reading() as conn:
+        name = map_queries.area_name(conn, area)
+        communities = map_queries.community_map_rows(conn, shown)
+        streets = map_queries.street_totals(conn, DISTRICT) if not view.street else []
+        trend = stats_queries.colour_trend(conn, area, datetime.now(CST).date())
+    basis = t(f"basis.{view.basis}")
+    ranked = [_ratios(r, view.basis) for r in communities]
+    compared = [{"name": r["name"], "red": _count(r, view.basis, "red"), "yellow": _count(r, view.basis, "yellow")}
+                for r in (streets or communities)]
+    return (
+        ranking_chart(ranked, t("chart.ranking", area=_compared_area(name, view), basis=basis)),
+        trend_chart(trend, t("chart.trend", area=name)),
+        compare_chart(compared, t("chart.compare", area=_compared_area(name, view))),
+    )
+
+
+def _compared_area(name: str, view: View) -> str:
+    """The name of the area whose parts are compared: the street for a community view."""
+    return name[: name.index("街道") + 2] if view.community and "街道" in name else name
+
+
+def _ratios(row: dict, basis: str) -> dict:
+    return {"name": row["name"], "red_ratio": metric_value(row, "red_ratio", basis),
+            "yellow_ratio": metric_value(row, "yellow_ratio", basis)}
+
+
+def _count(row: dict, basis: str, colour: str) -> int:
+    return metric_value(row, colour, basis)

@@ -1,0 +1,7 @@
+"""The big screen (placeholder replaced below)."""
+
+from dash import html
+
+
+def bigscreen_page() -> html.Div:
+    return html.Div()
