@@ -8,8 +8,9 @@ import sys
 
 from dash import Dash, html
 
-import callbacks.map_page  # noqa: F401  (importing registers the callbacks)
-import callbacks.stats  # noqa: F401
+import callbacks.bigscreen
+import callbacks.map_page
+import callbacks.stats
 import callbacks.table  # noqa: F401
 from callbacks import exports
 from i18n import t

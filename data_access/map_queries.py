@@ -12,6 +12,7 @@ from data_access.tables import (
     STATUSES,
     community,
     community_stats,
+    district,
     health_code,
     managed_counts,
     street,

@@ -8,12 +8,12 @@ FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 RED, YELLOW = "#c62828", "#e0a000"
 
 
-def _layout(title: str, dark: bool = False, **extra) -> dict:
+def _layout(title: str, dark: bool = False, scale: float = 1.0, **extra) -> dict:
     ink = "#e8edf2" if dark else "#1f2328"
     grid = "#2c3742" if dark else "#e6e9ed"
     return {
-        "title": {"text": title, "x": 0.01, "font": {"size": 22 if dark else 16}},
-        "font": {"family": FONT, "color": ink, "size": 18 if dark else 13},
+        "title": {"text": title, "x": 0.01, "font": {"size": round((22 if dark else 16) * scale)}},
+        "font": {"family": FONT, "color": ink, "size": round((18 if dark else 13) * scale)},
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
         "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
         "legend": {"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
@@ -38,15 +38,15 @@ def ranking_chart(rows: list[dict], title: str, top: int = 20, dark: bool = Fals
     return {"data": data, "layout": layout}
 
 
-def trend_chart(series: list[dict], title: str, dark: bool = False) -> dict:
+def trend_chart(series: list[dict], title: str, dark: bool = False, scale: float = 1.0) -> dict:
     days = [s["day"].isoformat() for s in series]
     data = [
         {"type": "scatter", "mode": "lines+markers", "x": days, "y": [s["red"] for s in series],
-         "name": t("chart.red"), "line": {"color": RED, "width": 3}},
+         "name": t("chart.red"), "line": {"color": RED, "width": 3 * scale}, "marker": {"size": 6 * scale}},
         {"type": "scatter", "mode": "lines+markers", "x": days, "y": [s["yellow"] for s in series],
-         "name": t("chart.yellow"), "line": {"color": YELLOW, "width": 3}},
+         "name": t("chart.yellow"), "line": {"color": YELLOW, "width": 3 * scale}, "marker": {"size": 6 * scale}},
     ]
-    layout = _layout(title, dark, height=360)
+    layout = _layout(title, dark, scale, **({} if dark else {"height": 360}))
     layout["xaxis"]["tickformat"] = "%m-%d"
     return {"data": data, "layout": layout}
 

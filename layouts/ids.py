@@ -29,6 +29,7 @@ COMPARE_CHART = "compare-chart"
 # big screen
 BIG_PAGE = "bigscreen-page"
 BIG_URL = "bigscreen-url"
+BIG_SIZE = "bigscreen-size"
 BIG_TICK = "bigscreen-tick"
 BIG_VERSION = "bigscreen-version"
 BIG_TITLE = "bigscreen-title"

@@ -17,6 +17,9 @@ STREET_LINE = "#2b2b2b"
 FOCUS_LINE = "#0b57d0"
 STATUS_COLOURS = {"cleared": "#2e7d32", "caution": "#e0a000", "warned": "#c62828", "incomplete": "#7d8895"}
 FIGURE_SIZE = (900, 640)  # pixels the view is fitted to
+# A MapLibre style of one background layer: no tiles, no glyphs, nothing fetched.
+DARK_STYLE = {"version": 8, "sources": {},
+              "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#10161d"}}]}
 
 
 def community_map(
@@ -28,6 +31,7 @@ def community_map(
     points: list[dict] | None = None,
     selected: str | None = None,
     dark: bool = False,
+    size: tuple[int, int] = FIGURE_SIZE,
 ) -> dict:
     """The map figure.
 
@@ -57,7 +61,7 @@ def community_map(
             data += [ring, _points(chosen, size=15)]
     lon, lat = _bounds([shapes[c] for c in focus if c in shapes] or list(shapes.values()))
     layout = {
-        "map": {"style": "white-bg", "center": {"lon": sum(lon) / 2, "lat": sum(lat) / 2}, "zoom": _zoom(lon, lat)},
+        "map": {"style": DARK_STYLE if dark else "white-bg", "center": {"lon": sum(lon) / 2, "lat": sum(lat) / 2}, "zoom": _zoom(lon, lat, size)},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "showlegend": False,
         "separators": ".,",
@@ -82,7 +86,8 @@ def _class_trace(shapes, codes, colour, info, values, dark) -> dict:
         "<b>%{customdata[0]}</b>　%{customdata[1]}",
         f"{t('map.hover.residents')}：%{{customdata[2]:,}}",
         f"{t('map.hover.red')}：%{{customdata[3]:,}}　{t('map.hover.yellow')}：%{{customdata[4]:,}}",
-        f"{t('map.hover.employees_red')}：%{{customdata[5]:,}}　{t('map.hover.employees_yellow')}：%{{customdata[6]:,}}",
+        f"{t('map.hover.employees_red')}：%{{customdata[5]:,}}　"
+        f"{t('map.hover.employees_yellow')}：%{{customdata[6]:,}}",
         f"{t('map.hover.managed')}：%{{customdata[7]:,}}",
         f"{t('map.hover.enterprises_warned')}：%{{customdata[8]:,}}",
     ]
@@ -148,9 +153,9 @@ def _bounds(geometries) -> tuple[tuple[float, float], tuple[float, float]]:
     return (min(xs), max(xs)), (min(ys), max(ys))
 
 
-def _zoom(lon: tuple[float, float], lat: tuple[float, float]) -> float:
-    """The zoom at which the extent fits FIGURE_SIZE (MapLibre: the world is 512 pixels wide at zoom 0)."""
-    width, height = FIGURE_SIZE
+def _zoom(lon: tuple[float, float], lat: tuple[float, float], size: tuple[int, int]) -> float:
+    """The zoom at which the extent fits size in pixels (MapLibre: the world is 512 pixels wide at zoom 0)."""
+    width, height = size
     lon_span = max(lon[1] - lon[0], 1e-4)
     lat_span = max((lat[1] - lat[0]) / math.cos(math.radians(sum(lat) / 2)), 1e-4)
     fit = min(width * 360 / (512 * lon_span), height * 360 / (512 * lat_span))

@@ -104,7 +104,8 @@ def enterprise_panel(detail: dict, staff: list[dict], view: View) -> list:
             html.Dt(t("enterprise.industry")), html.Dd(detail["industry"]),
             html.Dt(t("enterprise.address")), html.Dd(detail["address"] or "—"),
         ], className="facts"),
-        html.P(t("enterprise.staff", total=f"{detail['employees_total']:,}", **{k: f"{v:,}" for k, v in counts.items()}),
+        html.P(t("enterprise.staff", total=f"{detail['employees_total']:,}",
+                 **{k: f"{v:,}" for k, v in counts.items()}),
                className="staff-counts", **{"data-counts": ",".join(str(counts[c]) for c in counts)}),
         html.Div(t("enterprise.non_green", count=len(staff)), className="side-subtitle"),
         html.Table([html.Thead(header), html.Tbody(rows)], className="staff-table") if staff

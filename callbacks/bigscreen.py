@@ -1,0 +1,98 @@
+"""Callbacks of the big screen: refresh on a timer, re-query only when the data changed, rotate streets."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs
+
+from dash import Input, Output, State, callback, clientside_callback, no_update
+
+from data_access import map_queries, stats_queries
+from data_access.scope import DISTRICT, Scope
+from data_access.session import DataUnavailable, reading
+from i18n import t
+from layouts import ids
+from layouts.bigscreen import DEFAULT_REFRESH, big_kpis, big_ranking
+from layouts.charts import trend_chart
+from layouts.map_figure import community_map
+from layouts.metrics import METRICS, classify, metric_value
+from layouts.view import STREET
+
+CST = timezone(timedelta(hours=8))
+STREETS = ["330105001000", "330105002000", "330105003000", "330105004000", "330105005000",
+           "330105007000", "330105008000", "330105009000", "330105010000", "330105011000"]
+
+
+def screen_options(search: str | None) -> dict:
+    """refresh (seconds, 5-3600), rotate (seconds, 0 = off), street: from the query string."""
+    params = {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
+
+    def seconds(name: str, default: int, low: int) -> int:
+        value = params.get(name, "")
+        return min(3600, max(low, int(value))) if value.isdigit() else default
+
+    street = params.get("street") if STREET.fullmatch(params.get("street", "")) else None
+    return {"refresh": seconds("refresh", DEFAULT_REFRESH, 5), "rotate": seconds("rotate", 0, 10), "street": street}
+
+
+# The screen's size in the browser: the map is fitted and the type scaled to it.
+clientside_callback(
+    "function(path) { return [window.innerWidth, window.innerHeight]; }",
+    Output(ids.BIG_SIZE, "data"), Input(ids.BIG_URL, "pathname"),
+)
+
+
+@callback(Output(ids.BIG_TICK, "interval"), Input(ids.BIG_URL, "search"))
+def set_refresh(search: str | None) -> int:
+    return screen_options(search)["refresh"] * 1000
+
+
+@callback(
+    Output(ids.BIG_TITLE, "children"), Output(ids.BIG_KPIS, "children"), Output(ids.BIG_MAP, "figure"),
+    Output(ids.BIG_RANKING, "children"), Output(ids.BIG_TREND, "figure"), Output(ids.BIG_VERSION, "data"),
+    Output(ids.BIG_CLOCK, "children"),
+    Input(ids.BIG_TICK, "n_intervals"), Input(ids.BIG_URL, "search"), Input(ids.BIG_SIZE, "data"),
+    State(ids.BIG_VERSION, "data"),
+)
+def refresh_screen(ticks: int | None, search: str | None, size: list | None, shown: dict | None):
+    if not size:
+        return (no_update,) * 7
+    options = screen_options(search)
+    area = current_area(options, ticks or 0)
+    clock = datetime.now(CST).strftime("%Y-%m-%d %H:%M")
+    try:
+        with reading() as conn:
+            version = {"data": stats_queries.data_version(conn), "area": area, "size": size}
+            if shown == version:  # nothing changed: keep the screen, move only the clock
+                return no_update, no_update, no_update, no_update, no_update, no_update, clock
+            return (*screen_content(conn, area, size), version, clock)
+    except DataUnavailable:
+        return no_update, no_update, no_update, no_update, no_update, no_update, t("map.error")
+
+
+def current_area(options: dict, ticks: int) -> str:
+    if options["street"]:
+        return options["street"]
+    if not options["rotate"]:
+        return DISTRICT.code
+    elapsed = ticks * options["refresh"]
+    return STREETS[(elapsed // options["rotate"]) % len(STREETS)]
+
+
+def screen_content(conn, area: str, size: list) -> tuple:
+    """Title, KPI tiles, map, ranking, trend for the area, laid out for a screen of size (width, height)."""
+    width, height = int(size[0]), int(size[1])
+    scale = max(0.6, min(3.0, height / 1080))
+    scope = Scope(area)
+    rows = map_queries.community_map_rows(conn, scope)
+    streets = map_queries.street_outlines(conn, scope)
+    totals = map_queries.area_totals(conn, scope)
+    name = map_queries.area_name(conn, scope)
+    trend = stats_queries.colour_trend(conn, scope, datetime.now(CST).date())
+    values = {r["code"]: metric_value(r, "red_ratio", "residents") for r in rows}
+    classes = classify(list(values.values()), METRICS["red_ratio"].colours)
+    figure = community_map(rows, streets, values, classes, list(values), dark=True,
+                           size=(int(width * 0.6), int(height * 0.78)))
+    ranked = [{"name": r["name"], "red_ratio": values[r["code"]]} for r in rows]
+    return (t("big.title", area=name), big_kpis(totals), figure, big_ranking(ranked),
+            trend_chart(trend, t("big.trend"), dark=True, scale=scale))
