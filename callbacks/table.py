@@ -42,6 +42,7 @@ def export_links(area: str, statuses, industry, text) -> list:
     def a(label: str, href: str, kind: str) -> html.A:
         return html.A(label, href=href, className=f"export {kind}", download="", **{"data-export": kind})
 
+
     return [
         a(t("export.xlsx"), export_href("xlsx", area, statuses, industry, text), "xlsx"),
         a(t("export.csv"), export_href("csv", area, statuses, industry, text), "csv"),

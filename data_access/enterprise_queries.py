@@ -72,9 +72,9 @@ def _base(scope: Scope, flt: EnterpriseFilter) -> Select:
     if flt.industry:
         query = query.where(E.industry == flt.industry)
     if flt.search and flt.search.strip():
-        term = flt.search.strip()
-        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(E.name.ilike(pattern, escape="\\"), E.credit_code.startswith(term.upper())))
+        term = flt.search.strip()  # autoescape: % and _ typed by a user match themselves, not anything
+        query = query.where(or_(E.name.icontains(term, autoescape=True),
+                                E.credit_code.startswith(term.upper(), autoescape=True)))
     return query
 
 

@@ -61,7 +61,8 @@ def community_map(
             data += [ring, _points(chosen, size=15)]
     lon, lat = _bounds([shapes[c] for c in focus if c in shapes] or list(shapes.values()))
     layout = {
-        "map": {"style": DARK_STYLE if dark else "white-bg", "center": {"lon": sum(lon) / 2, "lat": sum(lat) / 2}, "zoom": _zoom(lon, lat, size)},
+        "map": {"style": DARK_STYLE if dark else "white-bg",
+                "center": {"lon": sum(lon) / 2, "lat": sum(lat) / 2}, "zoom": _zoom(lon, lat, size)},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "showlegend": False,
         "separators": ".,",

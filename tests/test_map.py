@@ -1,108 +1,183 @@
-"""The map page's figure and callback, called directly and through Dash's HTTP endpoint."""
+"""The map page's views, drawn by the callback's function from the database, at every level."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import plotly.graph_objects as go
 import pytest
 from sqlalchemy import text
 
-from callbacks.map_page import map_view
-from data_access.scope import DISTRICT, Scope
+from callbacks.map_page import view_outputs
 from layouts import ids
 from layouts.metrics import METRICS
+from layouts.view import View
+
+OUTPUTS = ["breadcrumb", "choices", "figure", "legend", "side", "kpis", "time", "message"]
+
+
+def draw(view: View, dropped=()) -> dict:
+    return dict(zip(OUTPUTS, view_outputs(view, list(dropped)), strict=True))
+
+
+def choropleths(figure: dict) -> list[dict]:
+    return [t for t in figure["data"] if t["type"] == "choroplethmap"]
+
+
+def shown_codes(figure: dict) -> list[str]:
+    return [c for t in choropleths(figure) for c in t["locations"]]
+
+
+def find(component, predicate) -> list:
+    """Components in a tree (or list of trees) for which predicate holds."""
+    found, stack = [], list(component) if isinstance(component, list) else [component]
+    while stack:
+        node = stack.pop()
+        if hasattr(node, "to_plotly_json"):
+            if predicate(node):
+                found.append(node)
+            children = getattr(node, "children", None)
+            stack += children if isinstance(children, list) else [children]
+    return found
+
+
+def texts(component) -> str:
+    """All the text in a tree, space-separated."""
+    out, stack = [], list(component) if isinstance(component, list) else [component]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, str | int | float):
+            out.append(str(node))
+        elif isinstance(node, list):
+            stack = node + stack
+        elif hasattr(node, "to_plotly_json"):
+            stack.insert(0, getattr(node, "children", None))
+    return " ".join(out)
 
 
 @pytest.fixture(scope="module")
-def district_view(engine):
-    return map_view("residents_red_ratio", DISTRICT)
+def district(engine):
+    return draw(View())
 
 
-def _metric_trace(figure: dict) -> dict:
-    (trace,) = [t for t in figure["data"] if t["type"] == "choroplethmap" and t.get("showscale", True)]
-    return trace
-
-
-def test_figure_is_a_valid_plotly_figure(district_view):
-    go.Figure(district_view[0])  # raises on any property plotly does not know
-
-
-def test_map_has_one_feature_per_community_with_the_databases_numbers(engine, district_view):
-    figure, _, when, message = district_view
-    assert message == ""
-    assert when.startswith("数据时间")
-    metric_trace = _metric_trace(figure)
-    assert len(metric_trace["geojson"]["features"]) == 99
+@pytest.fixture(scope="module")
+def warned(engine):
+    """A warned enterprise of the demo with its community."""
     with engine.connect() as conn:
-        expected = dict(conn.execute(text(
+        return conn.execute(text("SELECT credit_code, community_code FROM enterprise_stats WHERE status = 'warned'"
+                                 " ORDER BY employees_red DESC, credit_code LIMIT 1")).one()
+
+
+def test_district_map_has_every_community_once_in_the_colour_of_its_class(district, engine):
+    figure = district["figure"]
+    go.Figure(figure)  # a valid plotly figure
+    codes = shown_codes(figure)
+    assert len(codes) == len(set(codes)) == 99
+    with engine.connect() as conn:
+        ratios = dict(conn.execute(text(
             "SELECT community_code, residents_red::float / nullif(residents_green + residents_yellow"
             " + residents_red + residents_none, 0) FROM community_stats")).all())
-    shown = dict(zip(metric_trace["locations"], metric_trace["z"], strict=True))
-    assert shown.keys() == expected.keys()
-    for code, value in expected.items():
-        assert shown[code] == pytest.approx(value)
+    colour_of = {c: t["colorscale"][0][1] for t in choropleths(figure) for c in t["locations"]}
+    top = max(ratios, key=ratios.get)
+    assert colour_of[top] == METRICS["red_ratio"].colours[-1]
+    assert district["message"] == "" and district["time"].startswith("数据时间")
+
+
+def test_map_draws_no_text_that_would_need_online_glyphs(district):
+    figure = go.Figure(district["figure"])
+    assert all("text" not in (getattr(t, "mode", None) or "") for t in figure.data)
+    assert figure.layout.map.style == "white-bg" and figure.layout.map.layers == ()
+
+
+def test_legend_has_one_entry_per_class_and_names_the_metric(district):
+    labels = texts(district["legend"])
+    assert "红码率" in labels and "%" in labels
+    assert len(find(district["legend"], lambda n: getattr(n, "className", "") == "legend-item")) >= 2
+
+
+def test_kpis_are_the_area_totals(district, engine):
+    with engine.connect() as conn:
+        red, warned = conn.execute(text("SELECT sum(residents_red), sum(enterprises_warned)"
+                                        " FROM community_stats")).one()
+    values = texts(district["kpis"])
+    assert f"{red:,}" in values and f"{warned:,}" in values
+
+
+def test_the_side_list_names_every_community_with_a_link_one_level_down(district):
+    links = find(district["side"], lambda n: type(n).__name__ == "Link")
+    assert len(links) == 99
+    assert all(re.fullmatch(r"/\?street=\d{12}&community=\d{12}", link.href) for link in links)
+
+
+def test_a_street_shows_its_communities_and_a_breadcrumb_back(engine):
+    view = draw(View("330105005000"))
+    assert sorted(shown_codes(view["figure"])) == [f"3301050050{n}" for n in range(51, 59)]
+    crumbs = find(view["breadcrumb"], lambda n: type(n).__name__ == "Link")
+    assert [c.href for c in crumbs] == ["/"]
+    assert "拱宸桥街道" in texts(view["breadcrumb"])
+
+
+def test_a_community_shows_its_enterprises_as_points_coloured_by_status(engine, warned):
+    code, community = warned
+    view = draw(View(community[:9] + "000", community))
+    with engine.connect() as conn:
+        expected = conn.execute(text("SELECT count(*) FROM enterprise WHERE community_code = :c"),
+                                {"c": community}).scalar()
+    points = [t for t in view["figure"]["data"] if t["type"] == "scattermap" and t["mode"] == "markers"]
+    assert len(points) == 1 and len(points[0]["lon"]) == expected
+    assert code in [d[4] for d in points[0]["customdata"]]
+
+
+def test_an_enterprise_shows_its_counts_and_masked_non_green_staff(engine, warned):
+    code, community = warned
+    view = draw(View(community[:9] + "000", community, code))
+    with engine.connect() as conn:
+        stats = conn.execute(text("SELECT employees_green, employees_yellow, employees_red, employees_none"
+                                  " FROM enterprise_stats WHERE credit_code = :c"), {"c": code}).one()
+    counts = find(view["side"], lambda n: getattr(n, "className", "") == "staff-counts")[0]
+    assert counts.to_plotly_json()["props"]["data-counts"] == ",".join(str(v) for v in stats)
+    rows = find(view["side"], lambda n: type(n).__name__ == "Tr" and type(n.children[0]).__name__ == "Td")
+    assert len(rows) == stats[1] + stats[2] + stats[3]
+    for row in rows:
+        id_number, phone = row.children[1].children, row.children[2].children
+        assert re.fullmatch(r"\d{6}\*{8}\d{3}[\dX]", id_number)
+        assert phone == "—" or re.fullmatch(r"1\d{2}\*{4}\d{4}", phone)
+    assert "警告" in texts(view["side"])
+
+
+def test_an_enterprise_outside_the_community_in_the_url_is_not_shown(engine, warned):
+    code, community = warned
+    other = "330105005051" if community != "330105005051" else "330105005052"
+    view = draw(View(other[:9] + "000", other, code))
+    assert "没有找到该企业" in view["message"]
+    assert "企业详情" not in texts(view["side"])
+
+
+def test_dropped_url_parameters_are_named_in_the_message(engine):
+    assert "metric" in draw(View(), ["metric"])["message"]
 
 
 @pytest.mark.parametrize("metric", list(METRICS))
-def test_every_metric_colours_all_communities(engine, metric):
-    figure, kpis, _, message = map_view(metric, DISTRICT)
-    assert message == "" and len(kpis) == 8
-    assert len(_metric_trace(figure)["z"]) == 99
-    assert figure["layout"]["map"]["style"] == "white-bg"
+@pytest.mark.parametrize("basis", ["residents", "employees", "both"])
+def test_every_metric_and_basis_draws_all_communities(engine, metric, basis):
+    assert len(shown_codes(draw(View(metric=metric, basis=basis))["figure"])) == 99
 
 
-def test_street_outlines_are_drawn_over_the_communities(district_view):
-    (lines,) = [t for t in district_view[0]["data"] if t["type"] == "scattermap"]
-    assert lines["mode"] == "lines"
-    assert sum(1 for v in lines["lon"] if v is None) >= 10  # at least one ring per street
-
-
-def test_map_draws_no_text_that_would_need_online_glyphs(district_view):
-    figure = go.Figure(district_view[0])
-    for trace in figure.data:
-        assert "text" not in (getattr(trace, "mode", None) or "")
-    assert figure.layout.map.layers == ()
-
-
-def test_kpi_tiles_show_the_district_totals(engine, district_view):
-    kpis = {tile.to_plotly_json()["props"]["data-kpi"]: tile for tile in district_view[1]}
-    with engine.connect() as conn:
-        red = conn.execute(text("SELECT count(*) FROM person p JOIN health_code h USING (id_number)"
-                                " WHERE p.community_code IS NOT NULL AND h.colour = 'red'")).scalar()
-        warned = conn.execute(text("SELECT count(*) FROM enterprise_stats WHERE status = 'warned'")).scalar()
-    assert _tile_value(kpis["residents_red"]) == f"{red:,}"
-    assert _tile_value(kpis["enterprises_warned"]) == f"{warned:,}"
-
-
-def _tile_value(tile) -> str:
-    return tile.children[1].children[0].children
-
-
-def test_a_street_scope_shows_only_its_communities(engine):
-    figure, *_ = map_view("residents_red", Scope("330105005000"))
-    codes = set(_metric_trace(figure)["locations"])
-    assert len(codes) == 8 and all(c.startswith("330105005") for c in codes)
-
-
-def test_unknown_metric_gets_a_message_not_an_error(engine):
-    figure, kpis, _, message = map_view("'; DROP TABLE person; --", DISTRICT)
-    assert "未知的指标" in message and kpis == [] and not figure["data"]
-
-
-def test_callback_answers_over_http_like_the_browser_asks(engine):
+def test_the_view_callback_answers_over_http_like_the_browser_asks(engine):
     import app
 
-    outputs = [(ids.MAP, "figure"), (ids.KPIS, "children"), (ids.DATA_TIME, "children"),
-               (ids.MESSAGE, "children")]
+    outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
+               (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
+               (ids.DATA_TIME, "children"), (ids.MESSAGE, "children")]
     body = {
         "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
         "outputs": [{"id": i, "property": p} for i, p in outputs],
-        "inputs": [{"id": ids.METRIC, "property": "value", "value": "residents_yellow"}],
-        "changedPropIds": [f"{ids.METRIC}.value"],
+        "inputs": [{"id": ids.URL, "property": "search", "value": "?street=330105005000"}],
+        "changedPropIds": [f"{ids.URL}.search"],
         "state": [],
     }
     response = app.server.test_client().post("/_dash-update-component", json=body)
     assert response.status_code == 200
     figure = json.loads(response.data)["response"][ids.MAP]["figure"]
-    assert len(_metric_trace(figure)["locations"]) == 99
+    assert len(shown_codes(figure)) == 8

@@ -1,0 +1,69 @@
+"""The 30-day trend against the history read directly, and the big screen's refresh and rotation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from dash import no_update
+from sqlalchemy import text
+
+from callbacks.bigscreen import current_area, refresh_screen, screen_options
+from data_access.scope import DISTRICT, Scope
+from data_access.stats_queries import colour_trend, data_version
+
+CST = timezone(timedelta(hours=8))
+
+
+def test_trend_ends_with_today_and_agrees_with_the_history_on_every_day(conn):
+    today = datetime.now(CST).date()
+    series = colour_trend(conn, Scope("330105000000"), today)
+    assert [s["day"] for s in series] == [today - timedelta(days=29 - i) for i in range(30)]
+    now = conn.execute(text("SELECT sum(residents_red), sum(residents_yellow) FROM community_stats")).one()
+    assert (series[-1]["red"], series[-1]["yellow"]) == tuple(now)
+    for point in series[::7]:
+        direct = conn.execute(text("""
+            SELECT count(*) FILTER (WHERE last.colour = 'red'), count(*) FILTER (WHERE last.colour = 'yellow')
+            FROM person p JOIN LATERAL (
+              SELECT colour FROM health_code_history h WHERE h.id_number = p.id_number
+                AND h.changed_at < (CAST(:day AS date) + interval '1 day') AT TIME ZONE 'Asia/Shanghai'
+              ORDER BY changed_at DESC, id DESC LIMIT 1) last ON true
+            WHERE p.community_code IS NOT NULL"""), {"day": point["day"]}).one()
+        assert (point["red"], point["yellow"]) == tuple(direct), point["day"]
+
+
+def test_data_version_changes_when_a_colour_changes(conn):
+    before = data_version(conn)
+    person = conn.execute(text("SELECT id_number FROM health_code h JOIN person p USING (id_number)"
+                               " WHERE colour = 'green' AND p.community_code IS NOT NULL LIMIT 1")).scalar()
+    conn.execute(text("SELECT pg_sleep(0.01)"))
+    conn.execute(text("UPDATE health_code SET colour = 'red', changed_at = clock_timestamp()"
+                      " WHERE id_number = :p"), {"p": person})
+    assert data_version(conn) != before
+
+
+@pytest.mark.parametrize(("search", "expected"), [
+    ("", {"refresh": 30, "rotate": 0, "street": None}),
+    ("?refresh=2&rotate=99999&street=330105005000", {"refresh": 5, "rotate": 3600, "street": "330105005000"}),
+    ("?refresh=abc&street=bogus", {"refresh": 30, "rotate": 0, "street": None}),
+])
+def test_screen_options_are_read_and_bounded(search, expected):
+    assert screen_options(search) == expected
+
+
+def test_rotation_moves_through_the_streets_at_the_chosen_pace():
+    options = {"refresh": 30, "rotate": 60, "street": None}
+    assert current_area(options, 0) == current_area(options, 1) == "330105001000"
+    assert current_area(options, 2) == "330105002000"
+    assert current_area({**options, "rotate": 0}, 5) == DISTRICT.code
+
+
+def test_screen_requeries_only_when_the_data_changed(engine):
+    first = refresh_screen(0, "", [1920, 1080], None)
+    title, kpis, figure, ranking, trend, version, clock = first
+    assert title == "拱墅区三色图指挥大屏" and len(kpis) == 6 and clock
+    assert len(trend["data"]) == 2 and len(ranking) == 2
+    assert figure["layout"]["map"]["style"]["layers"][0]["type"] == "background"  # dark, offline
+    assert sum(len(t["locations"]) for t in figure["data"] if t["type"] == "choroplethmap") == 99
+    again = refresh_screen(1, "", [1920, 1080], version)
+    assert again[:6] == (no_update,) * 6 and again[6]

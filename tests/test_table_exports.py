@@ -1,0 +1,122 @@
+"""The enterprise table (filter, sort, page, search) and its exports, compared with the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from sqlalchemy import text
+
+from callbacks.table import table_page
+from data_access.exporters import Column, safe_cell, write_csv, write_xlsx
+
+STREET = "330105005000"
+
+
+@pytest.fixture(scope="module")
+def client(engine):
+    import app
+
+    return app.server.test_client()
+
+
+def _codes(engine, sql: str, **params) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.execute(text(sql), params).scalars())
+
+
+def test_status_filter_and_total_match_the_database(engine):
+    rows, total = table_page({"startRow": 0, "endRow": 500}, STREET, ("warned",), None, None)
+    expected = _codes(engine, "SELECT credit_code FROM enterprise_stats WHERE status = 'warned'"
+                              " AND community_code LIKE '330105005%'")
+    assert total == len(expected) and {r["credit_code"] for r in rows} == expected
+    assert all(r["status_name"] == "警告" for r in rows)
+
+
+def test_sorting_and_paging_walk_the_table_without_gaps_or_repeats(engine):
+    request = {"sortModel": [{"colId": "employees_total", "sort": "desc"}]}
+    first, total = table_page({**request, "startRow": 0, "endRow": 50}, STREET, (), None, None)
+    second, _ = table_page({**request, "startRow": 50, "endRow": 100}, STREET, (), None, None)
+    sizes = [r["employees_total"] for r in first + second]
+    assert sizes == sorted(sizes, reverse=True)
+    assert not {r["credit_code"] for r in first} & {r["credit_code"] for r in second}
+    assert total == len(_codes(engine, "SELECT credit_code FROM enterprise WHERE community_code LIKE '330105005%'"))
+
+
+def test_search_by_name_or_code_prefix(engine):
+    with engine.connect() as conn:
+        code, name = conn.execute(text("SELECT credit_code, name FROM enterprise WHERE community_code LIKE"
+                                       " '330105005%' ORDER BY credit_code LIMIT 1")).one()
+    by_code, _ = table_page({"startRow": 0, "endRow": 50}, STREET, (), None, code[:14])
+    assert code in {r["credit_code"] for r in by_code}
+    by_name, _ = table_page({"startRow": 0, "endRow": 50}, STREET, (), None, name)
+    assert all(name in r["name"] for r in by_name) and by_name
+
+
+@pytest.mark.parametrize("attack", ["%' OR 1=1 --", "'; DROP TABLE enterprise; --", "_%_", "\\"])
+def test_injection_strings_in_the_search_match_nothing_and_break_nothing(engine, attack):
+    rows, total = table_page({"startRow": 0, "endRow": 50}, STREET, (), None, attack)
+    assert (rows, total) == ([], 0)
+    assert _codes(engine, "SELECT count(*)::text FROM enterprise") != {"0"}
+
+
+def test_a_sort_or_status_the_table_does_not_offer_is_refused():
+    assert table_page({"sortModel": [{"colId": "id_number", "sort": "asc"}]}, STREET, (), None, None) is None
+    assert table_page({"startRow": 0, "endRow": 5}, STREET, ("open",), None, None) is None
+
+
+def test_cleared_list_as_xlsx_holds_exactly_the_cleared_enterprises(client, engine):
+    response = client.get(f"/export/enterprises.xlsx?area={STREET}&list=cleared")
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    table, about = book.worksheets
+    header = [c.value for c in table[1]]
+    assert header[:2] == ["统一社会信用代码", "企业名称"] and "复工状态" in header
+    assert table.freeze_panes == "A2"
+    codes = {row[0] for row in table.iter_rows(min_row=2, values_only=True)}
+    assert codes == _codes(engine, "SELECT credit_code FROM enterprise_stats WHERE status = 'cleared'"
+                                   " AND community_code LIKE '330105005%'")
+    facts = {row[0]: row[1] for row in about.iter_rows(values_only=True)}
+    assert facts["区域"] == "拱宸桥街道" and "数据时间" in facts and "导出时间" in facts
+    assert facts["行数"] == f"{len(codes):,}"
+
+
+def test_warned_list_as_csv_has_a_bom_and_the_warned_rows(client, engine):
+    response = client.get(f"/export/enterprises.csv?area={STREET}&list=warned")
+    assert response.status_code == 200 and response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][0] == "统一社会信用代码"
+    assert {r[0] for r in rows[1:]} == _codes(engine, "SELECT credit_code FROM enterprise_stats WHERE status ="
+                                                     " 'warned' AND community_code LIKE '330105005%'")
+
+
+def test_export_follows_the_tables_filters(client, engine):
+    response = client.get(f"/export/enterprises.csv?area={STREET}&status=caution,warned&industry=制造业")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))[1:]
+    assert {r[0] for r in rows} == _codes(
+        engine, "SELECT e.credit_code FROM enterprise e JOIN enterprise_stats s USING (credit_code)"
+                " WHERE s.status IN ('caution', 'warned') AND e.industry = '制造业'"
+                " AND e.community_code LIKE '330105005%'")
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("enterprises.xlsx?area=abc", 400), ("enterprises.xlsx?area=330105005000&status=open", 400),
+    ("enterprises.xlsx?area=330105005000&list=everything", 400), ("enterprises.pdf?area=330105005000", 404),
+])
+def test_bad_export_requests_get_a_chinese_message(client, query, status):
+    response = client.get("/export/" + query)
+    assert response.status_code == status and "导出参数无效" in response.data.decode()
+
+
+def test_cells_that_would_run_as_formulas_stay_text():
+    assert safe_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert [safe_cell(v) for v in ("+1", "-2", "@a", "ok", 5)] == ["'+1", "'-2", "'@a", "ok", 5]
+    columns = [Column("name", "企业名称", 20), Column("n", "数", 5)]
+    rows = [{"name": "=1+1", "n": 3}, {"name": "@SUM(A1)", "n": None}]
+    sheet = openpyxl.load_workbook(io.BytesIO(write_xlsx(rows, columns, "表", [("区域", "=x")]))).worksheets[0]
+    assert [c.value for c in sheet["A"]][1:] == ["'=1+1", "'@SUM(A1)"]
+    assert sheet["A2"].data_type == "s" and sheet["B2"].value == 3
+    assert "'=1+1" in write_csv(rows, columns).decode("utf-8-sig")
