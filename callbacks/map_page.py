@@ -38,12 +38,16 @@ def show_view(search: str | None):
 @callback(Output(ids.URL, "search"), Input(ids.MAP, "clickData"), State(ids.URL, "search"),
           prevent_initial_call=True)
 def drill_from_map(click: dict | None, search: str | None):
-    point = (click or {}).get("points", [{}])[0]
+    point = ((click or {}).get("points") or [{}])[0]
     data = point.get("customdata") or []
-    code = data[-1] if point.get("location") else (data[4] if len(data) > 5 else None)
-    community = data[5] if len(data) > 5 and not point.get("location") else None
+    if isinstance(point.get("location"), str):  # a community polygon
+        code, community = point["location"], None
+    elif len(data) > 5:  # an enterprise point: [name, status, staff, red, credit code, community]
+        code, community = str(data[4]), str(data[5])
+    else:
+        return no_update
     view, _ = parse_view(search)
-    target = drill(view, point.get("location") or code, community)
+    target = drill(view, code, community)
     return no_update if target == view else view_search(target) or "?"
 
 

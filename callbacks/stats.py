@@ -42,13 +42,14 @@ def statistics_figures(view: View) -> tuple[dict, dict, dict]:
         trend = stats_queries.colour_trend(conn, area, datetime.now(CST).date())
     basis = t(f"basis.{view.basis}")
     ranked = [_ratios(r, view.basis) for r in communities]
-    compared = [{"name": r["name"], "red": _count(r, view.basis, "red"), "yellow": _count(r, view.basis, "yellow")}
-                for r in (streets or communities)]
-    return (
-        ranking_chart(ranked, t("chart.ranking", area=_compared_area(name, view), basis=basis)),
-        trend_chart(trend, t("chart.trend", area=name)),
-        compare_chart(compared, t("chart.compare", area=_compared_area(name, view))),
-    )
+    title = t("chart.ranking", area=_compared_area(name, view), basis=basis)
+    if streets:  # the district: its streets ranked the same way
+        third = ranking_chart([_ratios(r, view.basis) for r in streets], t("chart.ranking_streets", basis=basis))
+    else:  # a street: its communities side by side
+        compared = [{"name": r["name"], "red": _count(r, view.basis, "red"),
+                     "yellow": _count(r, view.basis, "yellow")} for r in communities]
+        third = compare_chart(compared, t("chart.compare", area=_compared_area(name, view)))
+    return ranking_chart(ranked, title), trend_chart(trend, t("chart.trend", area=name)), third
 
 
 def _compared_area(name: str, view: View) -> str:

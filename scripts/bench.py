@@ -25,6 +25,7 @@ from data_access.engine import get_engine  # noqa: E402
 from data_access.scope import DISTRICT  # noqa: E402
 from data_access.session import reading  # noqa: E402
 from data_access.setup_db import migrate  # noqa: E402
+from layouts import ids  # noqa: E402
 
 RUNS = 60
 
@@ -47,8 +48,18 @@ def main() -> None:
     import app  # after the data exists; Dash validates on first request
 
     client = app.server.test_client()
-    callback = _timings(lambda: _post_map(client, "residents_red_ratio"))
-    _print("map callback over HTTP (query + figure + JSON)", callback)
+    steps = _drill_path()
+    print("drill steps over HTTP (show_view: queries + figure + panels + JSON):")
+    for label, search in steps:
+        _print(f"  {label:<22}", _timings(lambda s=search: _post_view(client, s)))
+    _print("  map click -> URL      ", _timings(lambda: _post_click(client, steps[1][1])))
+    _print("enterprise table, one page of 50", _timings(lambda: _post_rows(client)))
+
+    for kind in ("xlsx", "csv"):
+        url = f"/export/enterprises.{kind}?area=330105000000&list=cleared"
+        timing = _timings(lambda u=url: _get(client, u), runs=5)
+        size = len(client.get(url).data)
+        _print(f"district cleared list as {kind.upper()} ({size / 1e6:.1f} MB)", timing)
 
     maintained = _timings(lambda: _read(map_queries.community_map_rows, map_queries.area_totals))
     naive = _timings(lambda: _read(map_queries.community_counts_live), runs=10)
@@ -60,25 +71,77 @@ def main() -> None:
     print(f"10,000 colour changes applied with aggregates and history, one transaction: {batch * 1000:.0f} ms")
 
 
+def _drill_path() -> list[tuple[str, str]]:
+    """district -> street -> community -> enterprise, through the warned enterprise with most red staff."""
+    with reading() as conn:
+        code, community = conn.execute(text(
+            "SELECT credit_code, community_code FROM enterprise_stats WHERE status = 'warned'"
+            " ORDER BY employees_red DESC LIMIT 1")).one()
+    street = community[:9] + "000"
+    return [
+        ("district", ""),
+        ("street", f"?street={street}"),
+        ("community", f"?street={street}&community={community}"),
+        ("enterprise", f"?street={street}&community={community}&enterprise={code}"),
+        ("district + 27k points", "?points=1"),
+    ]
+
+
+def _dash(client, outputs: list[tuple[str, str]], inputs: list[dict], state: list[dict] | None = None) -> None:
+    single = len(outputs) == 1  # Dash names a single output plainly, several wrapped in dots
+    body = {
+        "output": f"{outputs[0][0]}.{outputs[0][1]}" if single
+        else ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+        "outputs": {"id": outputs[0][0], "property": outputs[0][1]} if single
+        else [{"id": i, "property": p} for i, p in outputs],
+        "inputs": inputs, "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
+        "state": state or [],
+    }
+    response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert response.status_code in (200, 204), response.data[:300]
+
+
+def _post_view(client, search: str) -> None:
+    outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
+               (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
+               (ids.DATA_TIME, "children"), (ids.MESSAGE, "children")]
+    _dash(client, outputs, [{"id": ids.URL, "property": "search", "value": search}])
+
+
+def _post_click(client, search: str) -> None:
+    click = {"points": [{"location": "330105005051", "curveNumber": 0, "pointNumber": 0}]}
+    _dash(client, [(ids.URL, "search")], [{"id": ids.MAP, "property": "clickData", "value": click}],
+          [{"id": ids.URL, "property": "search", "value": search}])
+
+
+def _post_rows(client) -> None:
+    grid = json.dumps(ids.table("bench"), separators=(",", ":"), sort_keys=True)
+    pattern = json.dumps({"key": ["MATCH"], "type": ids.TABLE}, separators=(",", ":"))
+    body = {
+        "output": f"{pattern}.getRowsResponse",
+        "outputs": {"id": ids.table("bench"), "property": "getRowsResponse"},
+        "inputs": [{"id": ids.table("bench"), "property": "getRowsRequest",
+                    "value": {"startRow": 0, "endRow": 50, "sortModel": [{"colId": "employees_red", "sort": "desc"}]}}],
+        "changedPropIds": [f"{grid}.getRowsRequest"],
+        "state": [{"id": ids.URL, "property": "search", "value": ""},
+                  {"id": ids.TABLE_STATUS, "property": "value", "value": None},
+                  {"id": ids.TABLE_INDUSTRY, "property": "value", "value": None},
+                  {"id": ids.TABLE_SEARCH, "property": "value", "value": None}],
+    }
+    response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 200, response.data[:300]
+
+
+def _get(client, url: str) -> None:
+    assert client.get(url).status_code == 200
+
+
 def _recreate(url) -> None:
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{url.database}"'))
     admin.dispose()
-
-
-def _post_map(client, metric: str) -> None:
-    outputs = [("community-map", "figure"), ("kpi-tiles", "children"), ("data-time", "children"),
-               ("page-message", "children")]
-    body = {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
-        "outputs": [{"id": i, "property": p} for i, p in outputs],
-        "inputs": [{"id": "map-metric", "property": "value", "value": metric}],
-        "changedPropIds": ["map-metric.value"], "state": [],
-    }
-    response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
-    assert response.status_code == 200, response.data[:200]
 
 
 def _read(*queries) -> None:

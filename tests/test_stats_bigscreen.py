@@ -67,3 +67,15 @@ def test_screen_requeries_only_when_the_data_changed(engine):
     assert sum(len(t["locations"]) for t in figure["data"] if t["type"] == "choroplethmap") == 99
     again = refresh_screen(1, "", [1920, 1080], version)
     assert again[:6] == (no_update,) * 6 and again[6]
+
+
+def test_statistics_rank_streets_at_district_level_and_compare_communities_in_a_street(engine):
+    from callbacks.stats import statistics_figures
+    from layouts.view import View
+
+    ranking, trend, third = statistics_figures(View())
+    assert len(ranking["data"][0]["y"]) == 20 and len(third["data"][0]["y"]) == 10
+    assert "各街道" in third["layout"]["title"]["text"]
+    ranking, trend, third = statistics_figures(View("330105005000"))
+    assert len(ranking["data"][0]["y"]) == 8 and len(third["data"][0]["x"]) == 8
+    assert len(trend["data"][0]["y"]) == 30

@@ -52,3 +52,14 @@ def test_a_click_on_nothing_changes_nothing():
     view = View("330105005000")
     assert drill(view, None) == view
     assert drill(view, "x") == view
+
+
+def test_a_map_click_without_a_place_changes_nothing():
+    from dash import no_update
+
+    from callbacks.map_page import drill_from_map
+
+    assert drill_from_map({"points": [{"curveNumber": 0}]}, "?street=330105005000") is no_update
+    assert drill_from_map({"points": []}, "") is no_update
+    assert drill_from_map({"points": [{"location": "330105005051"}]}, "?street=330105005000") == (
+        "?street=330105005000&community=330105005051")
