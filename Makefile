@@ -24,11 +24,12 @@ db: setup
 	@$(PY) -m data_access.cli load-demo --scale $(DEMO_SCALE)
 
 run: db
-	@$(PY) app.py
+	@SANSETU_DEMO=1 $(PY) app.py
 
 serve-prod: db
 	@$(PY) -c 'import app, sys; sys.exit(0 if app.port_free("127.0.0.1", 8050) else 1)' \
 	  || { echo "端口 8050 已被占用：请关闭占用它的程序。" >&2; exit 1; }
+	@$(PY) -c 'import app; app.refuse_public_demo_passwords()'
 	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:8050 app:server
 
 lint: $(VENV)/.installed

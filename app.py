@@ -12,8 +12,11 @@ import callbacks.bigscreen
 import callbacks.map_page
 import callbacks.stats
 import callbacks.table  # noqa: F401
-from callbacks import exports
+from callbacks import auth, exports
+from data_access.users import demo_passwords_in_use
 from i18n import t
+from layouts import ids
+from layouts.admin import admin_page, audit_page
 from layouts.bigscreen import bigscreen_page
 from layouts.page import map_page, shell
 
@@ -25,8 +28,12 @@ app = Dash(
     compress=False,
 )
 app.layout = shell
-app.validation_layout = html.Div([shell(), map_page(), bigscreen_page()])
+app.validation_layout = html.Div([
+    shell(), map_page(), bigscreen_page(), audit_page(), admin_page(),
+    html.Div(id=ids.REVEALED), html.Button(id=ids.reveal(0)),  # drawn inside the enterprise panel
+])
 server = app.server
+auth.register(server)
 exports.register(server)
 
 
@@ -45,12 +52,23 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
+def refuse_public_demo_passwords() -> None:
+    """Outside demo mode (SANSETU_DEMO=1), no account may still use a published demo password."""
+    if os.environ.get("SANSETU_DEMO") == "1":
+        return
+    count = demo_passwords_in_use()
+    if count:
+        print(t("cli.demo_passwords", count=count), file=sys.stderr)
+        sys.exit(1)
+
+
 def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8050"))
     if not port_free(host, port):
         print(t("cli.port_in_use", port=port), file=sys.stderr)
         sys.exit(1)
+    refuse_public_demo_passwords()
     app.run(host=host, port=port, debug=False)
 
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 
 from dash import Input, Output, State, callback, clientside_callback, no_update
 
+from callbacks.access import current_access
 from data_access import map_queries, stats_queries
 from data_access.scope import DISTRICT, Scope
 from data_access.session import DataUnavailable, reading
@@ -57,11 +58,12 @@ def set_refresh(search: str | None) -> int:
 def refresh_screen(ticks: int | None, search: str | None, size: list | None, shown: dict | None):
     if not size:
         return (no_update,) * 7
+    access = current_access()
     options = screen_options(search)
-    area = current_area(options, ticks or 0)
+    area = current_area(options, ticks or 0, access.org_code)
     clock = datetime.now(CST).strftime("%Y-%m-%d %H:%M")
     try:
-        with reading() as conn:
+        with reading(access.scope) as conn:
             version = {"data": stats_queries.data_version(conn), "area": area, "size": size}
             if shown == version:  # nothing changed: keep the screen, move only the clock
                 return no_update, no_update, no_update, no_update, no_update, no_update, clock
@@ -70,7 +72,10 @@ def refresh_screen(ticks: int | None, search: str | None, size: list | None, sho
         return no_update, no_update, no_update, no_update, no_update, no_update, t("map.error")
 
 
-def current_area(options: dict, ticks: int) -> str:
+def current_area(options: dict, ticks: int, org: str = DISTRICT.code) -> str:
+    """The area on screen now: the user's own unless the district's user chose a street or rotation."""
+    if org != DISTRICT.code:
+        return org
     if options["street"]:
         return options["street"]
     if not options["rotate"]:

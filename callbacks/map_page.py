@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, no_update
 
+from callbacks.access import Access, clamp_view, current_access
 from data_access import enterprise_queries, map_queries
 from data_access.scope import DISTRICT, Scope
 from data_access.session import DataUnavailable, reading
 from i18n import t
 from layouts import formatting, ids, panels
+from layouts.admin import admin_page, audit_page
 from layouts.bigscreen import bigscreen_page
 from layouts.kpi import kpi_tiles
 from layouts.map_figure import community_map, empty_figure
 from layouts.metrics import METRICS, classify, metric_value
-from layouts.page import map_page
+from layouts.page import map_page, user_box
 from layouts.view import View, drill, parse_view, view_search
 
 BIG_SCREEN = "/bigscreen"
@@ -21,7 +23,19 @@ BIG_SCREEN = "/bigscreen"
 
 @callback(Output(ids.PAGE, "children"), Input(ids.ROUTE, "pathname"))
 def show_page(pathname: str | None):
+    """The page for the path and the user's role: auditors see the audit log, administrators the users."""
+    access = current_access()
+    if access.role == "auditor":
+        return audit_page()
+    if access.role == "administrator":
+        return admin_page()
     return bigscreen_page() if pathname == BIG_SCREEN else map_page()
+
+
+@callback(Output(ids.USER_BOX, "children"), Input(ids.URL, "pathname"))
+def show_user(_pathname: str | None):
+    access = current_access()
+    return user_box(access.display_name, t(f"role.{access.role}"))
 
 
 @callback(
@@ -31,8 +45,10 @@ def show_page(pathname: str | None):
     Input(ids.URL, "search"),
 )
 def show_view(search: str | None):
+    access = current_access()
     view, dropped = parse_view(search)
-    return view_outputs(view, dropped)
+    view, refused = clamp_view(view, access)
+    return view_outputs(view, dropped, access, refused)
 
 
 @callback(Output(ids.URL, "search"), Input(ids.MAP, "clickData"), State(ids.URL, "search"),
@@ -51,11 +67,13 @@ def drill_from_map(click: dict | None, search: str | None):
     return no_update if target == view else view_search(target) or "?"
 
 
-def view_outputs(view: View, dropped: list[str]) -> tuple:
+def view_outputs(view: View, dropped: list[str], access: Access, refused: bool = False) -> tuple:
     """Everything the map page shows for a view, or an empty page and a message why not."""
     messages = [t("map.bad_url", names="、".join(dropped))] if dropped else []
+    if refused:
+        messages.append(t("auth.out_of_scope"))
     try:
-        data = fetch_view(view)
+        data = fetch_view(view, access)
     except DataUnavailable:
         return [], [], empty_figure(), [], [], [], "", t("map.error")
     if not data["rows"]:
@@ -69,7 +87,7 @@ def view_outputs(view: View, dropped: list[str]) -> tuple:
     names = {r["code"]: r["name"] for r in data["rows"]} | {r["code"]: r["name"] for r in data["streets"]}
     if data["detail"]:
         names[view.enterprise] = data["detail"]["name"]
-        side = panels.enterprise_panel(data["detail"], data["staff"], view)
+        side = panels.enterprise_panel(data["detail"], data["staff"], view, access.can_reveal)
     else:
         title = t("side.ranking", area=names.get(view.street, t("crumb.district")), metric=t(f"metric.{view.metric}"))
         side = panels.ranking(data["rows"], values, view, title, "community")
@@ -79,11 +97,11 @@ def view_outputs(view: View, dropped: list[str]) -> tuple:
             kpi_tiles(data["totals"]), when, "；".join(messages))
 
 
-def fetch_view(view: View) -> dict:
-    """One read-only transaction for everything a view needs."""
+def fetch_view(view: View, access: Access) -> dict:
+    """One read-only transaction, within the user's area, for everything a view needs."""
     shown = Scope(view.street) if view.street else DISTRICT
     area = Scope(view.area)
-    with reading() as conn:
+    with reading(access.scope) as conn:
         data = {
             "rows": map_queries.community_map_rows(conn, shown),
             "streets": map_queries.street_outlines(conn, shown),
@@ -95,6 +113,6 @@ def fetch_view(view: View) -> dict:
             data["points"] = enterprise_queries.enterprise_points(conn, area)
         if view.enterprise:
             data["detail"] = enterprise_queries.enterprise_detail(conn, area, view.enterprise)
-            if data["detail"]:
+            if data["detail"] and access.can_see_people:
                 data["staff"] = enterprise_queries.non_green_employees(conn, area, view.enterprise)
     return data

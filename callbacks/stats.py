@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from dash import Input, Output, callback, no_update
 
+from callbacks.access import Access, clamp_view, current_access
 from data_access import map_queries, stats_queries
 from data_access.scope import DISTRICT, Scope
 from data_access.session import DataUnavailable, reading
@@ -26,16 +27,17 @@ CST = timezone(timedelta(hours=8))
 def show_statistics(search: str | None, tab: str):
     if tab != "stats":  # drawn only when looked at: the trend reads a month of history
         return no_update, no_update, no_update
+    access = current_access()
     try:
-        return statistics_figures(parse_view(search)[0])
+        return statistics_figures(clamp_view(parse_view(search)[0], access)[0], access)
     except DataUnavailable:
         return empty_figure(), empty_figure(), empty_figure()
 
 
-def statistics_figures(view: View) -> tuple[dict, dict, dict]:
+def statistics_figures(view: View, access: Access) -> tuple[dict, dict, dict]:
     area = Scope(view.area)
     shown = Scope(view.street) if view.street else DISTRICT
-    with reading() as conn:
+    with reading(access.scope) as conn:
         name = map_queries.area_name(conn, area)
         communities = map_queries.community_map_rows(conn, shown)
         streets = map_queries.street_totals(conn, DISTRICT) if not view.street else []

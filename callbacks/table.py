@@ -6,6 +6,7 @@ import hashlib
 
 from dash import MATCH, Input, Output, State, callback, html, no_update
 
+from callbacks.access import Access, clamp_view, current_access
 from callbacks.exports import export_href
 from data_access import enterprise_queries
 from data_access.enterprise_queries import BadFilter, EnterpriseFilter
@@ -26,16 +27,18 @@ SORT_FIELDS = {"status_name": "status"}
     Input(ids.TABLE_SEARCH, "value"),
 )
 def refilter_table(search, statuses, industry, text):
-    area = parse_view(search)[0].area
+    access = current_access()
+    area = clamp_view(parse_view(search)[0], access)[0].area
     key = hashlib.sha1(repr((area, statuses, industry, text)).encode()).hexdigest()[:12]
-    page = table_page({"startRow": 0, "endRow": 1}, area, statuses or (), industry, text)
+    page = table_page({"startRow": 0, "endRow": 1}, access, area, statuses or (), industry, text)
     try:
-        with reading() as conn:
+        with reading(access.scope) as conn:
             options = enterprise_queries.industries(conn, Scope(area))
     except DataUnavailable:
         options = []
     count = t("table.count", count=f"{page[1]:,}") if page else t("table.bad_filter", field="")
-    return enterprise_grid(key), export_links(area, statuses or (), industry, text), options, count
+    links = export_links(area, statuses or (), industry, text) if access.can_export else []
+    return enterprise_grid(key), links, options, count
 
 
 def export_links(area: str, statuses, industry, text) -> list:
@@ -60,12 +63,15 @@ def export_links(area: str, statuses, industry, text) -> list:
 def table_rows(request, search, statuses, industry, text):
     if not request:
         return no_update
-    page = table_page(request, parse_view(search)[0].area, statuses or (), industry, text)
+    access = current_access()
+    area = clamp_view(parse_view(search)[0], access)[0].area
+    page = table_page(request, access, area, statuses or (), industry, text)
     rows, total = page or ([], 0)
     return {"rowData": rows, "rowCount": total}
 
 
-def table_page(request: dict, area: str, statuses, industry, text) -> tuple[list[dict], int] | None:
+def table_page(request: dict, access: Access, area: str, statuses, industry, text
+               ) -> tuple[list[dict], int] | None:
     """One block of rows for the grid's request, or None for a request the table does not offer."""
     sort = tuple((SORT_FIELDS.get(s.get("colId"), s.get("colId")), s.get("sort"))
                  for s in request.get("sortModel") or [])
@@ -73,7 +79,7 @@ def table_page(request: dict, area: str, statuses, industry, text) -> tuple[list
         flt = EnterpriseFilter(statuses=tuple(statuses), industry=industry, search=text, sort=sort)
         start = int(request.get("startRow") or 0)
         end = int(request.get("endRow") or start + 50)
-        with reading() as conn:
+        with reading(access.scope) as conn:
             rows, total = enterprise_queries.enterprise_page(conn, Scope(area), flt, start, end - start)
     except (BadFilter, ValueError, TypeError, DataUnavailable):
         return None

@@ -8,10 +8,12 @@ from datetime import date
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from data_access import users
 from data_access.config import database_url
 from data_access.demo.load import load_demo
 from data_access.engine import get_engine
 from data_access.setup_db import ensure_database, migrate, postgis_available
+from data_access.users import ROLES
 from i18n import t
 
 
@@ -24,12 +26,25 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=2020)
     demo.add_argument("--as-of", type=date.fromisoformat, default=None, help="last day of history")
     demo.add_argument("--timings", action="store_true", help="print the time of each phase")
+    create = sub.add_parser("create-user", help="create a user (prints a generated password unless given)")
+    create.add_argument("username")
+    create.add_argument("--name", required=True, help="display name")
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--org", required=True, help="12-digit code of the district, street or community")
+    create.add_argument("--password", help="at least 10 characters; generated when left out")
+    reset = sub.add_parser("reset-password", help="set a new password (generated unless given)")
+    reset.add_argument("username")
+    reset.add_argument("--password")
+    for name in ("disable-user", "enable-user"):
+        sub.add_parser(name).add_argument("username")
     args = parser.parse_args(argv)
     url = database_url()
     shown = url.render_as_string(hide_password=True)
     try:
         if args.command == "setup-db":
             return _setup(url)
+        if args.command in USER_COMMANDS:
+            return _users(args)
         if not 0 < args.scale <= 1:
             return _fail(t("cli.bad_scale", value=args.scale))
         return _load(args)
@@ -57,6 +72,36 @@ def _load(args) -> int:
     print(t("cli.demo_loaded", rows=rows, seconds=sum(report.seconds.values())))
     if args.timings:
         print(", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.seconds.items()))
+    print(t("cli.demo_users"))
+    for username, role, org, password in report.users:
+        print(f"  {username:<14} {t('role.' + role):<8} {org}  {password}")
+    return 0
+
+
+USER_COMMANDS = ("create-user", "reset-password", "disable-user", "enable-user")
+
+
+def _users(args) -> int:
+    try:
+        with get_engine().begin() as conn:
+            if args.command == "create-user":
+                user, password = users.create_user(conn, args.username, args.name, args.role, args.org,
+                                                   args.password)
+                users.record(conn, "cli", None, "user_created", user.org_code, {"user": user.username})
+                print(t("cli.user_created", username=user.username, role=t("role." + user.role),
+                        org=user.org_code, password=password))
+            elif args.command == "reset-password":
+                password = users.reset_password(conn, args.username, args.password)
+                users.record(conn, "cli", None, "password_reset", None, {"user": args.username})
+                print(t("cli.password_reset", username=args.username, password=password))
+            else:
+                active = args.command == "enable-user"
+                users.set_active(conn, args.username, active)
+                users.record(conn, "cli", None, "user_enabled" if active else "user_disabled", None,
+                             {"user": args.username})
+                print(t("cli.user_enabled" if active else "cli.user_disabled", username=args.username))
+    except users.UserError as exc:
+        return _fail(t(str(exc)))
     return 0
 
 

@@ -7,7 +7,7 @@ from functools import cache
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine
 
-from data_access.config import database_url
+from data_access.config import app_database_url, database_url
 
 
 @cache
@@ -22,4 +22,10 @@ def engine_for(url: URL) -> Engine:
 
 
 def get_engine() -> Engine:
+    """The owner's engine: set-up, migrations, loaders, the command line."""
     return engine_for(database_url())
+
+
+def app_engine() -> Engine:
+    """The web application's engine: the sansetu_app role, under row-level security."""
+    return engine_for(app_database_url())

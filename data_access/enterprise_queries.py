@@ -129,10 +129,11 @@ def enterprise_detail(conn: Connection, scope: Scope, credit_code: str) -> dict 
     return dict(row) if row else None
 
 
-def non_green_employees(conn: Connection, scope: Scope, credit_code: str) -> list[dict]:
-    """Employees of an enterprise in scope whose code is not green (or missing), masked.
+def non_green_employees(conn: Connection, scope: Scope, credit_code: str, masked: bool = True) -> list[dict]:
+    """Employees of an enterprise in scope whose code is not green (or missing).
 
-    Red first, then yellow, then no record; ID numbers and phones masked.
+    Red first, then yellow, then no record; ID numbers and phones masked unless masked=False (a reveal,
+    which the caller must be allowed and must log).
     """
     colour = func.coalesce(health_code.c.colour, "none")
     query = (
@@ -146,7 +147,7 @@ def non_green_employees(conn: Connection, scope: Scope, credit_code: str) -> lis
         .where(or_(health_code.c.colour.is_(None), health_code.c.colour != "green"))
         .order_by(func.array_position(["red", "yellow", "none"], colour), person.c.name)
     )
-    return [
-        {**r, "id_number": mask_id_number(r["id_number"]), "phone": mask_phone(r["phone"])}
-        for r in conn.execute(query).mappings()
-    ]
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    if not masked:
+        return rows
+    return [{**r, "id_number": mask_id_number(r["id_number"]), "phone": mask_phone(r["phone"])} for r in rows]

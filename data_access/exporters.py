@@ -32,8 +32,12 @@ def safe_cell(value):
     return value
 
 
-def write_xlsx(rows: Iterable[dict], columns: list[Column], sheet: str, about: list[tuple[str, str]]) -> bytes:
-    """The table on its own sheet (header frozen, columns sized), the facts of the export on a second."""
+def write_xlsx(rows: Iterable[dict], columns: list[Column], sheet: str, about: list[tuple[str, str]]
+               ) -> tuple[bytes, int]:
+    """The table on its own sheet (header frozen, columns sized), the facts of the export on a second.
+
+    Returns the file and its number of rows.
+    """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True,
                                         "strings_to_formulas": False, "strings_to_urls": False})
@@ -61,14 +65,16 @@ def write_xlsx(rows: Iterable[dict], columns: list[Column], sheet: str, about: l
         notes.write_string(r, 0, key, head)
         notes.write_string(r, 1, safe_cell(value))
     book.close()
-    return buffer.getvalue()
+    return buffer.getvalue(), count
 
 
-def write_csv(rows: Iterable[dict], columns: list[Column]) -> bytes:
-    """UTF-8 with BOM, so Excel on Chinese Windows opens it with the right characters."""
+def write_csv(rows: Iterable[dict], columns: list[Column]) -> tuple[bytes, int]:
+    """UTF-8 with BOM, so Excel on Chinese Windows opens it with the right characters; and the row count."""
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([c.header for c in columns])
+    count = 0
     for row in rows:
         writer.writerow(["" if row.get(c.field) is None else safe_cell(row.get(c.field)) for c in columns])
-    return ("\ufeff" + text.getvalue()).encode("utf-8")
+        count += 1
+    return ("\ufeff" + text.getvalue()).encode("utf-8"), count

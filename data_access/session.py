@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from data_access.engine import get_engine
+from data_access.engine import app_engine
+from data_access.scope import Scope
 
 
 class DataUnavailable(RuntimeError):
@@ -16,11 +17,29 @@ class DataUnavailable(RuntimeError):
 
 
 @contextmanager
-def reading() -> Iterator[Connection]:
-    """A read-only transaction on the application's engine; closed (rolled back) at the end."""
+def reading(scope: Scope) -> Iterator[Connection]:
+    """A read-only transaction as the application role, seeing only the rows of scope's area.
+
+    The database enforces the area (row-level security reads sansetu.scope); the queries filter by it too.
+    """
     try:
-        with get_engine().connect() as conn, conn.begin():
+        with app_engine().connect() as conn, conn.begin():
             conn.execute(text("SET TRANSACTION READ ONLY"))
+            conn.execute(text("SELECT set_config('sansetu.scope', :prefix, true)"), {"prefix": scope.prefix})
             yield conn
     except DBAPIError as exc:
-        raise DataUnavailable(str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)) from exc
+        raise DataUnavailable(_first_line(exc)) from exc
+
+
+@contextmanager
+def writing() -> Iterator[Connection]:
+    """A transaction as the application role for what it may write: the audit log and users."""
+    try:
+        with app_engine().connect() as conn, conn.begin():
+            yield conn
+    except DBAPIError as exc:
+        raise DataUnavailable(_first_line(exc)) from exc
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

@@ -10,6 +10,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
+from data_access.config import APP_ROLE, app_password
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -43,13 +45,19 @@ def postgis_available(url: URL) -> bool:
 
 
 def migrate(url: URL, revision: str = "head") -> str:
-    """Apply migrations up to revision; returns the revision the database is at afterwards."""
+    """Apply migrations up to revision, then give the application role its password.
+
+    Returns the revision the database is at afterwards.
+    """
     engine = create_engine(url, connect_args={"connect_timeout": 5})
     with engine.begin() as conn:
         config = alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
         current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).first():
+            # psycopg2 quotes the value on the client: ALTER ROLE itself takes no bind parameters
+            conn.exec_driver_sql(f"ALTER ROLE {APP_ROLE} LOGIN PASSWORD %s", (app_password(),))
     engine.dispose()
     return current
 

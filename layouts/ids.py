@@ -13,6 +13,9 @@ SIDE = "side-panel"
 KPIS = "kpi-tiles"
 DATA_TIME = "data-time"
 MESSAGE = "page-message"
+USER_BOX = "user-box"
+REVEAL = "reveal-person"  # a pattern id: see reveal()
+REVEALED = "revealed-person"
 TABS = "detail-tabs"
 # enterprise table
 TABLE_STATUS = "table-status"
@@ -26,6 +29,24 @@ EXPORTS = "table-exports"
 RANKING_CHART = "ranking-chart"
 TREND_CHART = "trend-chart"
 COMPARE_CHART = "compare-chart"
+# audit log and users
+AUDIT_PAGE = "audit-page"
+AUDIT_ACTION = "audit-action"
+AUDIT_USER = "audit-user"
+AUDIT_SINCE = "audit-since"
+AUDIT_TABLE = "audit-table"
+AUDIT_EXPORT = "audit-export"
+ADMIN_PAGE = "admin-page"
+ADMIN_TABLE = "admin-table"
+ADMIN_USERNAME = "admin-username"
+ADMIN_NAME = "admin-name"
+ADMIN_ROLE = "admin-role"
+ADMIN_ORG = "admin-org"
+ADMIN_CREATE = "admin-create"
+ADMIN_DISABLE = "admin-disable"
+ADMIN_ENABLE = "admin-enable"
+ADMIN_RESET = "admin-reset"
+ADMIN_MESSAGE = "admin-message"
 # big screen
 BIG_PAGE = "bigscreen-page"
 BIG_URL = "bigscreen-url"
@@ -43,3 +64,8 @@ BIG_CLOCK = "bigscreen-clock"
 def table(key: str) -> dict:
     """The grid's id: a new key per filter makes a new grid, which asks for its rows afresh."""
     return {"type": TABLE, "key": key}
+
+
+def reveal(index: int) -> dict:
+    """The button that reveals the full data of row index of an enterprise's non-green staff."""
+    return {"type": REVEAL, "index": index}

@@ -26,6 +26,7 @@ def map_page() -> html.Div:
                 html.Div(t("app.subtitle"), className="subtitle"),
                 html.A(t("big.link"), href="/bigscreen", className="big-link", target="_blank"),
                 html.Div(id=ids.DATA_TIME, className="data-time"),
+                html.Div(id=ids.USER_BOX, className="user-box"),
             ]),
             html.Nav(id=ids.BREADCRUMB, className="breadcrumb", **{"aria-label": t("crumb.label")}),
             html.Div(id=ids.CHOICES, className="controls"),
@@ -87,3 +88,7 @@ def stats_tab() -> html.Div:
         dcc.Graph(id=ids.TREND_CHART, config=graph, className="chart"),
         dcc.Graph(id=ids.COMPARE_CHART, config=graph, className="chart"),
     ])
+
+
+def user_box(name: str, role: str) -> list:
+    return [html.Span(t("auth.user", name=name, role=role)), html.A(t("auth.logout"), href="/logout")]

@@ -7,7 +7,7 @@ from dataclasses import replace
 from dash import dcc, html
 
 from i18n import t
-from layouts import formatting
+from layouts import formatting, ids
 from layouts.map_figure import STATUS_COLOURS
 from layouts.metrics import BASES, METRICS, NO_DATA, Classes
 from layouts.view import View, view_search
@@ -84,14 +84,17 @@ def ranking(rows: list[dict], values: dict[str, float | None], view: View, title
     return [html.Div(title, className="side-title"), html.Ol(items, className="ranking")]
 
 
-def enterprise_panel(detail: dict, staff: list[dict], view: View) -> list:
+def enterprise_panel(detail: dict, staff: list[dict], view: View, can_reveal: bool = False) -> list:
     counts = {c: detail[f"employees_{c}"] for c in ("green", "yellow", "red", "none")}
     rows = [html.Tr([html.Td(s["name"]), html.Td(s["id_number"]), html.Td(s["phone"] or "—"),
                      html.Td(t(f"colour.{s['colour']}"), className=f"colour-{s['colour']}"),
-                     html.Td(formatting.beijing_time(s["changed_at"]) if s["changed_at"] else "—")])
-            for s in staff]
+                     html.Td(formatting.beijing_time(s["changed_at"]) if s["changed_at"] else "—"),
+                     *([html.Td(html.Button(t("reveal.button"), id=ids.reveal(i), className="reveal"))]
+                       if can_reveal else [])])
+            for i, s in enumerate(staff)]
     header = html.Tr([html.Th(t(k)) for k in
-                      ("staff.name", "staff.id_number", "staff.phone", "staff.colour", "staff.changed_at")])
+                      ("staff.name", "staff.id_number", "staff.phone", "staff.colour", "staff.changed_at")]
+                     + ([html.Th("")] if can_reveal else []))
     status = detail["status"]
     return [
         html.Div(t("enterprise.title"), className="side-title"),
@@ -110,5 +113,6 @@ def enterprise_panel(detail: dict, staff: list[dict], view: View) -> list:
         html.Div(t("enterprise.non_green", count=len(staff)), className="side-subtitle"),
         html.Table([html.Thead(header), html.Tbody(rows)], className="staff-table") if staff
         else html.P(t("enterprise.all_green")),
+        html.Div(id=ids.REVEALED, className="revealed", role="status"),
         link(view.up_to("community"), t("enterprise.back"), className="back-link"),
     ]

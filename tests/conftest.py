@@ -52,3 +52,57 @@ def conn(engine: Engine):
         transaction = connection.begin()
         yield connection
         transaction.rollback()
+
+
+@pytest.fixture(scope="session")
+def app_module(demo):
+    import app
+
+    return app
+
+
+@pytest.fixture
+def as_user(app_module):
+    """Run code as a demo user: a request context with that user logged in (for callbacks)."""
+    from contextlib import contextmanager
+
+    from flask_login import login_user
+
+    from callbacks.auth import SessionUser
+    from data_access import users
+    from data_access.session import writing
+
+    @contextmanager
+    def run_as(username: str):
+        with writing() as conn:
+            user_id = conn.execute(text("SELECT id FROM app_user WHERE username = :u"), {"u": username}).scalar()
+            user = users.get_user(conn, user_id)
+        with app_module.server.test_request_context("/"):
+            login_user(SessionUser(user))
+            yield user
+
+    return run_as
+
+
+def access_of(username: str):
+    """The Access of a demo user, for calling the callbacks' functions directly."""
+    from callbacks.access import Access
+    from data_access.demo.users import DEMO_USERS
+
+    name, display, role, org, _ = next(u for u in DEMO_USERS if u[0] == username)
+    return Access(name, display, role, org)
+
+
+def logged_in_client(app_module, username: str, password: str | None = None):
+    """A test client that logged in through the login form, as a browser does."""
+    import re
+
+    from data_access.demo.users import DEMO_USERS
+
+    password = password or next(u[4] for u in DEMO_USERS if u[0] == username)
+    client = app_module.server.test_client()
+    page = client.get("/login").data.decode()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"csrf": csrf, "username": username, "password": password, "next": "/"})
+    assert response.status_code == 302, response.data[:300]
+    return client

@@ -37,7 +37,8 @@ def _free_port() -> int:
 def server(demo):
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "app.py"], cwd=ROOT, env={**os.environ, "PORT": str(port), "PYTHONPATH": str(ROOT)},
+        [sys.executable, "app.py"], cwd=ROOT,
+        env={**os.environ, "PORT": str(port), "PYTHONPATH": str(ROOT), "SANSETU_DEMO": "1"},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -95,6 +96,19 @@ def session(browser, server):
     context.close()
 
 
+def login(page, server: str, username: str, then: str = "/") -> None:
+    """Log in through the login page, as a person does; land on `then`."""
+    from data_access.demo.users import DEMO_USERS
+
+    page.goto(server + then)
+    page.wait_for_selector("input[name=username]")
+    assert "/login" in page.url
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", next(u[4] for u in DEMO_USERS if u[0] == username))
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
 def _outside(urls: list[str]) -> list[str]:
     return [u for u in urls if urlsplit(u).scheme in ("http", "https", "ws", "wss")
             and urlsplit(u).hostname not in ("127.0.0.1", "localhost")]
@@ -108,7 +122,7 @@ def _wait_for_view(page, text_in_crumbs: str) -> None:
 
 def test_drill_from_district_to_one_enterprises_red_staff_and_back(session, server, engine):
     page, record = session
-    page.goto(server + "/")
+    login(page, server, "official")
     page.wait_for_selector(".kpi-value", timeout=30_000)
     page.wait_for_selector(".maplibregl-canvas", timeout=30_000)
     with engine.connect() as conn:
@@ -184,7 +198,7 @@ def test_big_screen_fills_the_screen_without_scrollbars(browser, server, width, 
     requests, errors = [], []
     page.on("request", lambda r: requests.append(r.url))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(server + "/bigscreen")
+    login(page, server, "leader", "/bigscreen")
     page.wait_for_selector(".big-kpi-value", timeout=30_000)
     page.wait_for_selector(".big-map .maplibregl-canvas", timeout=30_000)
     page.wait_for_timeout(2000)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 from layouts import ids
-from layouts.bigscreen import bigscreen_page
-from layouts.page import map_page, shell
+from layouts.page import shell
 
 
 def _ids_in(component) -> list:
@@ -35,7 +34,9 @@ def test_no_two_id_constants_share_a_value():
 
 
 def test_every_component_id_in_the_app_is_unique_and_defined_in_ids():
-    used = _ids_in(shell()) + _ids_in(map_page()) + _ids_in(bigscreen_page())
+    import app
+
+    used = _ids_in(app.app.validation_layout)
     assert len(used) == len({json.dumps(u, sort_keys=True) for u in used})
     names = {_name(u) for u in used}
     assert names <= set(_defined_ids().values())

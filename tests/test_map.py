@@ -13,12 +13,13 @@ from callbacks.map_page import view_outputs
 from layouts import ids
 from layouts.metrics import METRICS
 from layouts.view import View
+from tests.conftest import access_of, logged_in_client
 
 OUTPUTS = ["breadcrumb", "choices", "figure", "legend", "side", "kpis", "time", "message"]
 
 
-def draw(view: View, dropped=()) -> dict:
-    return dict(zip(OUTPUTS, view_outputs(view, list(dropped)), strict=True))
+def draw(view: View, dropped=(), user: str = "official") -> dict:
+    return dict(zip(OUTPUTS, view_outputs(view, list(dropped), access_of(user)), strict=True))
 
 
 def choropleths(figure: dict) -> list[dict]:
@@ -164,9 +165,7 @@ def test_every_metric_and_basis_draws_all_communities(engine, metric, basis):
     assert len(shown_codes(draw(View(metric=metric, basis=basis))["figure"])) == 99
 
 
-def test_the_view_callback_answers_over_http_like_the_browser_asks(engine):
-    import app
-
+def test_the_view_callback_answers_over_http_like_the_browser_asks(app_module):
     outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
                (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
                (ids.DATA_TIME, "children"), (ids.MESSAGE, "children")]
@@ -177,7 +176,7 @@ def test_the_view_callback_answers_over_http_like_the_browser_asks(engine):
         "changedPropIds": [f"{ids.URL}.search"],
         "state": [],
     }
-    response = app.server.test_client().post("/_dash-update-component", json=body)
+    response = logged_in_client(app_module, "official").post("/_dash-update-component", json=body)
     assert response.status_code == 200
     figure = json.loads(response.data)["response"][ids.MAP]["figure"]
     assert len(shown_codes(figure)) == 8

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from callbacks.bigscreen import current_area, refresh_screen, screen_options
 from data_access.scope import DISTRICT, Scope
 from data_access.stats_queries import colour_trend, data_version
+from tests.conftest import access_of
 
 CST = timezone(timedelta(hours=8))
 
@@ -58,14 +59,16 @@ def test_rotation_moves_through_the_streets_at_the_chosen_pace():
     assert current_area({**options, "rotate": 0}, 5) == DISTRICT.code
 
 
-def test_screen_requeries_only_when_the_data_changed(engine):
-    first = refresh_screen(0, "", [1920, 1080], None)
+def test_screen_requeries_only_when_the_data_changed(as_user):
+    with as_user("leader"):
+        first = refresh_screen(0, "", [1920, 1080], None)
     title, kpis, figure, ranking, trend, version, clock = first
     assert title == "拱墅区三色图指挥大屏" and len(kpis) == 6 and clock
     assert len(trend["data"]) == 2 and len(ranking) == 2
     assert figure["layout"]["map"]["style"]["layers"][0]["type"] == "background"  # dark, offline
     assert sum(len(t["locations"]) for t in figure["data"] if t["type"] == "choroplethmap") == 99
-    again = refresh_screen(1, "", [1920, 1080], version)
+    with as_user("leader"):
+        again = refresh_screen(1, "", [1920, 1080], version)
     assert again[:6] == (no_update,) * 6 and again[6]
 
 
@@ -73,9 +76,9 @@ def test_statistics_rank_streets_at_district_level_and_compare_communities_in_a_
     from callbacks.stats import statistics_figures
     from layouts.view import View
 
-    ranking, trend, third = statistics_figures(View())
+    ranking, trend, third = statistics_figures(View(), access_of("leader"))
     assert len(ranking["data"][0]["y"]) == 20 and len(third["data"][0]["y"]) == 10
     assert "各街道" in third["layout"]["title"]["text"]
-    ranking, trend, third = statistics_figures(View("330105005000"))
+    ranking, trend, third = statistics_figures(View("330105005000"), access_of("leader"))
     assert len(ranking["data"][0]["y"]) == 8 and len(third["data"][0]["x"]) == 8
     assert len(trend["data"][0]["y"]) == 30

@@ -11,15 +11,17 @@ from sqlalchemy import text
 
 from callbacks.table import table_page
 from data_access.exporters import Column, safe_cell, write_csv, write_xlsx
+from tests.conftest import access_of, logged_in_client
 
 STREET = "330105005000"
 
 
 @pytest.fixture(scope="module")
-def client(engine):
-    import app
+def client(app_module):
+    return logged_in_client(app_module, "official")
 
-    return app.server.test_client()
+
+OFFICIAL = access_of("official")
 
 
 def _codes(engine, sql: str, **params) -> set[str]:
@@ -28,7 +30,7 @@ def _codes(engine, sql: str, **params) -> set[str]:
 
 
 def test_status_filter_and_total_match_the_database(engine):
-    rows, total = table_page({"startRow": 0, "endRow": 500}, STREET, ("warned",), None, None)
+    rows, total = table_page({"startRow": 0, "endRow": 500}, OFFICIAL, STREET, ("warned",), None, None)
     expected = _codes(engine, "SELECT credit_code FROM enterprise_stats WHERE status = 'warned'"
                               " AND community_code LIKE '330105005%'")
     assert total == len(expected) and {r["credit_code"] for r in rows} == expected
@@ -37,8 +39,8 @@ def test_status_filter_and_total_match_the_database(engine):
 
 def test_sorting_and_paging_walk_the_table_without_gaps_or_repeats(engine):
     request = {"sortModel": [{"colId": "employees_total", "sort": "desc"}]}
-    first, total = table_page({**request, "startRow": 0, "endRow": 50}, STREET, (), None, None)
-    second, _ = table_page({**request, "startRow": 50, "endRow": 100}, STREET, (), None, None)
+    first, total = table_page({**request, "startRow": 0, "endRow": 50}, OFFICIAL, STREET, (), None, None)
+    second, _ = table_page({**request, "startRow": 50, "endRow": 100}, OFFICIAL, STREET, (), None, None)
     sizes = [r["employees_total"] for r in first + second]
     assert sizes == sorted(sizes, reverse=True)
     assert not {r["credit_code"] for r in first} & {r["credit_code"] for r in second}
@@ -49,22 +51,22 @@ def test_search_by_name_or_code_prefix(engine):
     with engine.connect() as conn:
         code, name = conn.execute(text("SELECT credit_code, name FROM enterprise WHERE community_code LIKE"
                                        " '330105005%' ORDER BY credit_code LIMIT 1")).one()
-    by_code, _ = table_page({"startRow": 0, "endRow": 50}, STREET, (), None, code[:14])
+    by_code, _ = table_page({"startRow": 0, "endRow": 50}, OFFICIAL, STREET, (), None, code[:14])
     assert code in {r["credit_code"] for r in by_code}
-    by_name, _ = table_page({"startRow": 0, "endRow": 50}, STREET, (), None, name)
+    by_name, _ = table_page({"startRow": 0, "endRow": 50}, OFFICIAL, STREET, (), None, name)
     assert all(name in r["name"] for r in by_name) and by_name
 
 
 @pytest.mark.parametrize("attack", ["%' OR 1=1 --", "'; DROP TABLE enterprise; --", "_%_", "\\"])
 def test_injection_strings_in_the_search_match_nothing_and_break_nothing(engine, attack):
-    rows, total = table_page({"startRow": 0, "endRow": 50}, STREET, (), None, attack)
+    rows, total = table_page({"startRow": 0, "endRow": 50}, OFFICIAL, STREET, (), None, attack)
     assert (rows, total) == ([], 0)
     assert _codes(engine, "SELECT count(*)::text FROM enterprise") != {"0"}
 
 
 def test_a_sort_or_status_the_table_does_not_offer_is_refused():
-    assert table_page({"sortModel": [{"colId": "id_number", "sort": "asc"}]}, STREET, (), None, None) is None
-    assert table_page({"startRow": 0, "endRow": 5}, STREET, ("open",), None, None) is None
+    assert table_page({"sortModel": [{"colId": "id_number", "sort": "asc"}]}, OFFICIAL, STREET, (), None, None) is None
+    assert table_page({"startRow": 0, "endRow": 5}, OFFICIAL, STREET, ("open",), None, None) is None
 
 
 def test_cleared_list_as_xlsx_holds_exactly_the_cleared_enterprises(client, engine):
@@ -116,7 +118,7 @@ def test_cells_that_would_run_as_formulas_stay_text():
     assert [safe_cell(v) for v in ("+1", "-2", "@a", "ok", 5)] == ["'+1", "'-2", "'@a", "ok", 5]
     columns = [Column("name", "企业名称", 20), Column("n", "数", 5)]
     rows = [{"name": "=1+1", "n": 3}, {"name": "@SUM(A1)", "n": None}]
-    sheet = openpyxl.load_workbook(io.BytesIO(write_xlsx(rows, columns, "表", [("区域", "=x")]))).worksheets[0]
+    sheet = openpyxl.load_workbook(io.BytesIO(write_xlsx(rows, columns, "表", [("区域", "=x")])[0])).worksheets[0]
     assert [c.value for c in sheet["A"]][1:] == ["'=1+1", "'@SUM(A1)"]
     assert sheet["A2"].data_type == "s" and sheet["B2"].value == 3
-    assert "'=1+1" in write_csv(rows, columns).decode("utf-8-sig")
+    assert "'=1+1" in write_csv(rows, columns)[0].decode("utf-8-sig")

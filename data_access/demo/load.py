@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 
 from data_access.bulk import copy_frame, foreign_keys_deferred
 from data_access.demo.generate import DemoData, generate
+from data_access.demo.users import create_demo_users
 
 REGISTERS = ["person", "enterprise", "employment", "health_code", "health_code_history", "managed_person"]
 
@@ -19,6 +20,7 @@ REGISTERS = ["person", "enterprise", "employment", "health_code", "health_code_h
 class LoadReport:
     loaded: bool
     rows: dict[str, int] = field(default_factory=dict)
+    users: list[tuple[str, str, str, str]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -49,6 +51,7 @@ def load_demo(engine: Engine, scale: float = 1.0, seed: int = 2020, as_of: date 
         started = time.perf_counter()
         conn.execute(text("SELECT refresh_all_stats()"))
         report.seconds["aggregate"] = time.perf_counter() - started
+        report.users = create_demo_users(conn)
     started = time.perf_counter()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("ANALYZE"))
