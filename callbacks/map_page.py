@@ -107,7 +107,7 @@ def fetch_view(view: View, access: Access) -> dict:
             "streets": map_queries.street_outlines(conn, shown),
             "totals": map_queries.area_totals(conn, area),
             "time": map_queries.data_time(conn),
-            "points": None, "detail": None, "staff": [],
+            "points": None, "detail": None, "staff": None,
         }
         if view.community or view.points:
             data["points"] = enterprise_queries.enterprise_points(conn, area)

@@ -72,8 +72,7 @@ def create_user(conn: Connection, username: str, display_name: str, role: str, o
     """A new user; returns it with its password (generated when none is given)."""
     if role not in ROLES:
         raise UserError("user.bad_role")
-    if not conn.execute(text("SELECT 1 FROM district WHERE code = :c UNION ALL SELECT 1 FROM street WHERE code = :c"
-                             " UNION ALL SELECT 1 FROM community WHERE code = :c"), {"c": org_code}).first():
+    if not conn.execute(text("SELECT division_exists(:c)"), {"c": org_code}).scalar():
         raise UserError("user.bad_org")
     if conn.execute(text("SELECT 1 FROM app_user WHERE username = :u"), {"u": username}).first():
         raise UserError("user.exists")

@@ -84,14 +84,15 @@ def ranking(rows: list[dict], values: dict[str, float | None], view: View, title
     return [html.Div(title, className="side-title"), html.Ol(items, className="ranking")]
 
 
-def enterprise_panel(detail: dict, staff: list[dict], view: View, can_reveal: bool = False) -> list:
+def enterprise_panel(detail: dict, staff: list[dict] | None, view: View, can_reveal: bool = False) -> list:
+    """The enterprise's facts and counts; its non-green staff (masked) unless staff is None (not allowed)."""
     counts = {c: detail[f"employees_{c}"] for c in ("green", "yellow", "red", "none")}
     rows = [html.Tr([html.Td(s["name"]), html.Td(s["id_number"]), html.Td(s["phone"] or "—"),
                      html.Td(t(f"colour.{s['colour']}"), className=f"colour-{s['colour']}"),
                      html.Td(formatting.beijing_time(s["changed_at"]) if s["changed_at"] else "—"),
                      *([html.Td(html.Button(t("reveal.button"), id=ids.reveal(i), className="reveal"))]
                        if can_reveal else [])])
-            for i, s in enumerate(staff)]
+            for i, s in enumerate(staff or [])]
     header = html.Tr([html.Th(t(k)) for k in
                       ("staff.name", "staff.id_number", "staff.phone", "staff.colour", "staff.changed_at")]
                      + ([html.Th("")] if can_reveal else []))
@@ -110,9 +111,11 @@ def enterprise_panel(detail: dict, staff: list[dict], view: View, can_reveal: bo
         html.P(t("enterprise.staff", total=f"{detail['employees_total']:,}",
                  **{k: f"{v:,}" for k, v in counts.items()}),
                className="staff-counts", **{"data-counts": ",".join(str(counts[c]) for c in counts)}),
-        html.Div(t("enterprise.non_green", count=len(staff)), className="side-subtitle"),
-        html.Table([html.Thead(header), html.Tbody(rows)], className="staff-table") if staff
-        else html.P(t("enterprise.all_green")),
-        html.Div(id=ids.REVEALED, className="revealed", role="status"),
+        *([] if staff is None else [
+            html.Div(t("enterprise.non_green", count=len(staff)), className="side-subtitle"),
+            html.Table([html.Thead(header), html.Tbody(rows)], className="staff-table") if staff
+            else html.P(t("enterprise.all_green")),
+            html.Div(id=ids.REVEALED, className="revealed", role="status"),
+        ]),
         link(view.up_to("community"), t("enterprise.back"), className="back-link"),
     ]

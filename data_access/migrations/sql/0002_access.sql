@@ -18,6 +18,13 @@ CREATE FUNCTION in_scope(code text) RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT code LIKE session_scope() || '%'
 $$;
 
+-- Whether a code names a division: for user management, which must see every division.
+CREATE FUNCTION division_exists(code text) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public AS $$
+  SELECT EXISTS (SELECT 1 FROM district d WHERE d.code = $1) OR EXISTS (SELECT 1 FROM street s WHERE s.code = $1)
+      OR EXISTS (SELECT 1 FROM community c WHERE c.code = $1)
+$$;
+
 -- Users of the dashboard: one organisation unit (district, street or community) and one role each.
 CREATE TABLE app_user (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

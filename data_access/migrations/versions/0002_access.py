@@ -31,4 +31,4 @@ def downgrade() -> None:
         op.execute(f"DROP POLICY IF EXISTS {table}_scope ON {table}")
         op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
     op.execute("DROP TABLE IF EXISTS audit_log, app_user")
-    op.execute("DROP FUNCTION IF EXISTS in_scope, session_scope")
+    op.execute("DROP FUNCTION IF EXISTS in_scope, session_scope, division_exists")
