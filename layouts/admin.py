@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from i18n import t
 from layouts import ids
+from layouts.table import grid_locale
 
 ACTIONS = ("login", "login_failed", "logout", "export", "reveal", "user_created", "user_disabled",
            "user_enabled", "password_reset", "refused")
@@ -21,7 +22,7 @@ def _header(title: str) -> html.Header:
 
 
 def _grid(grid_id: str, columns: list[tuple[str, str, int]], selectable: bool = False) -> dag.AgGrid:
-    options = {"pagination": True, "paginationPageSize": 50}
+    options = {"pagination": True, "paginationPageSize": 50, "localeText": grid_locale()}
     if selectable:
         options["rowSelection"] = {"mode": "singleRow"}
     return dag.AgGrid(id=grid_id, rowData=[], className="ag-theme-alpine", style={"height": "560px"},

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from i18n import t
 from layouts import ids
-from layouts.table import table_columns
+from layouts.table import grid_locale, table_columns
 
 
 def shell() -> html.Div:
@@ -73,9 +73,7 @@ def enterprise_grid(key: str = "") -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True, "filter": False},
         rowModelType="infinite",
         dashGridOptions={"pagination": True, "paginationPageSize": 50, "cacheBlockSize": 50,
-                         "maxBlocksInCache": 20,
-                         "localeText": {"page": "页", "of": "共", "to": "至", "more": "更多",
-                                        "loadingOoo": "加载中…", "noRowsToShow": "没有符合条件的企业"}},
+                         "maxBlocksInCache": 20, "localeText": grid_locale()},
         style={"height": "560px"},
         className="ag-theme-alpine",
     )

@@ -37,3 +37,13 @@ def table_columns() -> list[dict]:
 
 def header_names() -> list[str]:
     return [t(header) for _, header, _, _ in COLUMNS]
+
+
+GRID_TEXT = ("page", "of", "to", "more", "loadingOoo", "noRowsToShow", "pageSizeSelectorLabel", "firstPage",
+             "previousPage", "nextPage", "lastPage", "filterOoo", "equals", "notEqual", "contains",
+             "notContains", "startsWith", "endsWith", "blank", "notBlank", "andCondition", "orCondition")
+
+
+def grid_locale() -> dict[str, str]:
+    """AG Grid's own words (pager, filters) in the UI's language."""
+    return {key: t(f"grid.{key}") for key in GRID_TEXT}

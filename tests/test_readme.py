@@ -1,0 +1,19 @@
+"""The README's demo users are the ones the loader creates (the docs are checked, not trusted)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from data_access.demo.users import DEMO_USERS
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_lists_every_demo_user_with_its_scope_and_password():
+    rows = re.findall(r"^\| `([^`]+)` \| [^|]+ \| [^|]* (\d{12}) \| `([^`]+)` \|$", README, re.MULTILINE)
+    assert sorted(rows) == sorted((u, org, pw) for u, _, _, org, pw in DEMO_USERS)
+
+
+def test_readme_names_the_two_commands():
+    assert "make run" in README and "make test" in README
