@@ -89,9 +89,14 @@ def enterprise_page(conn: Connection, scope: Scope, flt: EnterpriseFilter, offse
     limit = max(1, min(int(limit), MAX_PAGE))
     offset = max(0, int(offset))
     base = _base(scope, flt)
-    total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    rows = conn.execute(_ordered(base, flt).offset(offset).limit(limit)).mappings()
-    return [dict(r) for r in rows], total
+    # One pass: the sort reads every row anyway, so the window count costs nothing more.
+    paged = _ordered(base.add_columns(func.count().over().label("_total")), flt).offset(offset).limit(limit)
+    rows = [dict(r) for r in conn.execute(paged).mappings()]
+    if rows:
+        total = rows[0]["_total"]
+    else:  # past the end: count on its own
+        total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    return [{k: v for k, v in r.items() if k != "_total"} for r in rows], total
 
 
 def enterprise_rows(conn: Connection, scope: Scope, flt: EnterpriseFilter) -> Iterator[dict]:

@@ -7,6 +7,7 @@ recreates, so it never touches the dashboard's data.
 from __future__ import annotations
 
 import json
+import re
 import resource
 import statistics
 import subprocess
@@ -47,7 +48,7 @@ def main() -> None:
 
     import app  # after the data exists; Dash validates on first request
 
-    client = app.server.test_client()
+    client = _logged_in(app.server.test_client(), "official", "demo-official-2020")
     steps = _drill_path()
     print("drill steps over HTTP (show_view: queries + figure + panels + JSON):")
     for label, search in steps:
@@ -71,9 +72,18 @@ def main() -> None:
     print(f"10,000 colour changes applied with aggregates and history, one transaction: {batch * 1000:.0f} ms")
 
 
+def _logged_in(client, username: str, password: str):
+    """Log in through the login form, as the browser does (every route needs a user)."""
+    page = client.get("/login").data.decode()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"csrf": csrf, "username": username, "password": password, "next": "/"})
+    assert response.status_code == 302, response.data[:200]
+    return client
+
+
 def _drill_path() -> list[tuple[str, str]]:
     """district -> street -> community -> enterprise, through the warned enterprise with most red staff."""
-    with reading() as conn:
+    with reading(DISTRICT) as conn:
         code, community = conn.execute(text(
             "SELECT credit_code, community_code FROM enterprise_stats WHERE status = 'warned'"
             " ORDER BY employees_red DESC LIMIT 1")).one()
@@ -145,7 +155,7 @@ def _recreate(url) -> None:
 
 
 def _read(*queries) -> None:
-    with reading() as conn:
+    with reading(DISTRICT) as conn:
         for query in queries:
             query(conn, DISTRICT)
 

@@ -285,3 +285,12 @@ def test_administrator_creates_and_disables_users_and_others_cannot(engine, as_u
     assert _audit(engine, "user_created", "admin") and _audit(engine, "user_disabled", "admin")
     with pytest.raises(NotAllowed):
         user_admin(access_of("leader"), ids.ADMIN_CREATE, {}, None)
+
+
+@pytest.mark.parametrize("attack", ["' OR 1=1 --", "%", "_", "制造业'; DROP TABLE enterprise; --"])
+def test_injection_strings_in_export_filters_export_nothing(app_module, attack):
+    client = logged_in_client(app_module, "official")
+    for param in ("q", "industry"):
+        response = client.get("/export/enterprises.csv", query_string={"area": GCQ, param: attack})
+        assert response.status_code == 200
+        assert len(response.data.decode("utf-8-sig").strip().splitlines()) == 1  # the header alone
