@@ -92,10 +92,9 @@ def enterprise_page(conn: Connection, scope: Scope, flt: EnterpriseFilter, offse
     # One pass: the sort reads every row anyway, so the window count costs nothing more.
     paged = _ordered(base.add_columns(func.count().over().label("_total")), flt).offset(offset).limit(limit)
     rows = [dict(r) for r in conn.execute(paged).mappings()]
-    if rows:
-        total = rows[0]["_total"]
-    else:  # past the end: count on its own
-        total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    if not rows:  # past the end: count on its own
+        return [], conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    total = rows[0]["_total"]
     return [{k: v for k, v in r.items() if k != "_total"} for r in rows], total
 
 
