@@ -92,7 +92,7 @@ def login() -> Response | str:
     address = request.remote_addr
     try:
         with writing() as conn:
-            if users.recent_failures(conn, username, address) >= users.THROTTLE_FAILURES:
+            if users.throttled(conn, username, address):
                 users.record(conn, username, None, "refused", detail={"reason": "throttled"}, address=address)
                 return _page(t("login.throttled"), next_path, username, status=429)
             user = users.authenticate(conn, username, form.get("password", "")[:200])

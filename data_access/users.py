@@ -13,7 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from data_access.session import writing
 
 ROLES = ("leader", "official", "community_worker", "data_operator", "auditor", "administrator")
-THROTTLE_FAILURES = 5
+THROTTLE_FAILURES = 5  # per username
+THROTTLE_ADDRESS_FAILURES = 20  # per address: higher, a command room shares one address
 THROTTLE_WINDOW = timedelta(minutes=15)
 # Checked against when a username does not exist, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
@@ -59,12 +60,13 @@ def authenticate(conn: Connection, username: str, password: str) -> User | None:
     return _user(row) if row and ok and row["active"] else None
 
 
-def recent_failures(conn: Connection, username: str, address: str | None) -> int:
-    """Failed logins for this name, or from this address, within the throttle window."""
-    return conn.execute(text(
-        "SELECT count(*) FROM audit_log WHERE action = 'login_failed' AND at > now() - :w"
-        " AND (username = :u OR (address IS NOT NULL AND address = :a))"),
-        {"w": THROTTLE_WINDOW, "u": username, "a": address}).scalar_one()
+def throttled(conn: Connection, username: str, address: str | None) -> bool:
+    """Too many failed logins within the window: for this name, or (more of them) from this address."""
+    by_name, by_address = conn.execute(text(
+        "SELECT count(*) FILTER (WHERE username = :u), count(*) FILTER (WHERE address = :a)"
+        " FROM audit_log WHERE action = 'login_failed' AND at > now() - :w"),
+        {"w": THROTTLE_WINDOW, "u": username, "a": address}).one()
+    return by_name >= THROTTLE_FAILURES or (address is not None and by_address >= THROTTLE_ADDRESS_FAILURES)
 
 
 def create_user(conn: Connection, username: str, display_name: str, role: str, org_code: str,
