@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from urllib.parse import urlencode
 
 from dash import Input, Output, State, callback, ctx, no_update
@@ -13,8 +13,7 @@ from data_access import users
 from data_access.session import writing
 from i18n import t
 from layouts import ids
-
-CST = timezone(timedelta(hours=8))
+from layouts.formatting import CST
 
 
 @callback(Output(ids.AUDIT_TABLE, "rowData"), Output(ids.AUDIT_EXPORT, "href"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from urllib.parse import parse_qs
 
 from dash import Input, Output, State, callback, clientside_callback, no_update
@@ -15,13 +15,10 @@ from i18n import t
 from layouts import ids
 from layouts.bigscreen import DEFAULT_REFRESH, big_kpis, big_ranking
 from layouts.charts import trend_chart
+from layouts.formatting import CST
 from layouts.map_figure import community_map
 from layouts.metrics import METRICS, classify, metric_value
 from layouts.view import STREET
-
-CST = timezone(timedelta(hours=8))
-STREETS = ["330105001000", "330105002000", "330105003000", "330105004000", "330105005000",
-           "330105007000", "330105008000", "330105009000", "330105010000", "330105011000"]
 
 
 def screen_options(search: str | None) -> dict:
@@ -60,10 +57,11 @@ def refresh_screen(ticks: int | None, search: str | None, size: list | None, sho
         return (no_update,) * 7
     access = current_access()
     options = screen_options(search)
-    area = current_area(options, ticks or 0, access.org_code)
     clock = datetime.now(CST).strftime("%Y-%m-%d %H:%M")
     try:
         with reading(access.scope) as conn:
+            streets = map_queries.street_codes(conn, access.scope) if options["rotate"] else []
+            area = current_area(options, ticks or 0, streets, access.org_code)
             version = {"data": stats_queries.data_version(conn), "area": area, "size": size}
             if shown == version:  # nothing changed: keep the screen, move only the clock
                 return no_update, no_update, no_update, no_update, no_update, no_update, clock
@@ -72,16 +70,19 @@ def refresh_screen(ticks: int | None, search: str | None, size: list | None, sho
         return no_update, no_update, no_update, no_update, no_update, no_update, t("map.error")
 
 
-def current_area(options: dict, ticks: int, org: str = DISTRICT.code) -> str:
-    """The area on screen now: the user's own unless the district's user chose a street or rotation."""
+def current_area(options: dict, ticks: int, streets: list[str], org: str = DISTRICT.code) -> str:
+    """The area on screen now: the user's own unless the district's user chose a street or rotation.
+
+    streets: the district's street codes, in the order the rotation visits them.
+    """
     if org != DISTRICT.code:
         return org
     if options["street"]:
         return options["street"]
-    if not options["rotate"]:
+    if not options["rotate"] or not streets:
         return DISTRICT.code
     elapsed = ticks * options["refresh"]
-    return STREETS[(elapsed // options["rotate"]) % len(STREETS)]
+    return streets[(elapsed // options["rotate"]) % len(streets)]
 
 
 def screen_content(conn, area: str, size: list) -> tuple:

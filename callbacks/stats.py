@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from dash import Input, Output, callback, no_update
 
@@ -13,11 +13,10 @@ from data_access.session import DataUnavailable, reading
 from i18n import t
 from layouts import ids
 from layouts.charts import compare_chart, ranking_chart, trend_chart
+from layouts.formatting import CST
 from layouts.map_figure import empty_figure
 from layouts.metrics import metric_value
 from layouts.view import View, parse_view
-
-CST = timezone(timedelta(hours=8))
 
 
 @callback(
@@ -39,24 +38,20 @@ def statistics_figures(view: View, access: Access) -> tuple[dict, dict, dict]:
     shown = Scope(view.street) if view.street else DISTRICT
     with reading(access.scope) as conn:
         name = map_queries.area_name(conn, area)
+        shown_name = map_queries.area_name(conn, shown)  # the area whose communities are ranked
         communities = map_queries.community_map_rows(conn, shown)
         streets = map_queries.street_totals(conn, DISTRICT) if not view.street else []
         trend = stats_queries.colour_trend(conn, area, datetime.now(CST).date())
     basis = t(f"basis.{view.basis}")
     ranked = [_ratios(r, view.basis) for r in communities]
-    title = t("chart.ranking", area=_compared_area(name, view), basis=basis)
+    title = t("chart.ranking", area=shown_name, basis=basis)
     if streets:  # the district: its streets ranked the same way
         third = ranking_chart([_ratios(r, view.basis) for r in streets], t("chart.ranking_streets", basis=basis))
     else:  # a street: its communities side by side
         compared = [{"name": r["name"], "red": _count(r, view.basis, "red"),
                      "yellow": _count(r, view.basis, "yellow")} for r in communities]
-        third = compare_chart(compared, t("chart.compare", area=_compared_area(name, view)))
+        third = compare_chart(compared, t("chart.compare", area=shown_name))
     return ranking_chart(ranked, title), trend_chart(trend, t("chart.trend", area=name)), third
-
-
-def _compared_area(name: str, view: View) -> str:
-    """The name of the area whose parts are compared: the street for a community view."""
-    return name[: name.index("街道") + 2] if view.community and "街道" in name else name
 
 
 def _ratios(row: dict, basis: str) -> dict:

@@ -60,6 +60,12 @@ def community_map_rows(conn: Connection, scope: Scope) -> list[dict]:
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
+def street_codes(conn: Connection, scope: Scope) -> list[str]:
+    """Codes of the streets that hold communities in scope, in code order."""
+    query = select(street.c.code).where(street.c.code.like(scope.prefix[:9] + "%")).order_by(street.c.code)
+    return list(conn.execute(query).scalars())
+
+
 def street_outlines(conn: Connection, scope: Scope) -> list[dict]:
     """Streets that hold communities in scope: code, name, display GeoJSON."""
     query = (

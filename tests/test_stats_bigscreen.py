@@ -9,6 +9,7 @@ from dash import no_update
 from sqlalchemy import text
 
 from callbacks.bigscreen import current_area, refresh_screen, screen_options
+from data_access.reference import divisions
 from data_access.scope import DISTRICT, Scope
 from data_access.stats_queries import colour_trend, data_version
 from tests.conftest import access_of
@@ -54,9 +55,10 @@ def test_screen_options_are_read_and_bounded(search, expected):
 
 def test_rotation_moves_through_the_streets_at_the_chosen_pace():
     options = {"refresh": 30, "rotate": 60, "street": None}
-    assert current_area(options, 0) == current_area(options, 1) == "330105001000"
-    assert current_area(options, 2) == "330105002000"
-    assert current_area({**options, "rotate": 0}, 5) == DISTRICT.code
+    streets = [d.code for d in divisions() if d.level == "street"]
+    assert current_area(options, 0, streets) == current_area(options, 1, streets) == "330105001000"
+    assert current_area(options, 2, streets) == "330105002000"
+    assert current_area({**options, "rotate": 0}, 5, streets) == DISTRICT.code
 
 
 def test_screen_requeries_only_when_the_data_changed(as_user):
