@@ -1,0 +1,252 @@
+"""One import, all or nothing: read, check every row, then in one transaction COPY into a staging table,
+check against the database, merge, keep the aggregates current (the triggers) and record the run.
+
+A file with any bad row is rejected whole (unless the operator asked to skip bad rows) and nothing of it
+is written; the rejection is recorded with its errors for the report. A crash, a killed connection or a
+restarted database rolls the transaction back: the previous data stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from data_access import users
+from data_access.bulk import copy_frame
+from data_access.importing import merge
+from data_access.importing.files import FileProblem, read_rows
+from data_access.importing.kinds import KINDS
+from data_access.importing.rows import RowError, check_rows, rows_with_errors
+from data_access.scope import Scope
+from geo.gcj02 import gcj02_to_wgs84
+from i18n import t
+
+Progress = Callable[[float, str], None]
+KEPT_ERRORS = 10_000  # errors kept with the run for the report; the count is always complete
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    kind: str
+    file_name: str
+    content: bytes
+    username: str
+    org_code: str  # the operator's area: rows outside it are refused
+    role: str | None = "data_operator"
+    mode: str = "changes"  # health codes: "changes" (each row a change with its time) or "snapshot"
+    as_of: datetime | None = None  # a snapshot's time (default: now) for rows without one
+    gcj02: bool = False  # coordinates are GCJ-02 (Chinese web maps): convert to WGS-84
+    crs: str | None = None  # boundaries: the CRS when the file does not say
+    skip_bad_rows: bool = False
+    source: str | None = None  # health codes: recorded as their source (default: the file name)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    @property
+    def options(self) -> dict:
+        chosen = {"mode": self.mode if self.kind == "health_codes" else None,
+                  "as_of": self.as_of.isoformat() if self.as_of else None,
+                  "gcj02": self.gcj02 or None, "crs": self.crs, "skip_bad_rows": self.skip_bad_rows or None,
+                  "source": self.source}
+        return {k: v for k, v in chosen.items() if v is not None}
+
+
+@dataclass
+class ImportResult:
+    result: str  # loaded | rejected | unchanged | failed
+    rows_read: int = 0
+    rows_written: int = 0
+    rows_skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    problem: str = ""  # why the file as a whole was refused (Chinese)
+    notes: list[str] = field(default_factory=list)  # what the operator should know (Chinese)
+    encoding: str = ""
+    file_format: str = ""
+    run_id: int | None = None
+
+    @property
+    def message(self) -> str:
+        if self.problem:
+            return t(f"import.result.{self.result}_file", problem=self.problem)
+        return t(f"import.result.{self.result}", read=self.rows_read, written=self.rows_written,
+                 skipped=self.rows_skipped, errors=len(self.errors),
+                 bad_rows=len(rows_with_errors(self.errors)))
+
+
+class Rejected(Exception):
+    """Raised inside the transaction to roll it back with the errors found."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(len(errors))
+        self.errors = errors
+
+
+def run_import(engine: Engine, request: ImportRequest, progress: Progress | None = None) -> ImportResult:
+    """Load request's file, or refuse it whole; every attempt is recorded in import_run."""
+    report = progress or (lambda _fraction, _stage: None)
+    started = datetime.now(UTC)
+    if request.kind == "boundaries":
+        from data_access.importing.boundaries import run_boundaries  # geometry files take their own path
+
+        return run_boundaries(engine, request, report, started)
+    result = ImportResult("rejected")
+    try:
+        report(0.05, "import.stage.read")
+        rows = read_rows(request.content, request.file_name, KINDS[request.kind])
+        result.encoding, result.file_format = rows.encoding, rows.file_format
+        if rows.ignored:
+            result.notes.append(t("import.note.ignored", columns="、".join(rows.ignored)))
+        result.rows_read = len(rows.frame)
+        report(0.15, "import.stage.check")
+        clean, errors = check_rows(rows.frame, KINDS[request.kind])
+        errors += _request_checks(request, clean)
+    except FileProblem as problem:
+        result.problem = t(problem.key, **problem.values)
+        record_run(engine, request, result, started)
+        return result
+    return load_rows(engine, request, clean, errors, result, report, started)
+
+
+def load_rows(engine: Engine, request: ImportRequest, clean: pd.DataFrame, errors: list[RowError],
+              result: ImportResult, report: Progress, started: datetime) -> ImportResult:
+    """The checked rows into the database in one transaction (also the live endpoint's path)."""
+    if errors and not request.skip_bad_rows:
+        result.errors = errors
+        record_run(engine, request, result, started)
+        return result
+    try:
+        with engine.begin() as conn:
+            _serialise(conn)
+            if _same_as_last(conn, request):
+                result.result = "unchanged"
+                result.notes.append(t("import.note.same_file"))
+                raise _Unchanged
+            scope = Scope(request.org_code)
+            report(0.35, "import.stage.copy")
+            merge.create_stage(conn, request.kind)
+            usable = clean[~clean["row"].isin(rows_with_errors(errors))]
+            _copy(conn, request, usable)
+            report(0.5, "import.stage.verify")
+            whole = scope.level == "district"
+            found = [RowError(r, c, "" if v is None else str(v), why)
+                     for r, c, v, why in merge.check(conn, request.kind, scope.prefix, whole)]
+            errors = errors + found
+            if found and not request.skip_bad_rows:
+                raise Rejected(errors)
+            if found:
+                conn.execute(text("DELETE FROM stage WHERE row_no = ANY (:rows)"),
+                             {"rows": sorted(rows_with_errors(found))})
+            report(0.65, "import.stage.merge")
+            written, notes = merge.merge(conn, request.kind, request.source or request.file_name)
+            result.notes += [t(key, **values) for key, values in notes]
+            if request.kind == "health_codes" and request.mode == "snapshot":
+                missing = merge.missing_from_snapshot(conn, scope.prefix, whole)
+                if missing:
+                    result.notes.append(t("import.note.not_in_snapshot", count=missing))
+            result.result, result.rows_written, result.errors = "loaded", written, errors
+            result.rows_skipped = len(rows_with_errors(errors))
+            report(0.95, "import.stage.record")
+            result.run_id = _insert_run(conn, request, result, started)
+    except Rejected as rejected:
+        result.result, result.errors = "rejected", rejected.errors
+        record_run(engine, request, result, started)
+    except _Unchanged:
+        record_run(engine, request, result, started)
+    except DBAPIError as exc:
+        result.result = "failed"
+        result.problem = t("import.file.database", reason=_first_line(exc))
+        with suppress(DBAPIError):  # the database is gone: nothing was written, and the operator is told so
+            record_run(engine, request, result, started)
+    report(1.0, "import.stage.done")
+    return result
+
+
+class _Unchanged(Exception):
+    pass
+
+
+def _request_checks(request: ImportRequest, clean: pd.DataFrame) -> list[RowError]:
+    """Rules across columns, and options the rows depend on."""
+    errors = []
+    kind = KINDS[request.kind]
+    if request.kind == "health_codes":
+        if request.mode == "changes":
+            header = kind.field("changed_at").header
+            errors += [RowError(int(r), header, "", "required_for_changes")
+                       for r in clean.loc[clean["changed_at"].isna(), "row"]]
+        else:
+            as_of = request.as_of or datetime.now(UTC)
+            clean["changed_at"] = clean["changed_at"].where(clean["changed_at"].notna(), as_of)
+    if request.kind == "enterprises":
+        lon, lat = clean["lon"].notna(), clean["lat"].notna()
+        errors += [RowError(int(r), kind.field("lon").header, "", "lon_lat_pair") for r in clean.loc[lon ^ lat, "row"]]
+        nowhere = ~lon & ~lat & clean["community"].isna()
+        errors += [RowError(int(r), kind.field("community").header, "", "no_place") for r in clean.loc[nowhere, "row"]]
+        if request.gcj02 and (lon & lat).any():
+            both = lon & lat
+            x, y = gcj02_to_wgs84(clean.loc[both, "lon"].astype(float).to_numpy(),
+                                  clean.loc[both, "lat"].astype(float).to_numpy())
+            clean.loc[both, "lon"], clean.loc[both, "lat"] = x.round(7), y.round(7)
+    if request.kind == "managed":
+        dated = clean[clean["start_date"].notna() & clean["end_date"].notna()]
+        errors += [RowError(int(r["row"]), kind.field("end_date").header, str(r["end_date"]), "end_before_start")
+                   for _, r in dated.iterrows() if r["end_date"] < r["start_date"]]
+    return errors
+
+
+def _serialise(conn: Connection) -> None:
+    """One import at a time, so a same-file check and a merge see everything committed before."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('sansetu.import'))"))
+
+
+def _same_as_last(conn: Connection, request: ImportRequest) -> bool:
+    last = conn.execute(text("""
+        SELECT file_sha256, options FROM import_run WHERE kind = :kind AND result = 'loaded'
+        ORDER BY finished_at DESC, id DESC LIMIT 1"""), {"kind": request.kind}).first()
+    return bool(last) and last[0] == request.sha256 and last[1] == request.options
+
+
+def _copy(conn: Connection, request: ImportRequest, usable: pd.DataFrame) -> None:
+    columns = ["row", *merge.STAGES[request.kind].copied]
+    copy_frame(conn, "stage", usable[columns].rename(columns={"row": "row_no"}))
+    conn.execute(text("ANALYZE stage"))
+
+
+def _insert_run(conn: Connection, request: ImportRequest, result: ImportResult, started: datetime) -> int:
+    run_id = conn.execute(text("""
+        INSERT INTO import_run (started_at, username, org_code, kind, file_name, file_sha256, options,
+          rows_read, rows_written, rows_skipped, result, message, error_count, errors)
+        VALUES (:started, :username, :org, :kind, :file, :sha, CAST(:options AS jsonb), :read, :written, :skipped,
+          :result, :message, :error_count, CAST(:errors AS jsonb))
+        RETURNING id"""), {
+        "started": started, "username": request.username, "org": request.org_code, "kind": request.kind,
+        "file": request.file_name[:255], "sha": request.sha256, "options": json.dumps(request.options),
+        "read": result.rows_read, "written": result.rows_written, "skipped": result.rows_skipped,
+        "result": result.result, "message": "；".join([result.message, *result.notes]),
+        "error_count": len(result.errors),
+        "errors": json.dumps([e.as_dict() for e in result.errors[:KEPT_ERRORS]], ensure_ascii=False, default=str),
+    }).scalar_one()
+    users.record(conn, request.username, request.role, "import", request.org_code,
+                 {"run": run_id, "kind": request.kind, "file": request.file_name, "result": result.result,
+                  "rows": result.rows_written})
+    return run_id
+
+
+def record_run(engine: Engine, request: ImportRequest, result: ImportResult, started: datetime) -> None:
+    """Record an attempt that wrote nothing, in a transaction of its own."""
+    with engine.begin() as conn:
+        result.run_id = _insert_run(conn, request, result, started)
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig or exc).strip().splitlines()[0]

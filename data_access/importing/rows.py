@@ -1,0 +1,62 @@
+"""Check every cell of a file's rows and say, per row and column, what is wrong (nothing is written here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data_access.importing.kinds import Kind
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row number in the file as Excel shows it (the header is usually row 1)
+    column: str  # the template's header of the column
+    value: str
+    reason: str  # an i18n key under import.reason.
+    detail: str = ""  # e.g. the other row of a duplicate
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason,
+                "detail": self.detail}
+
+
+def check_rows(frame: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, list[RowError]]:
+    """The rows with each cell normalised (typed values), and the errors found.
+
+    Each distinct value is checked once: a snapshot repeats the same colour and time a million times.
+    """
+    clean = pd.DataFrame({"row": frame["row"].to_numpy()})
+    errors: list[RowError] = []
+    for f in kind.fields:
+        raw = frame[f.name].fillna("").astype(str)
+        results = {value: f.check(value) for value in raw.unique()}
+        clean[f.name] = raw.map(lambda v, r=results: r[v][0]).to_numpy()
+        reasons = raw.map(lambda v, r=results: r[v][1])
+        bad = reasons.notna().to_numpy()
+        if bad.any():
+            errors.extend(RowError(int(row), f.header, value, reason)
+                          for row, value, reason in zip(frame["row"][bad], raw[bad], reasons[bad], strict=True))
+    errors.extend(_duplicates(clean, kind))
+    return clean, errors
+
+
+def _duplicates(clean: pd.DataFrame, kind: Kind) -> list[RowError]:
+    keys = list(kind.key)
+    usable = clean[keys].notna().all(axis=1)
+    candidates = clean[usable]
+    repeated = candidates.duplicated(keys, keep="first")
+    if not repeated.any():
+        return []
+    first = candidates.drop_duplicates(keys, keep="first").set_index(keys)["row"]
+    shown = kind.field(keys[0]).header
+    return [
+        RowError(int(r["row"]), shown, str(r[keys[0]]), "duplicate",
+                 str(first.loc[tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]]]))
+        for _, r in candidates[repeated].iterrows()
+    ]
+
+
+def rows_with_errors(errors: list[RowError]) -> set[int]:
+    return {e.row for e in errors}
