@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from data_access import users
+from data_access import integrations, users
 from data_access.config import database_url
 from data_access.demo.load import load_demo
 from data_access.engine import get_engine
+from data_access.importing.kinds import ALL_KINDS, TABLE_KINDS
+from data_access.importing.load import ImportRequest, run_import
+from data_access.importing.reports import error_report, template
+from data_access.reference import DISTRICT_CODE
 from data_access.setup_db import ensure_database, migrate, postgis_available
 from data_access.users import ROLES
 from i18n import t
@@ -37,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     reset.add_argument("--password")
     for name in ("disable-user", "enable-user"):
         sub.add_parser(name).add_argument("username")
+    _import_commands(sub)
     args = parser.parse_args(argv)
     url = database_url()
     shown = url.render_as_string(hide_password=True)
@@ -45,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             return _setup(url)
         if args.command in USER_COMMANDS:
             return _users(args)
+        if args.command in DATA_COMMANDS:
+            return DATA_COMMANDS[args.command](args)
         if not 0 < args.scale <= 1:
             return _fail(t("cli.bad_scale", value=args.scale))
         return _load(args)
@@ -103,6 +112,70 @@ def _users(args) -> int:
     except users.UserError as exc:
         return _fail(t(str(exc)))
     return 0
+
+
+def _import_commands(sub) -> None:
+    load = sub.add_parser("import", help="load a department's file, all or nothing (see README, Importing data)")
+    load.add_argument("kind", choices=ALL_KINDS)
+    load.add_argument("file", type=Path)
+    load.add_argument("--mode", choices=("changes", "snapshot"), default="changes",
+                      help="health codes: a batch of changes (each row with its time) or a full snapshot")
+    load.add_argument("--as-of", type=datetime.fromisoformat, help="snapshot time for rows without one")
+    load.add_argument("--gcj02", action="store_true", help="coordinates are GCJ-02 (web maps): convert")
+    load.add_argument("--crs", help="boundaries: the CRS when the file has none, e.g. EPSG:4549")
+    load.add_argument("--skip-bad-rows", action="store_true", help="load the good rows, report the bad ones")
+    load.add_argument("--source", help="health codes: where they come from (default: the file name)")
+    load.add_argument("--org", default=DISTRICT_CODE, help="the area the rows must lie in (default: district)")
+    load.add_argument("--report", type=Path, help="where to write the error report (default: FILE.errors.csv)")
+    template = sub.add_parser("template", help="write the empty template of a kind of file")
+    template.add_argument("kind", choices=TABLE_KINDS)
+    template.add_argument("out", type=Path, help="a .csv or .xlsx path")
+    token = sub.add_parser("create-token", help="a token for a system pushing colour changes (shown once)")
+    token.add_argument("name")
+    token.add_argument("--description", default="")
+    sub.add_parser("revoke-token").add_argument("name")
+
+
+def _import(args) -> int:
+    if not args.file.is_file():
+        return _fail(t("cli.no_file", path=args.file))
+    request = ImportRequest(args.kind, args.file.name, args.file.read_bytes(), "cli:" + getpass.getuser(),
+                            args.org, role=None, mode=args.mode, as_of=args.as_of, gcj02=args.gcj02,
+                            crs=args.crs, skip_bad_rows=args.skip_bad_rows, source=args.source)
+    result = run_import(get_engine(), request)
+    lines = [t("cli.import_loaded", message=result.message, file=args.file), *result.notes]
+    if result.errors:
+        path = args.report or args.file.with_name(args.file.name + ".errors.csv")
+        path.write_bytes(error_report([e.as_dict() for e in result.errors], []))
+        lines.append(t("cli.import_report", path=path))
+    ok = result.result in ("loaded", "unchanged")
+    print("\n".join(lines), file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 4
+
+
+def _template(args) -> int:
+    args.out.write_bytes(template(args.kind, "xlsx" if args.out.suffix.lower() == ".xlsx" else "csv"))
+    print(args.out)
+    return 0
+
+
+def _tokens(args) -> int:
+    try:
+        with get_engine().begin() as conn:
+            if args.command == "create-token":
+                token = integrations.create_token(conn, args.name, "cli:" + getpass.getuser(), args.description)
+                users.record(conn, "cli", None, "token_created", None, {"integration": args.name})
+                print(t("cli.token_created", name=args.name, token=token))
+            else:
+                integrations.revoke_token(conn, args.name)
+                users.record(conn, "cli", None, "token_revoked", None, {"integration": args.name})
+                print(t("cli.token_revoked", name=args.name))
+    except integrations.TokenError as exc:
+        return _fail(t(str(exc)))
+    return 0
+
+
+DATA_COMMANDS = {"import": _import, "template": _template, "create-token": _tokens, "revoke-token": _tokens}
 
 
 def _first_line(exc: SQLAlchemyError) -> str:

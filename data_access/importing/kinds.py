@@ -42,9 +42,9 @@ def _optional(check: Callable[..., cells.Checked]) -> Callable[[str], cells.Chec
 
 
 ID = Field("id_number", ("身份证号码", "身份证号", "公民身份号码", "证件号码", "id_number"), cells.id_number,
-           example="330105199001011237")
+           example="330105199001011233")
 CREDIT = Field("credit_code", ("统一社会信用代码", "社会信用代码", "信用代码", "单位统一社会信用代码", "credit_code"),
-               cells.credit_code, example="91330105MA2AXXXXXX")
+               cells.credit_code, example="91330105MA2A00000T")
 NAME = Field("name", ("姓名", "name"), cells.text, example="张三")
 PHONE = Field("phone", ("手机号码", "手机号", "联系电话", "phone"), cells.phone, required=False, example="13812345678")
 COMMUNITY = Field("community", ("所属社区", "社区", "社区名称", "社区代码", "community"), cells.text,
