@@ -12,7 +12,7 @@ import callbacks.bigscreen
 import callbacks.map_page
 import callbacks.stats
 import callbacks.table  # noqa: F401
-from callbacks import auth, exports
+from callbacks import auth, exports, live
 from data_access.users import demo_passwords_in_use
 from i18n import t
 from layouts import ids
@@ -35,6 +35,7 @@ app.validation_layout = html.Div([
 server = app.server
 auth.register(server)
 exports.register(server)
+live.register(server)
 
 
 @server.get("/healthz")

@@ -30,7 +30,7 @@ def screen_options(search: str | None) -> dict:
         return min(3600, max(low, int(value))) if value.isdigit() else default
 
     street = params.get("street") if STREET.fullmatch(params.get("street", "")) else None
-    return {"refresh": seconds("refresh", DEFAULT_REFRESH, 5), "rotate": seconds("rotate", 0, 10), "street": street}
+    return {"refresh": seconds("refresh", DEFAULT_REFRESH, 1), "rotate": seconds("rotate", 0, 10), "street": street}
 
 
 # The screen's size in the browser: the map is fitted and the type scaled to it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, no_update
 
 from callbacks.access import Access, clamp_view, current_access
-from data_access import enterprise_queries, map_queries
+from data_access import enterprise_queries, map_queries, stats_queries
 from data_access.scope import DISTRICT, Scope
 from data_access.session import DataUnavailable, reading
 from i18n import t
@@ -41,14 +41,28 @@ def show_user(_pathname: str | None):
 @callback(
     Output(ids.BREADCRUMB, "children"), Output(ids.CHOICES, "children"), Output(ids.MAP, "figure"),
     Output(ids.LEGEND, "children"), Output(ids.SIDE, "children"), Output(ids.KPIS, "children"),
-    Output(ids.DATA_TIME, "children"), Output(ids.MESSAGE, "children"),
-    Input(ids.URL, "search"),
+    Output(ids.DATA_TIME, "children"), Output(ids.MESSAGE, "children"), Output(ids.LIVE_SEEN, "data"),
+    Input(ids.URL, "search"), Input(ids.LIVE_VERSION, "data"),
 )
-def show_view(search: str | None):
+def show_view(search: str | None, _version: str | None):
+    """The view the URL names, drawn again whenever the data changes (live colour updates)."""
     access = current_access()
     view, dropped = parse_view(search)
     view, refused = clamp_view(view, access)
     return view_outputs(view, dropped, access, refused)
+
+
+@callback(Output(ids.LIVE_VERSION, "data"), Input(ids.LIVE_TICK, "n_intervals"), State(ids.LIVE_SEEN, "data"),
+          prevent_initial_call=True)
+def watch_data(_ticks: int, seen: str | None):
+    """Each second, one small query: a new data version redraws the view (the map, the tiles, the panel)."""
+    access = current_access()
+    try:
+        with reading(access.scope) as conn:
+            version = stats_queries.data_version(conn)
+    except DataUnavailable:
+        return no_update
+    return no_update if seen is None or version == seen else version
 
 
 @callback(Output(ids.URL, "search"), Input(ids.MAP, "clickData"), State(ids.URL, "search"),
@@ -75,9 +89,9 @@ def view_outputs(view: View, dropped: list[str], access: Access, refused: bool =
     try:
         data = fetch_view(view, access)
     except DataUnavailable:
-        return [], [], empty_figure(), [], [], [], "", t("map.error")
+        return [], [], empty_figure(), [], [], [], "", t("map.error"), no_update
     if not data["rows"]:
-        return [], [], empty_figure(), [], [], [], "", t("map.empty")
+        return [], [], empty_figure(), [], [], [], "", t("map.empty"), data["version"]
     if view.enterprise and data["detail"] is None:
         messages.append(t("map.not_found", code=view.enterprise))
     values = {r["code"]: metric_value(r, view.metric, view.basis) for r in data["rows"]}
@@ -94,7 +108,7 @@ def view_outputs(view: View, dropped: list[str], access: Access, refused: bool =
     when = t("map.data_time", time=formatting.beijing_time(data["time"])) if data["time"] else t("map.no_data_time")
     return (panels.breadcrumb(view, names), panels.choices(view), figure,
             panels.legend(classes, view.metric, any(v is None for v in values.values())), side,
-            kpi_tiles(data["totals"]), when, "；".join(messages))
+            kpi_tiles(data["totals"]), when, "；".join(messages), data["version"])
 
 
 def fetch_view(view: View, access: Access) -> dict:
@@ -107,6 +121,7 @@ def fetch_view(view: View, access: Access) -> dict:
             "streets": map_queries.street_outlines(conn, shown),
             "totals": map_queries.area_totals(conn, area),
             "time": map_queries.data_time(conn),
+            "version": stats_queries.data_version(conn),
             "points": None, "detail": None, "staff": None,
         }
         if view.community or view.points:

@@ -243,8 +243,8 @@ TEXT = {
     "import.reason.too_long": "内容过长（超过 200 字）",
     "import.reason.id_scientific": "身份证号被 Excel 当作数字保存（显示为科学计数法），第 15 位以后的数字已丢失："
     "请把该列设为“文本”格式后从原始数据重新导出",
-    "import.reason.id_truncated": "身份证号后几位变成了 0，可能是 Excel 只保留了 15 位有效数字：请把该列设为“文本”格式后"
-    "从原始数据重新导出",
+    "import.reason.id_truncated": "身份证号后几位变成了 0，可能是 Excel 只保留了 15 位有效数字："
+    "请把该列设为“文本”格式后从原始数据重新导出",
     "import.reason.id_15": "这是 15 位旧身份证号，请换成 18 位号码",
     "import.reason.id_length": "身份证号应为 18 位",
     "import.reason.id_format": "身份证号只能由数字和末位 X 组成",
@@ -300,7 +300,8 @@ TEXT = {
     "import.file.too_large": "文件过大（超过 {limit} MB），请用命令行导入",
     "import.file.kind": "未知的数据类型：{kind}",
     "import.result.loaded": "导入成功：读取 {read} 行，写入 {written} 行，跳过 {skipped} 行。",
-    "import.result.rejected": "文件被拒绝，未写入任何数据：{bad_rows} 行共 {errors} 处错误，请下载错误报告修改后重新导入。",
+    "import.result.rejected": "文件被拒绝，未写入任何数据：{bad_rows} 行共 {errors} 处错误，"
+    "请下载错误报告修改后重新导入。",
     "import.result.unchanged": "与上次导入的文件相同，未做任何修改。",
     "import.result.failed": "导入失败，已整体撤销，原有数据未受影响。",
     "import.result.rejected_file": "文件被拒绝，未写入任何数据：{problem}",
@@ -327,7 +328,8 @@ TEXT = {
     "import.report.value": "内容",
     "import.report.reason": "错误原因",
     "import.template.note": "说明",
-    "import.template.help": "带 * 的列必填；身份证号、信用代码、手机号列请设为“文本”格式，以免 Excel 把长数字改成科学计数法",
+    "import.template.help": "带 * 的列必填；身份证号、信用代码、手机号列请设为“文本”格式，"
+    "以免 Excel 把长数字改成科学计数法",
     "import.template.example": "示例：{example}；也可用列名：{aliases}",
     "cli.import_loaded": "{message}（{file}）",
     "cli.import_report": "错误报告已写入 {path}",

@@ -1,7 +1,7 @@
 """The big screen at /bigscreen: dark, large type, no scrollbars, nothing that needs a mouse.
 
-/bigscreen?street=330105005000&refresh=30&rotate=60 shows one street, checks for new data every 30 s
-(re-querying only when it changed) and, with rotate, moves on to the next street every 60 s.
+/bigscreen?street=330105005000&refresh=5&rotate=60 shows one street, checks for new data every 5 s
+(default every second; re-querying only when it changed) and, with rotate, moves on to the next street every 60 s.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dash import dcc, html
 from i18n import t
 from layouts import formatting, ids
 
-DEFAULT_REFRESH = 30
+DEFAULT_REFRESH = 1  # seconds between checks for new data: colour changes reach the screen within 2 s
 
 
 def bigscreen_page() -> html.Div:

@@ -5,6 +5,9 @@ PAGE = "page-content"
 URL = "url"  # the map page's location: which view (query string)
 # map page
 MAP_PAGE = "map-page"
+LIVE_TICK = "live-tick"  # every second: has the data changed?
+LIVE_VERSION = "live-version"  # the newest data version seen; a change redraws the view
+LIVE_SEEN = "live-seen"  # the data version the view on screen was drawn from
 BREADCRUMB = "breadcrumb"
 CHOICES = "map-choices"
 MAP = "community-map"

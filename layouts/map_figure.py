@@ -65,6 +65,8 @@ def community_map(
                 "center": {"lon": sum(lon) / 2, "lat": sum(lat) / 2}, "zoom": _zoom(lon, lat, size)},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "showlegend": False,
+        # The same view keeps the reader's zoom when new data redraws it; another view starts fitted.
+        "uirevision": f"{len(focus)}:{min(focus, default='')}:{dark}",
         "separators": ".,",
         "paper_bgcolor": "#10161d" if dark else "#ffffff",
         "hoverlabel": {"font": {"size": 14}},

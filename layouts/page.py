@@ -9,6 +9,8 @@ from i18n import t
 from layouts import ids
 from layouts.table import grid_locale, table_columns
 
+LIVE_SECONDS = 1  # how often an open map asks whether the data changed (one cheap query)
+
 
 def shell() -> html.Div:
     """The app: a location and the page its path names (the map page, or the big screen at /bigscreen)."""
@@ -21,6 +23,8 @@ def map_page() -> html.Div:
         className="page",
         children=[
             dcc.Location(id=ids.URL, refresh="callback-nav"),
+            dcc.Interval(id=ids.LIVE_TICK, interval=LIVE_SECONDS * 1000),
+            dcc.Store(id=ids.LIVE_VERSION), dcc.Store(id=ids.LIVE_SEEN),
             html.Header(className="header", children=[
                 html.H1(t("app.title")),
                 html.Div(t("app.subtitle"), className="subtitle"),

@@ -20,6 +20,7 @@ from callbacks.people import reveal_text
 from data_access.config import app_database_url
 from layouts import ids
 from layouts.view import View, parse_view
+from tests.builders import view_callback_body
 from tests.conftest import access_of, logged_in_client
 from tests.test_map import OUTPUTS, shown_codes, texts
 
@@ -36,16 +37,6 @@ def _audit(engine, action: str, username: str) -> list[dict]:
 
 def _view(view: View, user: str, refused: bool = False) -> dict:
     return dict(zip(OUTPUTS, view_outputs(view, [], access_of(user), refused), strict=True))
-
-
-def _callback_body(search: str) -> dict:
-    outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
-               (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
-               (ids.DATA_TIME, "children"), (ids.MESSAGE, "children")]
-    return {"output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
-            "outputs": [{"id": i, "property": p} for i, p in outputs],
-            "inputs": [{"id": ids.URL, "property": "search", "value": search}],
-            "changedPropIds": [f"{ids.URL}.search"], "state": []}
 
 
 # --- anonymous ------------------------------------------------------------------------------------
@@ -153,7 +144,7 @@ def test_street_official_sees_only_his_street_even_when_asking_for_the_district(
 
 def test_a_crafted_callback_for_another_street_returns_only_the_users_own(app_module):
     client = logged_in_client(app_module, "gcq.official")
-    response = client.post("/_dash-update-component", json=_callback_body("?street=330105001000"))
+    response = client.post("/_dash-update-component", json=view_callback_body("?street=330105001000"))
     assert response.status_code == 200
     payload = json.loads(response.data)["response"]
     codes = shown_codes(payload[ids.MAP]["figure"])

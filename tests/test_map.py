@@ -13,9 +13,10 @@ from callbacks.map_page import view_outputs
 from layouts import ids
 from layouts.metrics import METRICS
 from layouts.view import View
+from tests.builders import view_callback_body
 from tests.conftest import access_of, logged_in_client
 
-OUTPUTS = ["breadcrumb", "choices", "figure", "legend", "side", "kpis", "time", "message"]
+OUTPUTS = ["breadcrumb", "choices", "figure", "legend", "side", "kpis", "time", "message", "version"]
 
 
 def draw(view: View, dropped=(), user: str = "official") -> dict:
@@ -166,16 +167,7 @@ def test_every_metric_and_basis_draws_all_communities(engine, metric, basis):
 
 
 def test_the_view_callback_answers_over_http_like_the_browser_asks(app_module):
-    outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
-               (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
-               (ids.DATA_TIME, "children"), (ids.MESSAGE, "children")]
-    body = {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
-        "outputs": [{"id": i, "property": p} for i, p in outputs],
-        "inputs": [{"id": ids.URL, "property": "search", "value": "?street=330105005000"}],
-        "changedPropIds": [f"{ids.URL}.search"],
-        "state": [],
-    }
+    body = view_callback_body("?street=330105005000")
     response = logged_in_client(app_module, "official").post("/_dash-update-component", json=body)
     assert response.status_code == 200
     figure = json.loads(response.data)["response"][ids.MAP]["figure"]

@@ -45,9 +45,9 @@ def test_data_version_changes_when_a_colour_changes(conn):
 
 
 @pytest.mark.parametrize(("search", "expected"), [
-    ("", {"refresh": 30, "rotate": 0, "street": None}),
-    ("?refresh=2&rotate=99999&street=330105005000", {"refresh": 5, "rotate": 3600, "street": "330105005000"}),
-    ("?refresh=abc&street=bogus", {"refresh": 30, "rotate": 0, "street": None}),
+    ("", {"refresh": 1, "rotate": 0, "street": None}),
+    ("?refresh=0&rotate=99999&street=330105005000", {"refresh": 1, "rotate": 3600, "street": "330105005000"}),
+    ("?refresh=abc&street=bogus", {"refresh": 1, "rotate": 0, "street": None}),
 ])
 def test_screen_options_are_read_and_bounded(search, expected):
     assert screen_options(search) == expected
