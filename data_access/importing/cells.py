@@ -50,9 +50,11 @@ def id_number(value: str) -> Checked:
     if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         return None, "id_format"
     try:
-        return ric.validate(number), None
-    except stdnum_errors.InvalidComponent:
+        ric.get_birth_date(number)  # a date that does not exist says more than the check digit
+    except (stdnum_errors.ValidationError, ValueError):
         return None, "id_birth_date"
+    try:
+        return ric.validate(number), None
     except stdnum_errors.InvalidChecksum:
         # Excel keeps 15 significant digits: a long number typed into a number cell ends in zeros.
         return None, ("id_truncated" if number.endswith("000") else "id_checksum")

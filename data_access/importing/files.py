@@ -51,17 +51,17 @@ def read_rows(content: bytes, file_name: str, kind: Kind) -> Rows:
 
 def _decode(content: bytes) -> tuple[str, str]:
     if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16"), "UTF-16"
-    try:
-        return content.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("gb18030"), "GBK/GB18030"
-    except UnicodeDecodeError as exc:
-        raise FileProblem("import.file.encoding") from exc
+        candidates = [(content[3:], "utf-8", "UTF-8 (BOM)")]
+    elif content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = [(content, "utf-16", "UTF-16")]
+    else:  # GB18030 decodes every GBK file, and is what Excel in Chinese saves as "CSV"
+        candidates = [(content, "utf-8", "UTF-8"), (content, "gb18030", "GBK/GB18030")]
+    for data, codec, name in candidates:
+        try:
+            return data.decode(codec), name
+        except UnicodeDecodeError:
+            continue
+    raise FileProblem("import.file.encoding")
 
 
 def _csv_rows(text: str) -> list[tuple[int, list[str]]]:

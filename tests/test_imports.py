@@ -1,0 +1,479 @@
+"""Data in: a corpus of malformed files, each refused with its documented reason and nothing written; good
+files of each kind land and the aggregates follow; the same file twice is a no-op; a load whose connection
+is killed leaves the previous data; boundary files in CGCS2000 zones and GCJ-02 land where they should.
+
+These tests load a small demo district of their own, so what they commit touches no other test.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import openpyxl
+import pytest
+from shapely import wkt as shapely_wkt
+from shapely.geometry import Polygon, mapping
+from sqlalchemy import create_engine, text
+from stdnum.cn import ric
+
+from data_access.demo.load import load_demo
+from data_access.importing.load import ImportRequest, run_import
+from data_access.importing.reports import error_report, template
+from data_access.setup_db import migrate
+from geo.gcj02 import wgs84_to_gcj02
+from i18n import t
+from tests.builders import credit_code, id_number
+from tests.conftest import recreate_database
+
+DISTRICT = "330105000000"
+TZL = "330105005052"  # 台州路社区, 拱宸桥街道
+
+
+@pytest.fixture(scope="module")
+def db(test_url):
+    url = test_url.set(database=test_url.database.replace("_test", "_imports_test"))
+    recreate_database(url)
+    migrate(url)
+    engine = create_engine(url)
+    load_demo(engine, scale=0.005, seed=11)
+    yield engine
+    engine.dispose()
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def fingerprint(engine) -> dict:
+    """Everything an import may write, as digests: equal fingerprints mean nothing changed."""
+    queries = {
+        "person": "SELECT md5(string_agg(p::text, ',' ORDER BY id_number)) FROM person p",
+        "enterprise": "SELECT md5(string_agg(e::text, ',' ORDER BY credit_code)) FROM enterprise e",
+        "employment": "SELECT md5(string_agg(e::text, ',' ORDER BY credit_code, id_number)) FROM employment e",
+        "health_code": "SELECT md5(string_agg(h::text, ',' ORDER BY id_number)) FROM health_code h",
+        "history": "SELECT count(*) FROM health_code_history",
+        "managed": "SELECT md5(string_agg(m::text, ',' ORDER BY id)) FROM managed_person m",
+        "stats": "SELECT md5(string_agg(s::text, ',' ORDER BY community_code)) FROM community_stats s",
+        "divisions": "SELECT md5(string_agg(code || ST_AsText(geom), ',' ORDER BY code)) FROM"
+                     " (SELECT code, geom FROM street UNION ALL SELECT code, geom FROM community) d",
+    }
+    with engine.connect() as conn:
+        return {k: conn.execute(text(q)).scalar() for k, q in queries.items()}
+
+
+def some_people(engine, n: int = 3) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT p.id_number, h.colour FROM person p JOIN health_code h USING (id_number)"
+            " WHERE p.community_code = :c ORDER BY p.id_number LIMIT :n"), {"c": TZL, "n": n})]
+
+
+def an_enterprise(engine) -> str:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT credit_code FROM enterprise ORDER BY credit_code LIMIT 1")).scalar()
+
+
+def csv_bytes(rows: list[list[str]], encoding: str = "utf-8") -> bytes:
+    text_ = "\r\n".join(",".join(r) for r in rows) + "\r\n"
+    return (b"\xef\xbb\xbf" + text_.encode("utf-8")) if encoding == "utf-8-sig" else text_.encode(encoding)
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def load(engine, kind: str, content: bytes, name: str = "file.csv", **options):
+    return run_import(engine, ImportRequest(kind, name, content, "operator", options.pop("org", DISTRICT),
+                                            **options))
+
+
+def wrong_check_digit(number: str) -> str:
+    return number[:17] + ("1" if number[17] != "1" else "2")
+
+
+def truncated_id() -> str:
+    """An 18-digit number ending in 000 that is not a valid ID: what Excel leaves of a long number."""
+    body = id_number()[:15]
+    while ric.is_valid(body + "000"):
+        body = id_number()[:15]
+    return body + "000"
+
+
+RESIDENT_HEAD = ["身份证号码", "姓名", "手机号码", "人口类型", "所属社区"]
+ENTERPRISE_HEAD = ["统一社会信用代码", "企业名称", "行业", "经度", "纬度", "所属社区"]
+CODES_HEAD = ["身份证号码", "健康码颜色", "变码时间"]
+MANAGED_HEAD = ["身份证号码", "管控类型", "所属社区", "开始日期", "结束日期"]
+EMPLOY_HEAD = ["统一社会信用代码", "身份证号码", "姓名"]
+
+
+def resident(pid: str | None = None, **change) -> list[str]:
+    row = {"id": pid or id_number(), "name": "王五", "phone": "13812345678", "type": "户籍", "community": "台州路社区"}
+    row.update(change)
+    return list(row.values())
+
+
+def corpus(engine) -> list[tuple[str, str, bytes, dict, str]]:
+    """(case, kind, file, options, expected reason key or import.file.* key)."""
+    person, colour = some_people(engine, 1)[0]
+    good_code = an_enterprise(engine)
+    pid = id_number()
+    cases = [
+        ("id in scientific notation", "residents", csv_bytes([RESIDENT_HEAD, resident("3.30105E+17")]), {},
+         "id_scientific"),
+        ("id truncated by Excel", "residents", csv_bytes([RESIDENT_HEAD, resident(truncated_id())]), {},
+         "id_truncated"),
+        ("id check digit", "residents", csv_bytes([RESIDENT_HEAD, resident(wrong_check_digit(id_number()))]), {},
+         "id_checksum"),
+        ("15-digit id", "residents", csv_bytes([RESIDENT_HEAD, resident("330105900101123")]), {}, "id_15"),
+        ("17-character id", "residents", csv_bytes([RESIDENT_HEAD, resident(id_number()[:17])]), {}, "id_length"),
+        ("id with a letter inside", "residents", csv_bytes([RESIDENT_HEAD, resident("3301051990A1011234")]), {},
+         "id_format"),
+        ("birth date 13th month", "residents", csv_bytes([RESIDENT_HEAD, resident("330105199013011234")]), {},
+         "id_birth_date"),
+        ("unknown community, GBK", "residents", csv_bytes([RESIDENT_HEAD, resident(community="不存在社区")], "gbk"),
+         {}, "unknown_community"),
+        ("residence type", "residents", csv_bytes([RESIDENT_HEAD, resident(type="游客")], "gb18030"), {},
+         "residence_type"),
+        ("phone", "residents", csv_bytes([RESIDENT_HEAD, resident(phone="0571-1234")], "utf-8-sig"), {}, "phone"),
+        ("empty name", "residents", csv_bytes([RESIDENT_HEAD, resident(name="")]), {}, "required"),
+        ("duplicate id", "residents", csv_bytes([RESIDENT_HEAD, resident(pid), resident(pid)]), {}, "duplicate"),
+        ("missing column", "residents", csv_bytes([["身份证号码", "人口类型", "所属社区"], [pid, "户籍", TZL]]), {},
+         "import.file.missing_columns"),
+        ("xlsx numeric id", "residents",
+         xlsx_bytes([RESIDENT_HEAD, [330105199001011000.0, "王五", "13812345678", "户籍", TZL]]), {},
+         "id_scientific"),
+        ("xlsx unknown community code", "residents",
+         xlsx_bytes([RESIDENT_HEAD, [id_number(), "王五", "13812345678", "户籍", "330105005999"]]), {},
+         "unknown_community"),
+        ("credit code check digit", "enterprises",
+         csv_bytes([ENTERPRISE_HEAD, [wrong_check_digit(credit_code()), "某公司", "制造业", "", "", "台州路社区"]]),
+         {}, "credit_checksum"),
+        ("credit code letter I", "enterprises",
+         csv_bytes([ENTERPRISE_HEAD, ["91110101I00000001X", "某公司", "制造业", "", "", "台州路社区"]]), {},
+         "credit_format"),
+        ("point in Shanghai", "enterprises",
+         csv_bytes([ENTERPRISE_HEAD, [credit_code(), "某公司", "制造业", "121.47", "31.23", ""]], "gbk"), {},
+         "outside_district"),
+        ("longitude without latitude", "enterprises",
+         xlsx_bytes([ENTERPRISE_HEAD, [credit_code(), "某公司", "制造业", 120.15, None, None]]), {}, "lon_lat_pair"),
+        ("no place at all", "enterprises",
+         csv_bytes([ENTERPRISE_HEAD, [credit_code(), "某公司", "制造业", "", "", ""]]), {}, "no_place"),
+        ("longitude text", "enterprises",
+         csv_bytes([ENTERPRISE_HEAD, [credit_code(), "某公司", "制造业", "东经120", "30.3", ""]]), {}, "longitude"),
+        ("unknown enterprise", "employment", csv_bytes([EMPLOY_HEAD, [credit_code(), id_number(), "赵六"]]), {},
+         "unknown_enterprise"),
+        ("duplicate employment", "employment",
+         xlsx_bytes([EMPLOY_HEAD, [good_code, pid, "赵六"], [good_code, pid, "赵六"]]), {}, "duplicate"),
+        ("purple code", "health_codes", csv_bytes([CODES_HEAD, [person, "紫码", "2026-11-27 08:00"]], "gbk"), {},
+         "colour"),
+        ("unknown person", "health_codes", csv_bytes([CODES_HEAD, [id_number(), "红码", "2026-11-27 08:00"]]), {},
+         "unknown_person"),
+        ("changes without a time", "health_codes", csv_bytes([["身份证号码", "健康码颜色"], [person, "红码"]]), {},
+         "required_for_changes"),
+        ("time that does not parse", "health_codes", csv_bytes([CODES_HEAD, [person, "红码", "昨天上午"]]), {},
+         "datetime"),
+        ("xlsx purple code", "health_codes", xlsx_bytes([CODES_HEAD, [person, "紫", "2026-11-27 08:00"]]), {},
+         "colour"),
+        ("managed kind", "managed", csv_bytes([MANAGED_HEAD, [person, "观察", "台州路社区", "2022-04-01", ""]]), {},
+         "managed_kind"),
+        ("end before start", "managed",
+         csv_bytes([MANAGED_HEAD, [person, "居家隔离", "台州路社区", "2022-04-10", "2022-04-01"]], "gbk"), {},
+         "end_before_start"),
+        ("date 13th month", "managed",
+         xlsx_bytes([MANAGED_HEAD, [person, "居家隔离", "台州路社区", "2022/13/01", None]]), {}, "date"),
+        ("old .xls", "residents", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, {}, "import.file.xls"),
+        ("empty file", "residents", b"  \r\n", {}, "import.file.empty"),
+        ("no header", "residents", csv_bytes([["a", "b"], ["1", "2"]]), {}, "import.file.no_header"),
+        ("unterminated quote", "residents", b'\xe8\xba\xab\xe4\xbb\xbd\xe8\xaf\x81\xe5\x8f\xb7\xe7\xa0\x81,'
+         + "姓名,人口类型,所属社区\r\n\"330105,".encode(), {}, "import.file.csv"),
+        ("damaged xlsx", "residents", b"PK\x03\x04" + b"garbage" * 50, {}, "import.file.xlsx"),
+        ("undecodable bytes", "residents", b"\xff\xfe\xfd\x80\x81" * 3 + b"\x00\xd8", {}, "import.file.encoding"),
+    ]
+    return cases
+
+
+def test_the_corpus_has_thirty_cases_of_every_kind_format_and_encoding(db):
+    cases = corpus(db)
+    assert len(cases) >= 30
+    assert {c[1] for c in cases} >= {"residents", "enterprises", "employment", "health_codes", "managed"}
+    assert any(c[2][:2] == b"PK" for c in cases) and any(c[2][:3] == b"\xef\xbb\xbf" for c in cases)
+
+
+def test_each_malformed_file_is_refused_with_its_reason_and_nothing_is_written(db):
+    before = fingerprint(db)
+    failures = []
+    for case, kind, content, options, expected in corpus(db):
+        result = load(db, kind, content, **options)
+        if result.result != "rejected":
+            failures.append((case, result.result, result.message))
+        elif expected.startswith("import.file."):
+            if t(expected).split("{")[0] not in result.problem:
+                failures.append((case, result.problem))
+        elif expected not in {e.reason for e in result.errors}:
+            failures.append((case, [(e.reason, e.value) for e in result.errors]))
+    assert failures == []
+    assert fingerprint(db) == before
+    with db.connect() as conn:
+        rejected = conn.execute(text("SELECT count(*) FROM import_run WHERE result = 'rejected'")).scalar()
+    assert rejected >= 30
+
+
+def test_the_error_report_names_row_column_value_and_reason(db):
+    bad = wrong_check_digit(id_number())
+    content = csv_bytes([RESIDENT_HEAD, resident(), resident(bad), resident(phone="12345")], "gbk")
+    result = load(db, "residents", content)
+    assert result.result == "rejected" and not result.problem
+    report = error_report([e.as_dict() for e in result.errors], []).decode("utf-8-sig").splitlines()
+    assert report[0] == "行号,列,内容,错误原因"
+    assert f"3,身份证号码,{bad},{t('import.reason.id_checksum')}" in report
+    assert any(line.startswith("4,手机号码,12345,") for line in report)
+    with db.connect() as conn:
+        stored = conn.execute(text("SELECT error_count, errors FROM import_run WHERE id = :i"),
+                              {"i": result.run_id}).one()
+    assert stored[0] == 2 and {e["row"] for e in stored[1]} == {3, 4}
+
+
+def test_normalisation_of_full_width_digits_spaces_lowercase_x_and_apostrophes(db):
+    pid = id_number()
+    while not pid.endswith("X"):
+        pid = id_number()
+    messy = "'" + " ".join(pid[i:i + 6] for i in range(0, 18, 6)).translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")).replace("X", "x")
+    result = load(db, "residents", csv_bytes([RESIDENT_HEAD, resident(messy, phone="+86 138-1234-5678")]))
+    assert result.result == "loaded", result.errors
+    with db.connect() as conn:
+        assert conn.execute(text("SELECT phone FROM person WHERE id_number = :i"), {"i": pid}).scalar() == \
+            "13812345678"
+
+
+def test_good_files_of_each_kind_load_and_the_aggregates_follow(db):
+    residents = [resident(community=TZL) for _ in range(4)]
+    assert load(db, "residents", csv_bytes([RESIDENT_HEAD, *residents], "gbk")).result == "loaded"
+    code = credit_code()
+    result = load(db, "enterprises", xlsx_bytes([ENTERPRISE_HEAD, [code, "新企业", "制造业", None, None, "台州路社区"]]),
+                  name="e.xlsx")
+    assert result.result == "loaded", result.errors
+    staff = [[code, r[0], r[1]] for r in residents[:2]] + [[code, id_number(), "外区职工"]]
+    result = load(db, "employment", csv_bytes([EMPLOY_HEAD, *staff]))
+    assert result.result == "loaded" and result.rows_written == 3 and result.notes  # one new non-resident
+    codes = [[r[0], "红码", "2026-11-27 08:00:00"] for r in residents] + [[staff[2][1], "绿码", "2026-11-27 08:00"]]
+    before = community_counts(db, TZL)
+    result = load(db, "health_codes", csv_bytes([CODES_HEAD, *codes]))
+    assert result.result == "loaded" and result.rows_written == 5
+    after = community_counts(db, TZL)
+    assert after["residents_red"] == before["residents_red"] + 4
+    assert after["residents_none"] == before["residents_none"] - 4
+    with db.connect() as conn:
+        assert conn.execute(text("SELECT status FROM enterprise_stats WHERE credit_code = :c"),
+                            {"c": code}).scalar() == "warned"
+        history = conn.execute(text("SELECT count(*) FROM health_code_history WHERE id_number = ANY (:i)"),
+                               {"i": [r[0] for r in residents]}).scalar()
+        maintained_matches = conn.execute(text("""
+            SELECT count(*) = 0 FROM fusion_community(true) f JOIN community_stats s USING (community_code)
+            WHERE (f.residents_red, f.residents_none, f.enterprises_warned, f.employees_red)
+                  IS DISTINCT FROM (s.residents_red, s.residents_none, s.enterprises_warned, s.employees_red)
+        """)).scalar()
+    assert history == 4 and maintained_matches
+    managed = [[residents[0][0], "居家隔离", "台州路社区", "2026-11-20", ""]]
+    assert load(db, "managed", csv_bytes([MANAGED_HEAD, *managed])).result == "loaded"
+
+
+def community_counts(engine, code: str) -> dict:
+    with engine.connect() as conn:
+        return dict(conn.execute(text("SELECT * FROM community_stats WHERE community_code = :c"),
+                                 {"c": code}).mappings().one())
+
+
+def test_the_same_file_twice_changes_nothing_the_second_time(db):
+    people = some_people(db, 3)
+    flip = {"green": "黄码", "yellow": "绿码", "red": "绿码"}
+    content = csv_bytes([CODES_HEAD, *[[p, flip[c], "2026-11-27 10:00:00"] for p, c in people]], "gbk")
+    first = load(db, "health_codes", content, name="codes.csv")
+    assert first.result == "loaded" and first.rows_written == 3
+    before = fingerprint(db)
+    second = load(db, "health_codes", content, name="codes-again.csv")
+    assert second.result == "unchanged" and fingerprint(db) == before
+    # the same rows in another file: loaded, but nothing differs, so nothing is written
+    third = load(db, "health_codes", content + b"\r\n", name="codes-copy.csv")
+    assert third.result == "loaded" and third.rows_written == 0 and fingerprint(db) == before
+
+
+def test_snapshot_mode_takes_a_time_for_the_file_and_skips_stale_rows(db):
+    (person, colour), (other, _) = some_people(db, 2)
+    new = "红码" if colour != "red" else "绿码"
+    content = csv_bytes([["身份证号码", "健康码颜色"], [person, new], [other, "绿码"]])
+    taken = datetime(2027, 1, 1, tzinfo=UTC)  # after every time the demo and the other tests wrote
+    result = load(db, "health_codes", content, mode="snapshot", as_of=taken, name="snapshot.csv")
+    assert result.result == "loaded" and result.rows_written >= 1
+    assert any("快照中没有" in n for n in result.notes)
+    old = csv_bytes([CODES_HEAD, [person, "黄码" if new != "黄码" else "绿码", "2020-01-01 00:00"]])
+    stale = load(db, "health_codes", old, name="old.csv")
+    assert stale.result == "loaded" and stale.rows_written == 0 and any("早于" in n for n in stale.notes)
+
+
+def test_skip_bad_rows_loads_the_good_ones_and_reports_the_rest(db):
+    good, bad = resident(), resident(wrong_check_digit(id_number()))
+    result = load(db, "residents", csv_bytes([RESIDENT_HEAD, good, bad]), skip_bad_rows=True)
+    assert result.result == "loaded" and result.rows_written == 1 and result.rows_skipped == 1
+    assert [e.row for e in result.errors] == [3]
+
+
+def test_an_operator_of_one_street_cannot_load_rows_of_another(db):
+    row = resident(community="330105001051")  # 夹城巷社区, 米市巷街道
+    result = load(db, "residents", csv_bytes([RESIDENT_HEAD, row]), org="330105005000")
+    assert result.result == "rejected" and {e.reason for e in result.errors} == {"out_of_scope"}
+
+
+def test_a_load_whose_connection_is_killed_leaves_the_previous_data(db):
+    people = some_people(db, 3)
+    content = csv_bytes([CODES_HEAD, *[[p, "红码" if c != "red" else "绿码", "2026-11-27 11:00"] for p, c in people]])
+    before = fingerprint(db)
+
+    def kill_at_the_last_step(_fraction: float, stage: str) -> None:
+        if stage == "import.stage.record":  # merged, not yet committed
+            with db.connect() as conn:
+                killed = conn.execute(text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL")).all()
+                conn.commit()
+            assert killed
+
+    request = ImportRequest("health_codes", "killed.csv", content, "operator", DISTRICT)
+    result = run_import(db, request, kill_at_the_last_step)
+    assert result.result == "failed" and "撤销" in result.problem
+    db.dispose()  # drop the dead connection from the pool
+    assert fingerprint(db) == before
+
+
+def test_two_imports_at_once_are_serialised_and_both_land(db):
+    files = [csv_bytes([RESIDENT_HEAD, *[resident() for _ in range(20)]]) for _ in range(2)]
+    results = [None, None]
+
+    def go(i: int) -> None:
+        results[i] = load(db, "residents", files[i], name=f"parallel-{i}.csv")
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert [r.result for r in results] == ["loaded", "loaded"]
+
+
+def test_templates_have_the_documented_headers(db):
+    header = template("residents").decode("utf-8-sig").strip()
+    assert header == "身份证号码*,姓名*,手机号码,人口类型*,所属社区*,所属街道,居住地址"
+    book = openpyxl.load_workbook(io.BytesIO(template("health_codes", "xlsx")))
+    assert [c.value for c in book.worksheets[0][1]] == ["身份证号码*", "健康码颜色*", "变码时间"]
+    # a filled-in template loads
+    pid = some_people(db, 1)[0][0]
+    filled = template("health_codes") + f"{pid},绿码,2026-11-27 12:00\r\n".encode()
+    assert load(db, "health_codes", filled, name="filled.csv").result == "loaded"
+
+
+# --- boundaries ------------------------------------------------------------------------------------
+
+def street_frame(engine, street: str) -> gpd.GeoDataFrame:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT code, name, ST_AsText(geom) FROM community WHERE street_code = :s"
+                                 " ORDER BY code"), {"s": street}).all()
+    return gpd.GeoDataFrame({"XZQDM": [r[0] for r in rows], "XZQMC": [r[1] for r in rows]},
+                            geometry=[shapely_wkt.loads(r[2]) for r in rows], crs="EPSG:4326")
+
+
+def displace(engine, codes: list[str]) -> None:
+    """Move communities 0.02 degrees east, so an import has something to put right."""
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE community SET geom = ST_Translate(geom, 0.02, 0) WHERE code = ANY (:c)"),
+                     {"c": codes})
+
+
+def distance_metres(engine, codes: list[str], original: gpd.GeoDataFrame) -> float:
+    with engine.connect() as conn:
+        worst = 0.0
+        for code, geom in zip(original["XZQDM"], original.geometry, strict=True):
+            if code in codes:
+                worst = max(worst, conn.execute(text(
+                    "SELECT ST_HausdorffDistance(ST_Transform(geom, 4549), ST_Transform(ST_GeomFromText(:g, 4326),"
+                    " 4549)) FROM community WHERE code = :c"), {"g": geom.wkt, "c": code}).scalar())
+    return worst
+
+
+def zipped_shapefile(frame: gpd.GeoDataFrame, folder: Path, encoding: str = "gb18030",
+                     drop: tuple[str, ...] = ()) -> bytes:
+    path = folder / "边界.shp"
+    frame.to_file(path, engine="pyogrio", encoding=encoding)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in folder.iterdir():
+            if part.suffix not in drop and part.stem == "边界":
+                archive.write(part, part.name)
+    return buffer.getvalue()
+
+
+def test_a_shapefile_in_a_cgcs2000_gauss_kruger_zone_lands_where_it_should(db, tmp_path):
+    original = street_frame(db, "330105005000")
+    codes = list(original["XZQDM"])
+    displace(db, codes)
+    assert distance_metres(db, codes, original) > 1000
+    projected = original.to_crs("EPSG:4549")
+    result = load(db, "boundaries", zipped_shapefile(projected, tmp_path), name="gcq.zip")
+    assert result.result == "loaded", (result.problem, result.errors)
+    assert any("4549" in n for n in result.notes)
+    assert distance_metres(db, codes, original) < 0.5
+
+
+def test_a_datav_array_in_gcj02_is_converted_and_a_bowtie_is_repaired(db):
+    original = street_frame(db, "330105001000").head(3)
+    codes = list(original["XZQDM"])
+    displace(db, codes)
+    features = []
+    for code, name, geom in zip(original["XZQDM"], original["XZQMC"], original.geometry, strict=True):
+        ring = list(geom.geoms[0].exterior.coords)
+        x, y = wgs84_to_gcj02([p[0] for p in ring], [p[1] for p in ring])
+        shifted = Polygon(list(zip(x, y, strict=True)))
+        features.append({"type": "Feature", "properties": {"adcode": int(code), "name": name},
+                         "geometry": mapping(shifted)})
+    result = load(db, "boundaries", json.dumps(features, ensure_ascii=False).encode(), name="datav.json",
+                  gcj02=True)
+    assert result.result == "loaded", (result.problem, result.errors)
+    assert distance_metres(db, codes, original) < 0.5
+    minx, miny, maxx, maxy = original.geometry.iloc[0].bounds
+    bowtie = Polygon([(minx, miny), (maxx, maxy), (maxx, miny), (minx, maxy), (minx, miny)])
+    collection = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": codes[0], "name": original["XZQMC"].iloc[0]},
+         "geometry": mapping(bowtie)}]}
+    repaired = load(db, "boundaries", json.dumps(collection, ensure_ascii=False).encode(), name="bowtie.geojson")
+    assert repaired.result == "loaded" and any("已自动修复" in n for n in repaired.notes)
+    with db.connect() as conn:
+        assert conn.execute(text("SELECT ST_IsValid(geom) AND ST_Area(geom) > 0 FROM community WHERE code = :c"),
+                            {"c": codes[0]}).scalar()
+
+
+def test_bad_boundary_files_are_refused_whole(db, tmp_path):
+    before = fingerprint(db)
+    frame = street_frame(db, "330105007000").head(2)
+    no_prj = zipped_shapefile(frame, tmp_path, drop=(".prj",))
+    assert "坐标系" in load(db, "boundaries", no_prj, name="noprj.zip").problem
+    metres = frame.to_crs("EPSG:4549")
+    lying = json.loads(metres.to_json())
+    lying.pop("crs", None)  # metres, but the file does not say so: GeoJSON is then read as WGS-84
+    result = load(db, "boundaries", json.dumps(lying).encode(), name="metres.geojson")
+    assert result.result == "rejected" and {e.reason for e in result.errors} == {"boundary_far"}
+    elsewhere = json.loads(frame.to_json())
+    elsewhere["features"][0]["properties"]["XZQDM"] = "330106001001"
+    result = load(db, "boundaries", json.dumps(elsewhere).encode(), name="elsewhere.geojson")
+    assert "division_elsewhere" in {e.reason for e in result.errors}
+    assert load(db, "boundaries", b"{not json", name="x.geojson").result == "rejected"
+    assert fingerprint(db) == before
