@@ -1,0 +1,108 @@
+"""The health-code platform's endpoint: tokens are required and kept hashed; a bad batch is refused whole
+with its reasons; a good batch lands with its history, and the map's next poll redraws with it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+
+from callbacks.live import PATH
+from data_access import integrations
+from layouts import ids
+from tests.builders import id_number, view_callback_body
+from tests.conftest import logged_in_client
+
+TZL = "330105005052"
+
+
+@pytest.fixture(scope="module")
+def token(engine):
+    with engine.begin() as conn:
+        made = integrations.create_token(conn, "zj.healthcode", "test", "浙江省健康码平台")
+        stored = conn.execute(text("SELECT token_sha256 FROM integration WHERE name = 'zj.healthcode'")).scalar()
+    assert made not in stored and len(stored) == 64
+    return made
+
+
+def residents(engine, n: int) -> list[str]:
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(text(
+            "SELECT p.id_number FROM person p JOIN health_code h USING (id_number)"
+            " WHERE p.community_code = :c AND h.colour = 'green' ORDER BY p.id_number LIMIT :n"),
+            {"c": TZL, "n": n})]
+
+
+def post(app_module, body, token: str | None = None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return app_module.server.test_client().post(PATH, json=body, headers=headers)
+
+
+def red_residents(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT residents_red FROM community_stats WHERE community_code = :c"),
+                            {"c": TZL}).scalar()
+
+
+def test_no_token_or_a_wrong_one_is_refused(app_module, token):
+    body = {"changes": [{"id_number": id_number(), "colour": "red", "changed_at": "2026-11-27T08:00:00+08:00"}]}
+    assert post(app_module, body).status_code == 401
+    assert post(app_module, body, token + "x").status_code == 401
+    assert post(app_module, body, "sst_" + "A" * 43).status_code == 401
+    assert post(app_module, {"nothing": 1}, token).status_code == 400
+
+
+def test_a_revoked_token_is_refused(app_module, engine):
+    with engine.begin() as conn:
+        old = integrations.create_token(conn, "old.platform", "test")
+        integrations.revoke_token(conn, "old.platform")
+    body = {"changes": [{"id_number": id_number(), "colour": "red", "changed_at": "2026-11-27 08:00"}]}
+    assert post(app_module, body, old).status_code == 401
+
+
+def test_a_bad_batch_is_refused_whole_with_reasons(app_module, engine, token):
+    people = residents(engine, 2)
+    before = red_residents(engine)
+    body = {"changes": [
+        {"id_number": people[0], "colour": "red", "changed_at": "2026-11-27 09:00"},
+        {"id_number": people[1], "colour": "purple", "changed_at": "2026-11-27 09:00"},
+        {"id_number": "3.30105E+17", "colour": "red", "changed_at": "2026-11-27 09:00"},
+    ]}
+    response = post(app_module, body, token)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert {(e["index"], e["field"]) for e in errors} == {(2, "健康码颜色"), (3, "身份证号码")}
+    assert all(e["reason"] for e in errors)
+    assert red_residents(engine) == before
+
+
+def test_a_good_batch_lands_and_the_map_shows_it(app_module, engine, token):
+    people = residents(engine, 3)
+    client = logged_in_client(app_module, "official")
+    first = json.loads(client.post("/_dash-update-component",
+                                   json=view_callback_body("?street=330105005000")).data)["response"]
+    seen = first[ids.LIVE_SEEN]["data"]
+    before = red_residents(engine)
+    body = {"changes": [{"id_number": p, "colour": "红码", "changed_at": "2026-11-27T09:30:00+08:00"}
+                        for p in people]}
+    response = post(app_module, body, token)
+    assert response.status_code == 200 and response.get_json()["applied"] == 3
+    assert red_residents(engine) == before + 3
+    with engine.connect() as conn:
+        history = conn.execute(text("SELECT count(*) FROM health_code_history WHERE id_number = ANY (:p)"
+                                    " AND colour = 'red' AND source = 'zj.healthcode'"), {"p": people}).scalar()
+    assert history == 3
+    # the map page's next poll sees a new version, which redraws the view with the new count
+    poll = {"output": f"{ids.LIVE_VERSION}.data", "outputs": {"id": ids.LIVE_VERSION, "property": "data"},
+            "inputs": [{"id": ids.LIVE_TICK, "property": "n_intervals", "value": 1}],
+            "state": [{"id": ids.LIVE_SEEN, "property": "data", "value": seen}],
+            "changedPropIds": [f"{ids.LIVE_TICK}.n_intervals"]}
+    version = json.loads(client.post("/_dash-update-component", json=poll).data)["response"]
+    assert version[ids.LIVE_VERSION]["data"] != seen
+    again = json.loads(client.post("/_dash-update-component",
+                                   json=view_callback_body("?street=330105005000")).data)["response"]
+    assert again[ids.LIVE_SEEN]["data"] == version[ids.LIVE_VERSION]["data"]
+    # the same batch again changes nothing
+    assert post(app_module, body, token).get_json()["result"] == "unchanged"
+    assert red_residents(engine) == before + 3
