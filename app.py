@@ -9,10 +9,11 @@ import sys
 from dash import Dash, html
 
 import callbacks.bigscreen
+import callbacks.imports
 import callbacks.map_page
 import callbacks.stats
 import callbacks.table  # noqa: F401
-from callbacks import auth, exports, live
+from callbacks import auth, exports, imports, live
 from data_access.users import demo_passwords_in_use
 from i18n import t
 from layouts import ids
@@ -26,16 +27,18 @@ app = Dash(
     update_title=None,
     serve_locally=True,
     compress=False,
+    background_callback_manager=imports.MANAGER,
 )
 app.layout = shell
 app.validation_layout = html.Div([
-    shell(), map_page(), bigscreen_page(), audit_page(), admin_page(),
+    shell(), map_page(import_tab=True), bigscreen_page(), audit_page(), admin_page(),
     html.Div(id=ids.REVEALED), html.Button(id=ids.reveal(0)),  # drawn inside the enterprise panel
 ])
 server = app.server
 auth.register(server)
 exports.register(server)
 live.register(server)
+imports.register(server)
 
 
 @server.get("/healthz")

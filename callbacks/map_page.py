@@ -29,7 +29,7 @@ def show_page(pathname: str | None):
         return audit_page()
     if access.role == "administrator":
         return admin_page()
-    return bigscreen_page() if pathname == BIG_SCREEN else map_page()
+    return bigscreen_page() if pathname == BIG_SCREEN else map_page(import_tab=access.role == "data_operator")
 
 
 @callback(Output(ids.USER_BOX, "children"), Input(ids.URL, "pathname"))

@@ -29,3 +29,9 @@ def get_engine() -> Engine:
 def app_engine() -> Engine:
     """The web application's engine: the sansetu_app role, under row-level security."""
     return engine_for(app_database_url())
+
+
+def after_fork() -> None:
+    """In a child process (a background job): never reuse the parent's pooled connections."""
+    for engine in (get_engine(), app_engine()):
+        engine.dispose(close=False)

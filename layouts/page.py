@@ -6,7 +6,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from i18n import t
-from layouts import ids
+from layouts import ids, imports
 from layouts.table import grid_locale, table_columns
 
 LIVE_SECONDS = 1  # how often an open map asks whether the data changed (one cheap query)
@@ -17,7 +17,8 @@ def shell() -> html.Div:
     return html.Div([dcc.Location(id=ids.ROUTE), html.Div(id=ids.PAGE)])
 
 
-def map_page() -> html.Div:
+def map_page(import_tab: bool = False) -> html.Div:
+    """The map page; a data operator's also has the import tab."""
     return html.Div(
         id=ids.MAP_PAGE,
         className="page",
@@ -48,6 +49,8 @@ def map_page() -> html.Div:
             dcc.Tabs(id=ids.TABS, value="table", className="tabs", children=[
                 dcc.Tab(label=t("tab.table"), value="table", children=table_tab()),
                 dcc.Tab(label=t("tab.stats"), value="stats", children=stats_tab()),
+                *([dcc.Tab(label=t("tab.import"), value="import", children=imports.import_tab(), id=ids.IMPORT_TAB)]
+                  if import_tab else []),
             ]),
         ],
     )

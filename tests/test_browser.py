@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import socket
 import subprocess
@@ -209,4 +210,78 @@ def test_big_screen_fills_the_screen_without_scrollbars(browser, server, width, 
     assert "指挥大屏" in page.inner_text("h1")
     assert page.locator(".big-ranking li").count() == 10
     assert _outside(requests) == [] and errors == []
+    page.close()
+
+
+def _green_residents(engine, n: int) -> list[str]:
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(text(
+            "SELECT p.id_number FROM person p JOIN health_code h USING (id_number)"
+            " WHERE p.community_code IS NOT NULL AND h.colour = 'green' ORDER BY p.id_number DESC LIMIT :n"),
+            {"n": n})]
+
+
+def test_a_data_operator_uploads_a_file_sees_progress_and_the_result(browser, server, engine, tmp_path):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: requests.append(r.url))
+    login(page, server, "operator")
+    page.get_by_text("数据导入", exact=True).click()
+    page.wait_for_selector("#import-templates a")
+    people = _green_residents(engine, 3)
+    good = tmp_path / "健康码变更.csv"
+    good.write_bytes(("身份证号码,健康码颜色,变码时间\r\n" + "".join(
+        f"{p},黄码,2026-11-27 10:00:00\r\n" for p in people)).encode("gbk"))
+    page.set_input_files("#import-upload input[type=file]", str(good))
+    page.wait_for_function("() => !document.querySelector('#import-start').disabled", timeout=10_000)
+    page.click("#import-start")
+    page.wait_for_function("() => document.querySelector('#import-result').innerText.includes('导入成功')",
+                           timeout=60_000)
+    assert page.get_attribute("#import-progress", "value") == "100"
+    assert "健康码变更.csv" in page.inner_text("#import-history")
+    with engine.connect() as conn:
+        colours = conn.execute(text("SELECT DISTINCT colour FROM health_code WHERE id_number = ANY (:p)"),
+                               {"p": people}).scalars().all()
+    assert colours == ["yellow"]
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(f"身份证号码,健康码颜色,变码时间\r\n{people[0]},紫码,2026-11-27 11:00\r\n".encode())
+    page.set_input_files("#import-upload input[type=file]", str(bad))
+    page.wait_for_function("() => document.querySelector('#import-file').innerText.includes('bad.csv')")
+    page.click("#import-start")
+    page.wait_for_function("() => document.querySelector('#import-result').innerText.includes('文件被拒绝')",
+                           timeout=60_000)
+    href = page.get_attribute("#import-result a", "href")
+    report = page.request.get(server + href).body().decode("utf-8-sig")
+    assert "2,健康码颜色,紫码,健康码颜色只能是" in report
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "import_tab.png"), full_page=True)
+    assert _outside(requests) == [] and errors == []
+    page.close()
+
+
+def test_a_live_batch_reaches_the_big_screen_without_a_reload(browser, server, engine):
+    from data_access import integrations
+
+    with engine.begin() as conn:
+        token = integrations.create_token(conn, "browser.test", "test")
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    login(page, server, "leader", "/bigscreen")
+    page.wait_for_selector(".big-kpi-value", timeout=30_000)
+    page.wait_for_timeout(1500)
+    before = page.inner_text(".big-kpi-value")
+    people = _green_residents(engine, 7)
+    body = json.dumps({"changes": [{"id_number": p, "colour": "red", "changed_at": "2026-11-27T12:00:00+08:00"}
+                                   for p in people]}).encode()
+    sent = time.perf_counter()
+    request = urllib.request.Request(server + "/api/v1/health-codes", data=body, method="POST", headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    assert urllib.request.urlopen(request, timeout=10).status == 200
+    page.wait_for_function("b => document.querySelector('.big-kpi-value').innerText !== b", arg=before,
+                           timeout=15_000)
+    seen = time.perf_counter() - sent
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "live_to_bigscreen_seconds.txt").write_text(f"{seen:.2f}\n")
+    after = page.inner_text(".big-kpi-value")
+    assert int(after.replace(",", "")) == int(before.replace(",", "")) + 7
     page.close()

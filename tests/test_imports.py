@@ -125,7 +125,7 @@ def resident(pid: str | None = None, **change) -> list[str]:
 
 def corpus(engine) -> list[tuple[str, str, bytes, dict, str]]:
     """(case, kind, file, options, expected reason key or import.file.* key)."""
-    person, colour = some_people(engine, 1)[0]
+    person = some_people(engine, 1)[0][0]
     good_code = an_enterprise(engine)
     pid = id_number()
     cases = [
@@ -261,8 +261,8 @@ def test_good_files_of_each_kind_load_and_the_aggregates_follow(db):
     residents = [resident(community=TZL) for _ in range(4)]
     assert load(db, "residents", csv_bytes([RESIDENT_HEAD, *residents], "gbk")).result == "loaded"
     code = credit_code()
-    result = load(db, "enterprises", xlsx_bytes([ENTERPRISE_HEAD, [code, "新企业", "制造业", None, None, "台州路社区"]]),
-                  name="e.xlsx")
+    row = [code, "新企业", "制造业", None, None, "台州路社区"]
+    result = load(db, "enterprises", xlsx_bytes([ENTERPRISE_HEAD, row]), name="e.xlsx")
     assert result.result == "loaded", result.errors
     staff = [[code, r[0], r[1]] for r in residents[:2]] + [[code, id_number(), "外区职工"]]
     result = load(db, "employment", csv_bytes([EMPLOY_HEAD, *staff]))

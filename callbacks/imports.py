@@ -1,0 +1,148 @@
+"""The import tab for data operators, its downloads (templates, error reports), and the background job.
+
+The upload callback runs in the request (it knows the user) and saves the file, returning a token signed
+by the server that names the file and the user; the import itself runs as a Dash background callback in
+another process (the dashboard stays responsive), trusting only that signed token, and reports progress.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import uuid
+from pathlib import Path
+
+import diskcache
+from dash import DiskcacheManager, Input, Output, State, callback, no_update
+from flask import Flask, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from callbacks.access import NotAllowed, current_access
+from callbacks.auth import secret_key
+from data_access.engine import after_fork
+from data_access.importing import history
+from data_access.importing.kinds import TABLE_KINDS
+from data_access.importing.load import ImportRequest, run
+from data_access.importing.reports import error_report, template
+from data_access.scope import Scope
+from data_access.session import DataUnavailable, reading
+from i18n import t
+from layouts import ids
+from layouts.imports import history_table, result_panel, templates
+
+STATE = Path(__file__).resolve().parent.parent / ".sansetu"
+UPLOADS = STATE / "uploads"
+MANAGER = DiskcacheManager(diskcache.Cache(str(STATE / "jobs")))
+UPLOAD_LIFETIME = 3600  # seconds an uploaded file waits for its import
+TYPES = {"csv": "text/csv; charset=utf-8",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key(), salt="sansetu-import")
+
+
+def _operator():
+    access = current_access()
+    if access.role != "data_operator":
+        raise NotAllowed(access.role)
+    return access
+
+
+@callback(Output(ids.IMPORT_TEMPLATES, "children"), Output(ids.IMPORT_HISTORY, "children", allow_duplicate=True),
+          Input(ids.IMPORT_KIND, "value"), prevent_initial_call="initial_duplicate")
+def show_import_tab(kind: str):
+    access = _operator()
+    try:
+        with reading(access.scope) as conn:
+            runs = history.recent_runs(conn, access.scope)
+    except DataUnavailable:
+        return templates(kind), t("map.error")
+    return templates(kind), history_table(runs)
+
+
+@callback(Output(ids.IMPORT_JOB, "data"), Output(ids.IMPORT_FILE, "children"), Output(ids.IMPORT_START, "disabled"),
+          Input(ids.IMPORT_UPLOAD, "contents"), State(ids.IMPORT_UPLOAD, "filename"), prevent_initial_call=True)
+def receive_upload(contents: str | None, filename: str | None):
+    access = _operator()
+    try:
+        content = base64.b64decode((contents or "").partition(",")[2], validate=True)
+    except (binascii.Error, ValueError):
+        return None, t("import.file.empty"), True
+    UPLOADS.mkdir(parents=True, exist_ok=True)
+    stored = uuid.uuid4().hex
+    path = UPLOADS / stored
+    path.write_bytes(content)
+    os.chmod(path, 0o600)
+    job = _signer().dumps({"file": stored, "name": (filename or "upload")[:200], "user": access.username,
+                           "org": access.org_code, "role": access.role})
+    size = f"{len(content) / 1024 / 1024:.1f} MB" if len(content) > 1024 * 1024 else f"{len(content) / 1024:.0f} KB"
+    return job, t("ui.import.file", name=filename, size=size), False
+
+
+@callback(
+    Output(ids.IMPORT_RESULT, "children"), Output(ids.IMPORT_HISTORY, "children"),
+    Input(ids.IMPORT_START, "n_clicks"),
+    State(ids.IMPORT_JOB, "data"), State(ids.IMPORT_KIND, "value"), State(ids.IMPORT_MODE, "value"),
+    State(ids.IMPORT_OPTIONS, "value"), State(ids.IMPORT_CRS, "value"),
+    background=True, manager=MANAGER, prevent_initial_call=True,
+    progress=[Output(ids.IMPORT_PROGRESS, "value"), Output(ids.IMPORT_STAGE, "children")],
+    running=[(Output(ids.IMPORT_START, "disabled"), True, False)],
+)
+def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, options: list | None, crs: str | None):
+    after_fork()  # this runs in a child process: its own database connections
+    try:
+        job_data = _signer().loads(job or "", max_age=UPLOAD_LIFETIME)
+    except BadSignature:
+        return result_panel(False, t("ui.import.expired"), [], None, 0), no_update
+    path = UPLOADS / job_data["file"]
+    if not path.is_file():
+        return result_panel(False, t("ui.import.expired"), [], None, 0), no_update
+    chosen = set(options or [])
+    request = ImportRequest(kind, job_data["name"], path.read_bytes(), job_data["user"], job_data["org"],
+                            role=job_data["role"], mode=mode or "changes", gcj02="gcj02" in chosen,
+                            crs=(crs or "").strip() or None, skip_bad_rows="skip_bad_rows" in chosen)
+    result = run(request, lambda fraction, stage: set_progress((str(int(fraction * 100)), t(stage))))
+    path.unlink(missing_ok=True)
+    scope = Scope(job_data["org"])
+    try:
+        with reading(scope) as conn:
+            runs = history_table(history.recent_runs(conn, scope))
+    except DataUnavailable:
+        runs = no_update
+    ok = result.result in ("loaded", "unchanged")
+    return result_panel(ok, result.message, result.notes, result.run_id, len(result.errors)), runs
+
+
+def register(server: Flask) -> None:
+    server.add_url_rule("/import/template/<kind>.<fmt>", "import_template", download_template)
+    server.add_url_rule("/import/report/<int:run_id>.csv", "import_report", download_report)
+
+
+def download_template(kind: str, fmt: str) -> Response:
+    current_access()
+    if kind not in TABLE_KINDS or fmt not in TYPES:
+        return Response(t("import.file.kind", kind=kind), status=404, mimetype="text/plain")
+    return _attachment(template(kind, fmt), f"{t('kind.' + kind)}模板.{fmt}", TYPES[fmt])
+
+
+def download_report(run_id: int) -> Response:
+    access = current_access()
+    if access.role != "data_operator":
+        return Response(t("auth.forbidden"), status=403, mimetype="text/plain")
+    try:
+        with reading(access.scope) as conn:
+            found = history.run_errors(conn, run_id)
+    except DataUnavailable:
+        return Response(t("map.error"), status=503, mimetype="text/plain")
+    if found is None or not access.covers(found[0]):
+        return Response(t("auth.forbidden"), status=403, mimetype="text/plain")
+    return _attachment(error_report(found[2], []), f"{found[1]}.错误报告.csv", TYPES["csv"])
+
+
+def _attachment(content: bytes, name: str, mimetype: str) -> Response:
+    from urllib.parse import quote
+
+    return Response(content, mimetype=mimetype,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
