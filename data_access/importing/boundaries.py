@@ -57,10 +57,12 @@ def run_boundaries(engine: Engine, request: ImportRequest, report: Progress, sta
     except FileProblem as problem:
         result.problem = t(problem.key, **problem.values)
         record_run(engine, request, result, started)
+        report(1.0, "import.stage.done")
         return result
     if errors and not request.skip_bad_rows:
         result.errors = errors
         record_run(engine, request, result, started)
+        report(1.0, "import.stage.done")
         return result
     try:
         with engine.begin() as conn:

@@ -120,6 +120,7 @@ def run_import(engine: Engine, request: ImportRequest, progress: Progress | None
     except FileProblem as problem:
         result.problem = t(problem.key, **problem.values)
         record_run(engine, request, result, started)
+        report(1.0, "import.stage.done")
         return result
     return load_rows(engine, request, clean, errors, result, report, started)
 
@@ -130,6 +131,7 @@ def load_rows(engine: Engine, request: ImportRequest, clean: pd.DataFrame, error
     if errors and not request.skip_bad_rows:
         result.errors = errors
         record_run(engine, request, result, started)
+        report(1.0, "import.stage.done")
         return result
     try:
         with engine.begin() as conn:
