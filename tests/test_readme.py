@@ -17,3 +17,11 @@ def test_readme_lists_every_demo_user_with_its_scope_and_password():
 
 def test_readme_names_the_two_commands():
     assert "make run" in README and "make test" in README
+
+
+def test_readme_import_table_names_each_kinds_required_columns():
+    from data_access.importing.kinds import KINDS
+
+    for kind in KINDS.values():
+        row = re.search(rf"^\| `{kind.name}` [^|]*\| ([^|]+) \|", README, re.MULTILINE).group(1)
+        assert all(f.header in row for f in kind.fields if f.required), kind.name
