@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -71,6 +72,9 @@ def receive_upload(contents: str | None, filename: str | None):
     except (binascii.Error, ValueError):
         return None, t("import.file.empty"), True
     UPLOADS.mkdir(parents=True, exist_ok=True)
+    for old in UPLOADS.iterdir():  # files whose import never started
+        if old.stat().st_mtime < time.time() - UPLOAD_LIFETIME:
+            old.unlink(missing_ok=True)
     stored = uuid.uuid4().hex
     path = UPLOADS / stored
     path.write_bytes(content)

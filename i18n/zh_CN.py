@@ -297,7 +297,6 @@ TEXT = {
     "import.file.json": "不是有效的 GeoJSON（也不是要素数组）",
     "import.file.gis": "无法读取这个地理数据文件：{reason}",
     "import.file.no_crs": "文件没有坐标系信息（缺少 .prj）：请在导入时选择坐标系",
-    "import.file.too_large": "文件过大（超过 {limit} MB），请用命令行导入",
     "import.file.kind": "未知的数据类型：{kind}",
     "import.result.loaded": "导入成功：读取 {read} 行，写入 {written} 行，跳过 {skipped} 行。",
     "import.result.rejected": "文件被拒绝，未写入任何数据：{bad_rows} 行共 {errors} 处错误，"

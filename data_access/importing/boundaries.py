@@ -36,6 +36,7 @@ from data_access.importing.load import (
 )
 from data_access.importing.rows import RowError, rows_with_errors
 from data_access.reference import DISTRICT_CODE, district_outline
+from data_access.scope import Scope
 from geo.gcj02 import gcj02_to_wgs84
 from i18n import t
 
@@ -237,8 +238,7 @@ def _stage(conn: Connection, rows: pd.DataFrame) -> None:
 
 def _verify(conn: Connection, org_code: str) -> list[tuple]:
     outline = conn.execute(text("SELECT ST_AsText(geom) FROM district LIMIT 1")).scalar() or district_outline().wkt
-    prefix = {"district": org_code[:6], "street": org_code[:9]}.get(
-        "district" if org_code.endswith("000000") else "street" if org_code.endswith("000") else "", org_code)
+    prefix = Scope(org_code).prefix
     return sorted(tuple(r) for r in conn.execute(text("""
         SELECT row_no, :geometry, '', 'geometry_invalid' FROM stage WHERE ST_IsEmpty(geom)
         UNION ALL
