@@ -16,6 +16,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import openpyxl
+import pandas as pd
 import pytest
 from shapely import wkt as shapely_wkt
 from shapely.geometry import Polygon, mapping
@@ -23,6 +24,7 @@ from sqlalchemy import create_engine, text
 from stdnum.cn import ric
 
 from data_access.demo.load import load_demo
+from data_access.importing import cells
 from data_access.importing.load import ImportRequest, run_import
 from data_access.importing.reports import error_report, template
 from data_access.setup_db import migrate
@@ -255,6 +257,16 @@ def test_normalisation_of_full_width_digits_spaces_lowercase_x_and_apostrophes(d
     with db.connect() as conn:
         assert conn.execute(text("SELECT phone FROM person WHERE id_number = :i"), {"i": pid}).scalar() == \
             "13812345678"
+
+
+def test_the_column_check_of_ids_agrees_with_python_stdnum_value_by_value():
+    valid = [id_number() for _ in range(300)]
+    broken = [wrong_check_digit(v) for v in valid[:100]] + [v[:6] + "19991301" + v[14:] for v in valid[100:150]]
+    messy = [v.lower()[:9] + " " + v[9:] for v in valid[150:200]] + ["3.30105E+17", "", "'" + valid[0], "123"]
+    values = pd.Series(valid + broken + messy)
+    checked, reasons = cells.id_numbers(values)
+    assert list(zip(checked, reasons, strict=True)) == [cells.id_number(v) for v in values]
+    assert all(ric.is_valid(v) for v in checked if v)
 
 
 def test_good_files_of_each_kind_load_and_the_aggregates_follow(db):

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+import pandas as pd
+
 from data_access.importing import cells
 
 
@@ -21,6 +23,7 @@ class Field:
     check: Callable[[str], cells.Checked]
     required: bool = True
     example: str = ""
+    bulk: Callable[[pd.Series], tuple[pd.Series, pd.Series]] | None = None  # the check for a whole column
 
     @property
     def header(self) -> str:
@@ -42,7 +45,7 @@ def _optional(check: Callable[..., cells.Checked]) -> Callable[[str], cells.Chec
 
 
 ID = Field("id_number", ("身份证号码", "身份证号", "公民身份号码", "证件号码", "id_number"), cells.id_number,
-           example="330105199001011233")
+           example="330105199001011233", bulk=cells.id_numbers)
 CREDIT = Field("credit_code", ("统一社会信用代码", "社会信用代码", "信用代码", "单位统一社会信用代码", "credit_code"),
                cells.credit_code, example="91330105MA2A00000T")
 NAME = Field("name", ("姓名", "name"), cells.text, example="张三")

@@ -31,9 +31,13 @@ def check_rows(frame: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, list[RowE
     errors: list[RowError] = []
     for f in kind.fields:
         raw = frame[f.name].fillna("").astype(str)
-        results = {value: f.check(value) for value in raw.unique()}
-        clean[f.name] = raw.map(lambda v, r=results: r[v][0]).to_numpy()
-        reasons = raw.map(lambda v, r=results: r[v][1])
+        if f.bulk:
+            values, reasons = f.bulk(raw)
+            clean[f.name] = values.to_numpy()
+        else:
+            results = {value: f.check(value) for value in raw.unique()}
+            clean[f.name] = raw.map(lambda v, r=results: r[v][0]).to_numpy()
+            reasons = raw.map(lambda v, r=results: r[v][1])
         bad = reasons.notna().to_numpy()
         if bad.any():
             errors.extend(RowError(int(row), f.header, value, reason)
