@@ -214,11 +214,18 @@ def test_big_screen_fills_the_screen_without_scrollbars(browser, server, width, 
 
 
 def _green_residents(engine, n: int) -> list[str]:
+    """Green residents of the community with most red ones, so the demo's clustering of red stays true."""
     with engine.connect() as conn:
         return [r[0] for r in conn.execute(text(
             "SELECT p.id_number FROM person p JOIN health_code h USING (id_number)"
-            " WHERE p.community_code IS NOT NULL AND h.colour = 'green' ORDER BY p.id_number DESC LIMIT :n"),
-            {"n": n})]
+            " WHERE p.community_code = (SELECT community_code FROM community_stats ORDER BY residents_red DESC"
+            " LIMIT 1) AND h.colour = 'green' ORDER BY p.id_number DESC LIMIT :n"), {"n": n})]
+
+
+def _beijing_now() -> str:
+    from datetime import datetime, timedelta, timezone
+
+    return datetime.now(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def test_a_data_operator_uploads_a_file_sees_progress_and_the_result(browser, server, engine, tmp_path):
@@ -232,7 +239,7 @@ def test_a_data_operator_uploads_a_file_sees_progress_and_the_result(browser, se
     people = _green_residents(engine, 3)
     good = tmp_path / "健康码变更.csv"
     good.write_bytes(("身份证号码,健康码颜色,变码时间\r\n" + "".join(
-        f"{p},黄码,2026-11-27 10:00:00\r\n" for p in people)).encode("gbk"))
+        f"{p},黄码,{_beijing_now()}\r\n" for p in people)).encode("gbk"))
     page.set_input_files("#import-upload input[type=file]", str(good))
     page.wait_for_function("() => !document.querySelector('#import-start').disabled", timeout=10_000)
     page.click("#import-start")
@@ -245,7 +252,7 @@ def test_a_data_operator_uploads_a_file_sees_progress_and_the_result(browser, se
                                {"p": people}).scalars().all()
     assert colours == ["yellow"]
     bad = tmp_path / "bad.csv"
-    bad.write_bytes(f"身份证号码,健康码颜色,变码时间\r\n{people[0]},紫码,2026-11-27 11:00\r\n".encode())
+    bad.write_bytes(f"身份证号码,健康码颜色,变码时间\r\n{people[0]},紫码,{_beijing_now()}\r\n".encode())
     page.set_input_files("#import-upload input[type=file]", str(bad))
     page.wait_for_function("() => document.querySelector('#import-file').innerText.includes('bad.csv')")
     page.click("#import-start")
@@ -271,7 +278,7 @@ def test_a_live_batch_reaches_the_big_screen_without_a_reload(browser, server, e
     page.wait_for_timeout(1500)
     before = page.inner_text(".big-kpi-value")
     people = _green_residents(engine, 7)
-    body = json.dumps({"changes": [{"id_number": p, "colour": "red", "changed_at": "2026-11-27T12:00:00+08:00"}
+    body = json.dumps({"changes": [{"id_number": p, "colour": "red", "changed_at": _beijing_now()}
                                    for p in people]}).encode()
     sent = time.perf_counter()
     request = urllib.request.Request(server + "/api/v1/health-codes", data=body, method="POST", headers={

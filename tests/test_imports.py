@@ -11,7 +11,7 @@ import io
 import json
 import threading
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,6 +25,7 @@ from stdnum.cn import ric
 
 from data_access.demo.load import load_demo
 from data_access.importing import cells
+from data_access.importing.cells import BEIJING
 from data_access.importing.load import ImportRequest, run_import
 from data_access.importing.reports import error_report, template
 from data_access.setup_db import migrate
@@ -98,6 +99,11 @@ def xlsx_bytes(rows: list[list[object]]) -> bytes:
 def load(engine, kind: str, content: bytes, name: str = "file.csv", **options):
     return run_import(engine, ImportRequest(kind, name, content, "operator", options.pop("org", DISTRICT),
                                             **options))
+
+
+def later(hours: int) -> str:
+    """A Beijing time after everything the demo wrote (its history ends now), in the order tests need."""
+    return (datetime.now(BEIJING) + timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def wrong_check_digit(number: str) -> str:
@@ -177,15 +183,15 @@ def corpus(engine) -> list[tuple[str, str, bytes, dict, str]]:
          "unknown_enterprise"),
         ("duplicate employment", "employment",
          xlsx_bytes([EMPLOY_HEAD, [good_code, pid, "赵六"], [good_code, pid, "赵六"]]), {}, "duplicate"),
-        ("purple code", "health_codes", csv_bytes([CODES_HEAD, [person, "紫码", "2026-11-27 08:00"]], "gbk"), {},
+        ("purple code", "health_codes", csv_bytes([CODES_HEAD, [person, "紫码", later(1)]], "gbk"), {},
          "colour"),
-        ("unknown person", "health_codes", csv_bytes([CODES_HEAD, [id_number(), "红码", "2026-11-27 08:00"]]), {},
+        ("unknown person", "health_codes", csv_bytes([CODES_HEAD, [id_number(), "红码", later(1)]]), {},
          "unknown_person"),
         ("changes without a time", "health_codes", csv_bytes([["身份证号码", "健康码颜色"], [person, "红码"]]), {},
          "required_for_changes"),
         ("time that does not parse", "health_codes", csv_bytes([CODES_HEAD, [person, "红码", "昨天上午"]]), {},
          "datetime"),
-        ("xlsx purple code", "health_codes", xlsx_bytes([CODES_HEAD, [person, "紫", "2026-11-27 08:00"]]), {},
+        ("xlsx purple code", "health_codes", xlsx_bytes([CODES_HEAD, [person, "紫", later(1)]]), {},
          "colour"),
         ("managed kind", "managed", csv_bytes([MANAGED_HEAD, [person, "观察", "台州路社区", "2022-04-01", ""]]), {},
          "managed_kind"),
@@ -279,7 +285,7 @@ def test_good_files_of_each_kind_load_and_the_aggregates_follow(db):
     staff = [[code, r[0], r[1]] for r in residents[:2]] + [[code, id_number(), "外区职工"]]
     result = load(db, "employment", csv_bytes([EMPLOY_HEAD, *staff]))
     assert result.result == "loaded" and result.rows_written == 3 and result.notes  # one new non-resident
-    codes = [[r[0], "红码", "2026-11-27 08:00:00"] for r in residents] + [[staff[2][1], "绿码", "2026-11-27 08:00"]]
+    codes = [[r[0], "红码", later(1)] for r in residents] + [[staff[2][1], "绿码", later(1)]]
     before = community_counts(db, TZL)
     result = load(db, "health_codes", csv_bytes([CODES_HEAD, *codes]))
     assert result.result == "loaded" and result.rows_written == 5
@@ -310,7 +316,7 @@ def community_counts(engine, code: str) -> dict:
 def test_the_same_file_twice_changes_nothing_the_second_time(db):
     people = some_people(db, 3)
     flip = {"green": "黄码", "yellow": "绿码", "red": "绿码"}
-    content = csv_bytes([CODES_HEAD, *[[p, flip[c], "2026-11-27 10:00:00"] for p, c in people]], "gbk")
+    content = csv_bytes([CODES_HEAD, *[[p, flip[c], later(2)] for p, c in people]], "gbk")
     first = load(db, "health_codes", content, name="codes.csv")
     assert first.result == "loaded" and first.rows_written == 3
     before = fingerprint(db)
@@ -325,7 +331,7 @@ def test_snapshot_mode_takes_a_time_for_the_file_and_skips_stale_rows(db):
     (person, colour), (other, _) = some_people(db, 2)
     new = "红码" if colour != "red" else "绿码"
     content = csv_bytes([["身份证号码", "健康码颜色"], [person, new], [other, "绿码"]])
-    taken = datetime(2027, 1, 1, tzinfo=UTC)  # after every time the demo and the other tests wrote
+    taken = datetime.now(UTC) + timedelta(days=30)  # after every time the demo and the other tests wrote
     result = load(db, "health_codes", content, mode="snapshot", as_of=taken, name="snapshot.csv")
     assert result.result == "loaded" and result.rows_written >= 1
     assert any("快照中没有" in n for n in result.notes)
@@ -349,7 +355,7 @@ def test_an_operator_of_one_street_cannot_load_rows_of_another(db):
 
 def test_a_load_whose_connection_is_killed_leaves_the_previous_data(db):
     people = some_people(db, 3)
-    content = csv_bytes([CODES_HEAD, *[[p, "红码" if c != "red" else "绿码", "2026-11-27 11:00"] for p, c in people]])
+    content = csv_bytes([CODES_HEAD, *[[p, "红码" if c != "red" else "绿码", later(3)] for p, c in people]])
     before = fingerprint(db)
 
     def kill_at_the_last_step(_fraction: float, stage: str) -> None:
@@ -390,7 +396,7 @@ def test_templates_have_the_documented_headers(db):
     assert [c.value for c in book.worksheets[0][1]] == ["身份证号码*", "健康码颜色*", "变码时间"]
     # a filled-in template loads
     pid = some_people(db, 1)[0][0]
-    filled = template("health_codes") + f"{pid},绿码,2026-11-27 12:00\r\n".encode()
+    filled = template("health_codes") + f"{pid},绿码,{later(4)}\r\n".encode()
     assert load(db, "health_codes", filled, name="filled.csv").result == "loaded"
 
 
