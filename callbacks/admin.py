@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, ctx, no_update
 from flask import has_request_context, request
 
 from callbacks.access import Access, NotAllowed, current_access
-from data_access import users
+from data_access import integrations, users
 from data_access.session import writing
 from i18n import t
 from layouts import ids
@@ -76,6 +76,47 @@ def user_admin(access: Access, action: str | None, form: dict, chosen: str | Non
     return [{**r, "role_name": t(f"role.{r['role']}"),
              "state": state[r["active"]] + ("（" + t("admin.demo") + "）" if r["demo_password"] else "")}
             for r in rows], message
+
+
+@callback(
+    Output(ids.TOKEN_TABLE, "rowData"), Output(ids.TOKEN_MESSAGE, "children"),
+    Input(ids.TOKEN_CREATE, "n_clicks"), Input(ids.TOKEN_REVOKE, "n_clicks"),
+    State(ids.TOKEN_NAME, "value"), State(ids.TOKEN_DESCRIPTION, "value"), State(ids.TOKEN_TABLE, "selectedRows"),
+)
+def manage_integrations(_create, _revoke, name, description, selected):
+    action = ctx.triggered_id if isinstance(ctx.triggered_id, str) else None
+    return integration_admin(current_access(), action, (name or "").strip().lower(), (description or "").strip(),
+                             (selected or [{}])[0].get("name"))
+
+
+def integration_admin(access: Access, action: str | None, name: str, description: str,
+                      chosen: str | None) -> tuple[list, str]:
+    """Create a token (shown once) or revoke one; returns the integrations and a message."""
+    if access.role != "administrator":
+        raise NotAllowed(access.role)
+    address = request.remote_addr if has_request_context() else None
+    message = ""
+    try:
+        with writing() as conn:
+            if action == ids.TOKEN_CREATE:
+                token = integrations.create_token(conn, name, access.username, description)
+                users.record(conn, access.username, access.role, "token_created", None, {"integration": name}, address)
+                message = t("admin.token_created", name=name, token=token)
+            elif action == ids.TOKEN_REVOKE and chosen:
+                integrations.revoke_token(conn, chosen)
+                users.record(conn, access.username, access.role, "token_revoked", None, {"integration": chosen},
+                             address)
+                message = t("cli.token_revoked", name=chosen)
+            rows = integrations.list_integrations(conn)
+    except integrations.TokenError as exc:
+        return no_update, t(str(exc))
+    shown = [{**r, "created_at": _when(r["created_at"]), "last_used_at": _when(r["last_used_at"]),
+              "state": t("admin.active") if r["active"] else t("admin.inactive")} for r in rows]
+    return shown, message
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone(CST).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _change(conn, access: Access, action: str, username: str, address: str | None) -> str:

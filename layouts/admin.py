@@ -10,7 +10,10 @@ from layouts import ids
 from layouts.table import grid_locale
 
 ACTIONS = ("login", "login_failed", "logout", "export", "reveal", "user_created", "user_disabled",
-           "user_enabled", "password_reset", "refused")
+           "user_enabled", "password_reset", "refused", "import", "live_batch", "token_created", "token_revoked")
+TOKEN_COLUMNS = [("name", "admin.integration_name", 160), ("description", "admin.integration_description", 220),
+                 ("created_by", "admin.col.created_by", 120), ("created_at", "admin.col.created_at", 160),
+                 ("last_used_at", "admin.col.last_used_at", 160), ("state", "admin.col.active", 100)]
 ROLES = ("leader", "official", "community_worker", "data_operator", "auditor", "administrator")
 
 
@@ -69,4 +72,15 @@ def admin_page() -> html.Div:
         _grid(ids.ADMIN_TABLE, [("username", "admin.username", 140), ("display_name", "admin.display_name", 160),
                                 ("role_name", "admin.role", 120), ("org_code", "admin.org", 140),
                                 ("state", "admin.col.active", 120)], selectable=True),
+        html.H2(t("admin.integrations"), className="section-title"),
+        html.P(t("admin.integrations_help"), className="note"),
+        html.Div(id=ids.TOKEN_MESSAGE, className="message", role="alert"),
+        html.Div(className="table-filters admin-form", children=[
+            dcc.Input(id=ids.TOKEN_NAME, placeholder=t("admin.integration_name"), maxLength=40, className="search"),
+            dcc.Input(id=ids.TOKEN_DESCRIPTION, placeholder=t("admin.integration_description"), maxLength=100,
+                      className="search"),
+            html.Button(t("admin.token_create"), id=ids.TOKEN_CREATE, className="export"),
+            html.Button(t("admin.token_revoke"), id=ids.TOKEN_REVOKE, className="export warned"),
+        ]),
+        _grid(ids.TOKEN_TABLE, TOKEN_COLUMNS, selectable=True),
     ])

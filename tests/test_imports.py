@@ -307,6 +307,22 @@ def test_good_files_of_each_kind_load_and_the_aggregates_follow(db):
     assert load(db, "managed", csv_bytes([MANAGED_HEAD, *managed])).result == "loaded"
 
 
+def test_an_enterprise_geocoded_in_gcj02_lands_in_its_community_after_conversion(db):
+    with db.connect() as conn:
+        lon, lat = conn.execute(text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p"
+                                     " FROM community WHERE code = :c) x"), {"c": TZL}).one()
+    x, y = wgs84_to_gcj02([lon], [lat])
+    code = credit_code()
+    row = [code, "高德坐标企业", "零售业", f"{x[0]:.7f}", f"{y[0]:.7f}", ""]
+    result = load(db, "enterprises", csv_bytes([ENTERPRISE_HEAD, row]), gcj02=True)
+    assert result.result == "loaded", result.errors
+    with db.connect() as conn:
+        landed = conn.execute(text("SELECT community_code, ST_Distance(location::geography,"
+                                   " ST_SetSRID(ST_MakePoint(:x, :y), 4326)::geography) FROM enterprise"
+                                   " WHERE credit_code = :c"), {"c": code, "x": lon, "y": lat}).one()
+    assert landed[0] == TZL and landed[1] < 0.05
+
+
 def community_counts(engine, code: str) -> dict:
     with engine.connect() as conn:
         return dict(conn.execute(text("SELECT * FROM community_stats WHERE community_code = :c"),

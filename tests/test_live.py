@@ -112,3 +112,27 @@ def test_a_good_batch_lands_and_the_map_shows_it(app_module, engine, token):
     # the same batch again changes nothing
     assert post(app_module, body, token).get_json()["result"] == "unchanged"
     assert red_residents(engine) == before + 3
+
+
+def test_an_administrator_creates_a_token_that_works_and_revokes_it(app_module, engine, as_user):
+    from callbacks.access import NotAllowed
+    from callbacks.admin import audit_view, integration_admin
+    from tests.conftest import access_of
+
+    admin = access_of("admin")
+    with as_user("admin"):
+        rows, message = integration_admin(admin, ids.TOKEN_CREATE, "city.platform", "市平台", None)
+    token = message.split("的令牌：")[1].split("（")[0]
+    assert any(r["name"] == "city.platform" and r["state"] == "在用" for r in rows)
+    body = {"changes": [{"id_number": residents(engine, 1)[0], "colour": "yellow", "changed_at": now()}]}
+    assert post(app_module, body, token).status_code == 200
+    with as_user("admin"):
+        rows, _ = integration_admin(admin, ids.TOKEN_REVOKE, "", "", "city.platform")
+        _, refused = integration_admin(admin, ids.TOKEN_CREATE, "Bad Name!", "", None)
+    assert "只能用" in refused
+    assert next(r for r in rows if r["name"] == "city.platform")["last_used_at"]
+    assert post(app_module, body, token).status_code == 401
+    with pytest.raises(NotAllowed):
+        integration_admin(access_of("operator"), ids.TOKEN_CREATE, "x.y.z", "", None)
+    shown, _ = audit_view(access_of("auditor"), "live_batch", None, None)
+    assert shown and all(r["action"] == "接口推送健康码" for r in shown)
