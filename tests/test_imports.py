@@ -462,10 +462,14 @@ def test_a_shapefile_in_a_cgcs2000_gauss_kruger_zone_lands_where_it_should(db, t
     displace(db, codes)
     assert distance_metres(db, codes, original) > 1000
     projected = original.to_crs("EPSG:4549")
-    result = load(db, "boundaries", zipped_shapefile(projected, tmp_path), name="gcq.zip")
+    content = zipped_shapefile(projected, tmp_path)
+    result = load(db, "boundaries", content, name="gcq.zip")
     assert result.result == "loaded", (result.problem, result.errors)
     assert any("4549" in n for n in result.notes)
     assert distance_metres(db, codes, original) < 0.5
+    before = fingerprint(db)
+    assert load(db, "boundaries", content, name="gcq-again.zip").result == "unchanged"
+    assert fingerprint(db) == before
 
 
 def test_a_datav_array_in_gcj02_is_converted_and_a_bowtie_is_repaired(db):

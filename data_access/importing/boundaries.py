@@ -28,11 +28,12 @@ from data_access.importing.load import (
     ImportResult,
     Progress,
     Rejected,
-    _first_line,
-    _insert_run,
-    _same_as_last,
-    _serialise,
+    Unchanged,
+    first_line,
+    insert_run,
     record_run,
+    same_as_last,
+    serialise,
 )
 from data_access.importing.rows import RowError, rows_with_errors
 from data_access.reference import DISTRICT_CODE, district_outline
@@ -67,13 +68,11 @@ def run_boundaries(engine: Engine, request: ImportRequest, report: Progress, sta
         return result
     try:
         with engine.begin() as conn:
-            _serialise(conn)
-            if _same_as_last(conn, request):
+            serialise(conn)
+            if same_as_last(conn, request):
                 result.result = "unchanged"
                 result.notes.append(t("import.note.same_file"))
-                conn.rollback()
-                record_run(engine, request, result, started)
-                return result
+                raise Unchanged
             report(0.4, "import.stage.copy")
             _stage(conn, frame[~frame["row"].isin(rows_with_errors(errors))])
             report(0.55, "import.stage.verify")
@@ -89,12 +88,14 @@ def run_boundaries(engine: Engine, request: ImportRequest, report: Progress, sta
             result.notes += notes
             result.result, result.errors = "loaded", errors
             result.rows_skipped = len(rows_with_errors(errors))
-            result.run_id = _insert_run(conn, request, result, started)
+            result.run_id = insert_run(conn, request, result, started)
     except Rejected as rejected:
         result.result, result.errors = "rejected", rejected.errors
         record_run(engine, request, result, started)
+    except Unchanged:
+        record_run(engine, request, result, started)
     except DBAPIError as exc:
-        result.result, result.problem = "failed", t("import.file.database", reason=_first_line(exc))
+        result.result, result.problem = "failed", t("import.file.database", reason=first_line(exc))
     report(1.0, "import.stage.done")
     return result
 

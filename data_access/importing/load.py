@@ -116,7 +116,7 @@ def run_import(engine: Engine, request: ImportRequest, progress: Progress | None
         result.rows_read = len(rows.frame)
         report(0.15, "import.stage.check")
         clean, errors = check_rows(rows.frame, KINDS[request.kind])
-        errors += _request_checks(request, clean)
+        errors += request_checks(request, clean)
     except FileProblem as problem:
         result.problem = t(problem.key, **problem.values)
         record_run(engine, request, result, started)
@@ -135,11 +135,11 @@ def load_rows(engine: Engine, request: ImportRequest, clean: pd.DataFrame, error
         return result
     try:
         with engine.begin() as conn:
-            _serialise(conn)
-            if _same_as_last(conn, request):
+            serialise(conn)
+            if same_as_last(conn, request):
                 result.result = "unchanged"
                 result.notes.append(t("import.note.same_file"))
-                raise _Unchanged
+                raise Unchanged
             scope = Scope(request.org_code)
             report(0.35, "import.stage.copy")
             merge.create_stage(conn, request.kind)
@@ -165,26 +165,26 @@ def load_rows(engine: Engine, request: ImportRequest, clean: pd.DataFrame, error
             result.result, result.rows_written, result.errors = "loaded", written, errors
             result.rows_skipped = len(rows_with_errors(errors))
             report(0.95, "import.stage.record")
-            result.run_id = _insert_run(conn, request, result, started)
+            result.run_id = insert_run(conn, request, result, started)
     except Rejected as rejected:
         result.result, result.errors = "rejected", rejected.errors
         record_run(engine, request, result, started)
-    except _Unchanged:
+    except Unchanged:
         record_run(engine, request, result, started)
     except DBAPIError as exc:
         result.result = "failed"
-        result.problem = t("import.file.database", reason=_first_line(exc))
+        result.problem = t("import.file.database", reason=first_line(exc))
         with suppress(DBAPIError):  # the database is gone: nothing was written, and the operator is told so
             record_run(engine, request, result, started)
     report(1.0, "import.stage.done")
     return result
 
 
-class _Unchanged(Exception):
-    pass
+class Unchanged(Exception):
+    """Raised inside the transaction when the file is the one loaded last: roll back, record, write nothing."""
 
 
-def _request_checks(request: ImportRequest, clean: pd.DataFrame) -> list[RowError]:
+def request_checks(request: ImportRequest, clean: pd.DataFrame) -> list[RowError]:
     """Rules across columns, and options the rows depend on."""
     errors = []
     kind = KINDS[request.kind]
@@ -213,7 +213,7 @@ def _request_checks(request: ImportRequest, clean: pd.DataFrame) -> list[RowErro
     return errors
 
 
-def _serialise(conn: Connection) -> None:
+def serialise(conn: Connection) -> None:
     """One import at a time, so a same-file check and a merge see everything committed before."""
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('sansetu.import'))"))
     # Solid-state storage: a batch of a few thousand keys is looked up by index, not by scanning registers
@@ -221,7 +221,7 @@ def _serialise(conn: Connection) -> None:
     conn.execute(text("SET LOCAL random_page_cost = 1.1"))
 
 
-def _same_as_last(conn: Connection, request: ImportRequest) -> bool:
+def same_as_last(conn: Connection, request: ImportRequest) -> bool:
     last = conn.execute(text("""
         SELECT file_sha256, options FROM import_run WHERE kind = :kind AND result = 'loaded'
         ORDER BY finished_at DESC, id DESC LIMIT 1"""), {"kind": request.kind}).first()
@@ -234,7 +234,7 @@ def _copy(conn: Connection, request: ImportRequest, usable: pd.DataFrame) -> Non
     conn.execute(text("ANALYZE stage"))
 
 
-def _insert_run(conn: Connection, request: ImportRequest, result: ImportResult, started: datetime) -> int:
+def insert_run(conn: Connection, request: ImportRequest, result: ImportResult, started: datetime) -> int:
     run_id = conn.execute(text("""
         INSERT INTO import_run (started_at, username, org_code, kind, file_name, file_sha256, options,
           rows_read, rows_written, rows_skipped, result, message, error_count, errors)
@@ -258,8 +258,8 @@ def _insert_run(conn: Connection, request: ImportRequest, result: ImportResult, 
 def record_run(engine: Engine, request: ImportRequest, result: ImportResult, started: datetime) -> None:
     """Record an attempt that wrote nothing, in a transaction of its own."""
     with engine.begin() as conn:
-        result.run_id = _insert_run(conn, request, result, started)
+        result.run_id = insert_run(conn, request, result, started)
 
 
-def _first_line(exc: DBAPIError) -> str:
+def first_line(exc: DBAPIError) -> str:
     return str(exc.orig or exc).strip().splitlines()[0]
