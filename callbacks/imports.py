@@ -30,7 +30,7 @@ from data_access.scope import Scope
 from data_access.session import DataUnavailable, reading
 from i18n import t
 from layouts import ids
-from layouts.imports import history_table, result_panel, templates
+from layouts.imports import choices, history_table, result_panel, shown_for, templates
 
 STATE = Path(__file__).resolve().parent.parent / ".sansetu"
 UPLOADS = STATE / "uploads"
@@ -52,15 +52,18 @@ def _operator():
 
 
 @callback(Output(ids.IMPORT_TEMPLATES, "children"), Output(ids.IMPORT_HISTORY, "children", allow_duplicate=True),
+          Output(ids.IMPORT_OPTIONS, "options"), Output(ids.IMPORT_MODE, "style"), Output(ids.IMPORT_CRS, "style"),
           Input(ids.IMPORT_KIND, "value"), prevent_initial_call="initial_duplicate")
 def show_import_tab(kind: str):
+    """Templates, the options that apply to the kind, and the history of the operator's area."""
     access = _operator()
+    mode_style, crs_style = shown_for(kind)
     try:
         with reading(access.scope) as conn:
-            runs = history.recent_runs(conn, access.scope)
+            runs = history_table(history.recent_runs(conn, access.scope))
     except DataUnavailable:
-        return templates(kind), t("map.error")
-    return templates(kind), history_table(runs)
+        runs = t("map.error")
+    return templates(kind), runs, choices(kind), mode_style, crs_style
 
 
 @callback(Output(ids.IMPORT_JOB, "data"), Output(ids.IMPORT_FILE, "children"), Output(ids.IMPORT_START, "disabled"),
@@ -81,7 +84,8 @@ def receive_upload(contents: str | None, filename: str | None):
     os.chmod(path, 0o600)
     job = _signer().dumps({"file": stored, "name": (filename or "upload")[:200], "user": access.username,
                            "org": access.org_code, "role": access.role})
-    size = f"{len(content) / 1024 / 1024:.1f} MB" if len(content) > 1024 * 1024 else f"{len(content) / 1024:.0f} KB"
+    size = (f"{len(content) / 1024 / 1024:.1f} MB" if len(content) >= 1024 * 1024
+            else f"{len(content) / 1024:.0f} KB" if len(content) >= 1024 else f"{len(content)} B")
     return job, t("ui.import.file", name=filename, size=size), False
 
 

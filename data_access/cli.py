@@ -143,14 +143,15 @@ def _import(args) -> int:
                             args.org, role=None, mode=args.mode, as_of=args.as_of, gcj02=args.gcj02,
                             crs=args.crs, skip_bad_rows=args.skip_bad_rows, source=args.source)
     result = run_import(get_engine(), request)
-    lines = [t("cli.import_loaded", message=result.message, file=args.file), *result.notes]
+    line = t("cli.import_loaded", message=result.message, file=args.file)
     if result.errors:
         path = args.report or args.file.with_name(args.file.name + ".errors.csv")
         path.write_bytes(error_report([e.as_dict() for e in result.errors], []))
-        lines.append(t("cli.import_report", path=path))
-    ok = result.result in ("loaded", "unchanged")
-    print("\n".join(lines), file=sys.stdout if ok else sys.stderr)
-    return 0 if ok else 4
+        line += t("cli.import_report", path=path)
+    if result.result not in ("loaded", "unchanged"):
+        return _fail(line, code=4)  # one line: what happened and where the report is
+    print("\n".join([line, *result.notes]))
+    return 0
 
 
 def _template(args) -> int:

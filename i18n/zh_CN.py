@@ -331,7 +331,7 @@ TEXT = {
     "以免 Excel 把长数字改成科学计数法",
     "import.template.example": "示例：{example}；也可用列名：{aliases}",
     "cli.import_loaded": "{message}（{file}）",
-    "cli.import_report": "错误报告已写入 {path}",
+    "cli.import_report": "；错误报告已写入 {path}",
     "cli.no_file": "找不到文件：{path}",
     "cli.token_created": "已创建接口令牌 {name}：{token}（只显示这一次，请妥善保存）",
     "cli.token_revoked": "已停用接口令牌 {name}",

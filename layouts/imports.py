@@ -21,9 +21,7 @@ def import_tab() -> html.Div:
             dcc.RadioItems(id=ids.IMPORT_MODE, value="changes", inline=True, className="import-mode", options=[
                 {"label": t("ui.import.mode.changes"), "value": "changes"},
                 {"label": t("ui.import.mode.snapshot"), "value": "snapshot"}]),
-            dcc.Checklist(id=ids.IMPORT_OPTIONS, value=[], inline=True, options=[
-                {"label": t("ui.import.gcj02"), "value": "gcj02"},
-                {"label": t("ui.import.skip_bad_rows"), "value": "skip_bad_rows"}]),
+            dcc.Checklist(id=ids.IMPORT_OPTIONS, value=[], inline=True, options=choices("health_codes")),
             dcc.Input(id=ids.IMPORT_CRS, placeholder=t("ui.import.crs"), maxLength=20, className="import-crs"),
             dcc.Upload(id=ids.IMPORT_UPLOAD, className="import-upload", max_size=MAX_UPLOAD_MB * 1024 * 1024,
                        children=html.Div(t("ui.import.drop", limit=MAX_UPLOAD_MB))),
@@ -37,6 +35,18 @@ def import_tab() -> html.Div:
         html.H3(t("ui.import.history")),
         html.Div(id=ids.IMPORT_HISTORY, className="import-history"),
     ])
+
+
+def choices(kind: str) -> list[dict]:
+    """The options that apply to a kind: GCJ-02 only where there are coordinates."""
+    shown = (["gcj02"] if kind in ("enterprises", "boundaries") else []) + ["skip_bad_rows"]
+    return [{"label": t(f"ui.import.{c}"), "value": c} for c in shown]
+
+
+def shown_for(kind: str) -> tuple[dict, dict]:
+    """Styles of the mode switch (health codes) and the CRS box (boundaries): hidden for other kinds."""
+    hidden = {"display": "none"}
+    return ({} if kind == "health_codes" else hidden), ({} if kind == "boundaries" else hidden)
 
 
 def templates(kind: str) -> list:

@@ -60,3 +60,18 @@ def test_setup_twice_does_no_harm(demo):
 def test_bad_scale_is_refused():
     result = _run(["-m", "data_access.cli", "load-demo", "--scale", "5"])
     assert result.returncode == 2 and "规模参数" in result.stderr
+
+
+def test_a_bad_import_is_one_line_exit_4_and_a_report_beside_the_file(demo, tmp_path):
+    template = tmp_path / "居民模板.csv"
+    assert _run(["-m", "data_access.cli", "template", "residents", str(template)]).returncode == 0
+    bad = tmp_path / "居民.csv"
+    bad.write_bytes(template.read_bytes() + "3.30105E+17,张三,,户籍,台州路社区,,\r\n".encode())
+    result = _run(["-m", "data_access.cli", "import", "residents", str(bad)])
+    assert result.returncode == 4
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "文件被拒绝" in lines[0] and "错误报告已写入" in lines[0]
+    report = (tmp_path / "居民.csv.errors.csv").read_text(encoding="utf-8-sig")
+    assert "2,身份证号码,3.30105E+17,身份证号被 Excel 当作数字保存" in report
+    missing = _run(["-m", "data_access.cli", "import", "residents", str(tmp_path / "nothing.csv")])
+    assert missing.returncode == 2 and "找不到文件" in missing.stderr
