@@ -516,3 +516,15 @@ def test_bad_boundary_files_are_refused_whole(db, tmp_path):
     assert "division_elsewhere" in {e.reason for e in result.errors}
     assert load(db, "boundaries", b"{not json", name="x.geojson").result == "rejected"
     assert fingerprint(db) == before
+
+
+def test_a_geopackage_in_cgcs2000_geographic_lands_where_it_should(db, tmp_path):
+    original = street_frame(db, "330105008000").head(4)
+    codes = list(original["XZQDM"])
+    displace(db, codes)
+    path = tmp_path / "上塘.gpkg"
+    original.to_crs("EPSG:4490").to_file(path, engine="pyogrio", driver="GPKG")
+    result = load(db, "boundaries", path.read_bytes(), name=path.name)
+    assert result.result == "loaded", (result.problem, result.errors)
+    assert any("4490" in n for n in result.notes)
+    assert distance_metres(db, codes, original) < 0.5
