@@ -27,7 +27,7 @@ from data_access.demo.load import load_demo
 from data_access.importing import cells
 from data_access.importing.cells import BEIJING
 from data_access.importing.load import ImportRequest, run_import
-from data_access.importing.reports import error_report, template
+from data_access.importing.reports import error_report, reason_text, template
 from data_access.setup_db import migrate
 from geo.gcj02 import wgs84_to_gcj02
 from i18n import t
@@ -230,6 +230,7 @@ def test_each_malformed_file_is_refused_with_its_reason_and_nothing_is_written(d
                 failures.append((case, result.problem))
         elif expected not in {e.reason for e in result.errors}:
             failures.append((case, [(e.reason, e.value) for e in result.errors]))
+        assert all(reason_text(e.as_dict()) for e in result.errors)  # every reason has its Chinese text
     assert failures == []
     assert fingerprint(db) == before
     with db.connect() as conn:
