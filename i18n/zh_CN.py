@@ -384,6 +384,7 @@ TEXT = {
     "admin.token_create": "创建令牌",
     "admin.token_revoke": "停用选中的令牌",
     "admin.token_created": "已创建接口 {name} 的令牌：{token}（只显示这一次，请复制后通过安全渠道交给对方）",
+    "admin.col.integration": "接口名称",
     "admin.col.created_by": "创建人",
     "admin.col.created_at": "创建时间",
     "admin.col.last_used_at": "最近使用",

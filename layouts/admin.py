@@ -11,7 +11,7 @@ from layouts.table import grid_locale
 
 ACTIONS = ("login", "login_failed", "logout", "export", "reveal", "user_created", "user_disabled",
            "user_enabled", "password_reset", "refused", "import", "live_batch", "token_created", "token_revoked")
-TOKEN_COLUMNS = [("name", "admin.integration_name", 160), ("description", "admin.integration_description", 220),
+TOKEN_COLUMNS = [("name", "admin.col.integration", 160), ("description", "admin.integration_description", 220),
                  ("created_by", "admin.col.created_by", 120), ("created_at", "admin.col.created_at", 160),
                  ("last_used_at", "admin.col.last_used_at", 160), ("state", "admin.col.active", 100)]
 ROLES = ("leader", "official", "community_worker", "data_operator", "auditor", "administrator")
