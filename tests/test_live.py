@@ -136,3 +136,18 @@ def test_an_administrator_creates_a_token_that_works_and_revokes_it(app_module, 
         integration_admin(access_of("operator"), ids.TOKEN_CREATE, "x.y.z", "", None)
     shown, _ = audit_view(access_of("auditor"), "live_batch", None, None)
     assert shown and all(r["action"] == "接口推送健康码" for r in shown)
+
+
+def test_a_live_batch_does_not_wait_behind_a_long_file_import(app_module, engine, token):
+    import threading
+
+    people = residents(engine, 1)
+    body = {"changes": [{"id_number": people[0], "colour": "yellow", "changed_at": now()}]}
+    answers = []
+    with engine.connect() as importing:
+        importing.execute(text("SELECT pg_advisory_xact_lock(hashtext('sansetu.import'))"))  # a file loading
+        worker = threading.Thread(target=lambda: answers.append(post(app_module, body, token).status_code))
+        worker.start()
+        worker.join(timeout=20)
+        importing.rollback()
+    assert answers == [200]

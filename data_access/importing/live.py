@@ -28,7 +28,7 @@ def apply_batch(integration: str, changes: list, body: bytes) -> ImportResult:
         **{f: [_text(c.get(f)) if isinstance(c, dict) else "" for c in changes] for f in FIELDS},
     })
     request = ImportRequest("health_codes", f"api:{integration}", body, f"api:{integration}", DISTRICT_CODE,
-                            role=None, mode="changes", source=integration)
+                            role=None, mode="changes", source=integration, exclusive=False)
     clean, errors = check_rows(frame, KINDS["health_codes"])
     errors += request_checks(request, clean)
     result = ImportResult("rejected", rows_read=len(frame), file_format="JSON")

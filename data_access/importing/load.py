@@ -47,6 +47,7 @@ class ImportRequest:
     crs: str | None = None  # boundaries: the CRS when the file does not say
     skip_bad_rows: bool = False
     source: str | None = None  # health codes: recorded as their source (default: the file name)
+    exclusive: bool = True  # wait for other imports; live batches do not (row locks order their writes)
 
     @property
     def sha256(self) -> str:
@@ -135,7 +136,7 @@ def load_rows(engine: Engine, request: ImportRequest, clean: pd.DataFrame, error
         return result
     try:
         with engine.begin() as conn:
-            serialise(conn)
+            serialise(conn, request.exclusive)
             if same_as_last(conn, request):
                 result.result = "unchanged"
                 result.notes.append(t("import.note.same_file"))
@@ -213,9 +214,14 @@ def request_checks(request: ImportRequest, clean: pd.DataFrame) -> list[RowError
     return errors
 
 
-def serialise(conn: Connection) -> None:
-    """One import at a time, so a same-file check and a merge see everything committed before."""
-    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('sansetu.import'))"))
+def serialise(conn: Connection, exclusive: bool = True) -> None:
+    """One file import at a time, so a same-file check and a merge see everything committed before.
+
+    A live batch does not wait behind a long file import: it only meets the import when both reach the
+    aggregates (one lock, held from a merge to its commit: seconds for a full snapshot).
+    """
+    if exclusive:
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('sansetu.import'))"))
     # Solid-state storage: a batch of a few thousand keys is looked up by index, not by scanning registers
     # of a million rows (the staging table is analysed, so a million-row file still gets hash joins).
     conn.execute(text("SET LOCAL random_page_cost = 1.1"))
