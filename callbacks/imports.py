@@ -110,7 +110,8 @@ def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, opt
     chosen = set(options or [])
     request = ImportRequest(kind, job_data["name"], path.read_bytes(), job_data["user"], job_data["org"],
                             role=job_data["role"], mode=mode or "changes", gcj02="gcj02" in chosen,
-                            crs=(crs or "").strip() or None, skip_bad_rows="skip_bad_rows" in chosen)
+                            crs=(crs or "").strip() or None, skip_bad_rows="skip_bad_rows" in chosen,
+                            check_only="check_only" in chosen)
     result = run(request, lambda fraction, stage: set_progress((str(int(fraction * 100)), t(stage))))
     path.unlink(missing_ok=True)
     scope = Scope(job_data["org"])
@@ -119,7 +120,7 @@ def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, opt
             runs = history_table(history.recent_runs(conn, scope))
     except DataUnavailable:
         runs = no_update
-    ok = result.result in ("loaded", "unchanged")
+    ok = result.result in ("loaded", "checked", "unchanged")
     return result_panel(ok, result.message, result.notes, result.run_id, len(result.errors)), runs
 
 

@@ -124,6 +124,7 @@ def _import_commands(sub) -> None:
     load.add_argument("--gcj02", action="store_true", help="coordinates are GCJ-02 (web maps): convert")
     load.add_argument("--crs", help="boundaries: the CRS when the file has none, e.g. EPSG:4549")
     load.add_argument("--skip-bad-rows", action="store_true", help="load the good rows, report the bad ones")
+    load.add_argument("--check-only", action="store_true", help="a trial: check everything, write nothing")
     load.add_argument("--source", help="health codes: where they come from (default: the file name)")
     load.add_argument("--org", default=DISTRICT_CODE, help="the area the rows must lie in (default: district)")
     load.add_argument("--report", type=Path, help="where to write the error report (default: FILE.errors.csv)")
@@ -141,14 +142,15 @@ def _import(args) -> int:
         return _fail(t("cli.no_file", path=args.file))
     request = ImportRequest(args.kind, args.file.name, args.file.read_bytes(), "cli:" + getpass.getuser(),
                             args.org, role=None, mode=args.mode, as_of=args.as_of, gcj02=args.gcj02,
-                            crs=args.crs, skip_bad_rows=args.skip_bad_rows, source=args.source)
+                            crs=args.crs, skip_bad_rows=args.skip_bad_rows, source=args.source,
+                            check_only=args.check_only)
     result = run_import(get_engine(), request)
     line = t("cli.import_loaded", message=result.message, file=args.file)
     if result.errors:
         path = args.report or args.file.with_name(args.file.name + ".errors.csv")
         path.write_bytes(error_report([e.as_dict() for e in result.errors], []))
         line += t("cli.import_report", path=path)
-    if result.result not in ("loaded", "unchanged"):
+    if result.result not in ("loaded", "checked", "unchanged"):
         return _fail(line, code=4)  # one line: what happened and where the report is
     print("\n".join([line, *result.notes]))
     return 0

@@ -302,6 +302,8 @@ TEXT = {
     "import.result.rejected": "文件被拒绝，未写入任何数据：{bad_rows} 行共 {errors} 处错误，"
     "请下载错误报告修改后重新导入。",
     "import.result.unchanged": "与上次导入的文件相同，未做任何修改。",
+    "import.result.checked": "校验通过，未写入任何数据（仅校验）：读取 {read} 行，"
+    "正式导入将写入 {written} 行、跳过 {skipped} 行。",
     "import.result.failed": "导入失败，已整体撤销，原有数据未受影响。",
     "import.result.rejected_file": "文件被拒绝，未写入任何数据：{problem}",
     "import.result.failed_file": "导入失败：{problem}",
@@ -351,6 +353,7 @@ TEXT = {
     "ui.import.mode.snapshot": "全量快照",
     "ui.import.gcj02": "坐标为 GCJ-02（高德/腾讯等网络地图）",
     "ui.import.skip_bad_rows": "跳过错误行，只导入正确的行",
+    "ui.import.check_only": "仅校验，不写入",
     "ui.import.crs": "坐标系，如 EPSG:4549",
     "ui.import.drop": "把文件拖到这里，或点击选择文件（CSV、XLSX、GeoJSON、zip、GPKG，最大 {limit} MB）",
     "ui.import.file": "已选择：{name}（{size}）",
@@ -369,6 +372,7 @@ TEXT = {
     "ui.import.result.loaded": "已导入",
     "ui.import.result.rejected": "已拒绝",
     "ui.import.result.unchanged": "无变化",
+    "ui.import.result.checked": "仅校验",
     "ui.import.result.failed": "失败",
     "ui.import.expired": "上传已失效，请重新选择文件",
     "ui.import.refused": "只有数据操作员可以导入数据",

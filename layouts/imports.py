@@ -39,7 +39,7 @@ def import_tab() -> html.Div:
 
 def choices(kind: str) -> list[dict]:
     """The options that apply to a kind: GCJ-02 only where there are coordinates."""
-    shown = (["gcj02"] if kind in ("enterprises", "boundaries") else []) + ["skip_bad_rows"]
+    shown = (["gcj02"] if kind in ("enterprises", "boundaries") else []) + ["skip_bad_rows", "check_only"]
     return [{"label": t(f"ui.import.{c}"), "value": c} for c in shown]
 
 

@@ -357,6 +357,21 @@ def test_snapshot_mode_takes_a_time_for_the_file_and_skips_stale_rows(db):
     assert stale.result == "loaded" and stale.rows_written == 0 and any("早于" in n for n in stale.notes)
 
 
+def test_a_trial_checks_everything_reports_what_would_be_written_and_writes_nothing(db):
+    rows = [resident() for _ in range(3)]
+    before = fingerprint(db)
+    trial = load(db, "residents", csv_bytes([RESIDENT_HEAD, *rows]), check_only=True, name="trial.csv")
+    assert trial.result == "checked" and trial.rows_written == 3 and "未写入任何数据" in trial.message
+    assert fingerprint(db) == before
+    real = load(db, "residents", csv_bytes([RESIDENT_HEAD, *rows]), name="trial.csv")
+    assert real.result == "loaded" and real.rows_written == 3  # a trial is not "the same file loaded before"
+    after = fingerprint(db)
+    frame = street_frame(db, "330105009000").head(1)
+    moved = frame.set_geometry(frame.translate(xoff=0.001))
+    boundary = load(db, "boundaries", moved.to_json().encode(), name="b.geojson", check_only=True)
+    assert boundary.result == "checked" and boundary.rows_written >= 1 and fingerprint(db) == after
+
+
 def test_skip_bad_rows_loads_the_good_ones_and_reports_the_rest(db):
     good, bad = resident(), resident(wrong_check_digit(id_number()))
     result = load(db, "residents", csv_bytes([RESIDENT_HEAD, good, bad]), skip_bad_rows=True)

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from data_access.bulk import copy_frame
 from data_access.importing.files import FileProblem, header_key
 from data_access.importing.load import (
+    CheckedOnly,
     ImportRequest,
     ImportResult,
     Progress,
@@ -88,7 +89,12 @@ def run_boundaries(engine: Engine, request: ImportRequest, report: Progress, sta
             result.notes += notes
             result.result, result.errors = "loaded", errors
             result.rows_skipped = len(rows_with_errors(errors))
+            if request.check_only:
+                raise CheckedOnly
             result.run_id = insert_run(conn, request, result, started)
+    except CheckedOnly:
+        result.result = "checked"
+        record_run(engine, request, result, started)
     except Rejected as rejected:
         result.result, result.errors = "rejected", rejected.errors
         record_run(engine, request, result, started)

@@ -48,6 +48,7 @@ class ImportRequest:
     skip_bad_rows: bool = False
     source: str | None = None  # health codes: recorded as their source (default: the file name)
     exclusive: bool = True  # wait for other imports; live batches do not (row locks order their writes)
+    check_only: bool = False  # a trial: check and merge, report what would be written, then roll back
 
     @property
     def sha256(self) -> str:
@@ -58,13 +59,13 @@ class ImportRequest:
         chosen = {"mode": self.mode if self.kind == "health_codes" else None,
                   "as_of": self.as_of.isoformat() if self.as_of else None,
                   "gcj02": self.gcj02 or None, "crs": self.crs, "skip_bad_rows": self.skip_bad_rows or None,
-                  "source": self.source}
+                  "source": self.source, "check_only": self.check_only or None}
         return {k: v for k, v in chosen.items() if v is not None}
 
 
 @dataclass
 class ImportResult:
-    result: str  # loaded | rejected | unchanged | failed
+    result: str  # loaded | checked | rejected | unchanged | failed
     rows_read: int = 0
     rows_written: int = 0
     rows_skipped: int = 0
@@ -166,7 +167,12 @@ def load_rows(engine: Engine, request: ImportRequest, clean: pd.DataFrame, error
             result.result, result.rows_written, result.errors = "loaded", written, errors
             result.rows_skipped = len(rows_with_errors(errors))
             report(0.95, "import.stage.record")
+            if request.check_only:
+                raise CheckedOnly
             result.run_id = insert_run(conn, request, result, started)
+    except CheckedOnly:
+        result.result = "checked"
+        record_run(engine, request, result, started)
     except Rejected as rejected:
         result.result, result.errors = "rejected", rejected.errors
         record_run(engine, request, result, started)
@@ -179,6 +185,10 @@ def load_rows(engine: Engine, request: ImportRequest, clean: pd.DataFrame, error
             record_run(engine, request, result, started)
     report(1.0, "import.stage.done")
     return result
+
+
+class CheckedOnly(Exception):
+    """Raised inside the transaction of a trial, after the merge: roll everything back, record the trial."""
 
 
 class Unchanged(Exception):

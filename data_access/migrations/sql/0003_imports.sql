@@ -16,7 +16,8 @@ CREATE TABLE import_run (
   rows_read int NOT NULL DEFAULT 0,
   rows_written int NOT NULL DEFAULT 0,
   rows_skipped int NOT NULL DEFAULT 0,
-  result text NOT NULL CHECK (result IN ('loaded', 'rejected', 'unchanged', 'failed')),
+  -- checked: a trial ("仅校验"): everything ran, then the transaction was rolled back
+  result text NOT NULL CHECK (result IN ('loaded', 'checked', 'rejected', 'unchanged', 'failed')),
   message text NOT NULL DEFAULT '',
   error_count int NOT NULL DEFAULT 0,
   -- The first errors (row, column, value, reason) for the downloadable report.
