@@ -90,12 +90,15 @@ def street_totals(conn: Connection, scope: Scope) -> list[dict]:
 def _totals(scope: Scope, by_street: bool):
     keys = [community.c.street_code.label("code")] if by_street else []
     sums = [func.coalesce(func.sum(S[c]), 0).label(c) for c in COUNT_COLUMNS]
-    managed = func.coalesce(func.sum(managed_counts.c.managed_total), 0).label("managed_total")
+    # Counted once, not once per community: under row-level security the planner expects one community
+    # and would otherwise re-aggregate the managed persons for each of the 99 (7 ms of a 10 ms query).
+    counted = select(managed_counts).cte("managed").prefix_with("MATERIALIZED")
+    managed = func.coalesce(func.sum(counted.c.managed_total), 0).label("managed_total")
     base = (
         select(*keys, *sums, managed, func.count(community.c.code).label("communities"))
         .select_from(community)
         .outerjoin(community_stats, S.community_code == community.c.code)
-        .outerjoin(managed_counts, managed_counts.c.community_code == community.c.code)
+        .outerjoin(counted, counted.c.community_code == community.c.code)
         .where(_in_scope(community.c.code, scope))
         .group_by(*keys)
         .subquery()
