@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
 import sys
@@ -39,6 +40,9 @@ auth.register(server)
 exports.register(server)
 live.register(server)
 imports.register(server)
+# Everything built at start-up (modules, layouts, callbacks) is long-lived: keep it out of the garbage
+# collector's full passes, which otherwise add 100+ ms to one request in twenty (make bench).
+gc.freeze()
 
 
 @server.get("/healthz")
