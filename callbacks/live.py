@@ -3,7 +3,8 @@
     {"changes": [{"id_number": "330105...", "colour": "red", "changed_at": "2022-04-01T08:00:00+08:00"}]}
 
 200: applied (or the same batch again: unchanged). 401: no or wrong token. 400: not JSON. 413: too many.
-422: refused whole, with each change's problems. 503: the database could not take it; nothing applied.
+422: refused whole, with each change's problems (index from 1, JSON field, Chinese column, value, reason).
+503: the database could not take it; nothing applied.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 
 from data_access import integrations
+from data_access.importing.kinds import KINDS
 from data_access.importing.live import MOST_CHANGES, apply_batch
 from data_access.importing.reports import reason_text
 from data_access.session import DataUnavailable, writing
@@ -44,6 +46,7 @@ def receive() -> tuple[Response, int]:
         return jsonify(result=result.result, applied=result.rows_written, notes=result.notes, run=result.run_id), 200
     if result.result == "failed":
         return jsonify(error=result.message), 503
-    errors = [{"index": e.row, "field": e.column, "value": e.value, "reason": reason_text(e.as_dict())}
-              for e in result.errors[:1000]]
+    names = {f.header: f.name for f in KINDS["health_codes"].fields}
+    errors = [{"index": e.row, "field": names.get(e.column, e.column), "column": e.column, "value": e.value,
+               "reason": reason_text(e.as_dict())} for e in result.errors[:1000]]
     return jsonify(error=t("api.rejected"), error_count=len(result.errors), errors=errors), 422

@@ -78,7 +78,8 @@ def test_a_bad_batch_is_refused_whole_with_reasons(app_module, engine, token):
     response = post(app_module, body, token)
     assert response.status_code == 422
     errors = response.get_json()["errors"]
-    assert {(e["index"], e["field"]) for e in errors} == {(2, "健康码颜色"), (3, "身份证号码")}
+    assert {(e["index"], e["field"], e["column"]) for e in errors} == {(2, "colour", "健康码颜色"),
+                                                                       (3, "id_number", "身份证号码")}
     assert all(e["reason"] for e in errors)
     assert red_residents(engine) == before
 
