@@ -11,32 +11,18 @@ import io
 import json
 import tempfile
 import zipfile
-from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, text
 
 from data_access.bulk import copy_frame
 from data_access.importing.files import FileProblem, header_key
-from data_access.importing.load import (
-    CheckedOnly,
-    ImportRequest,
-    ImportResult,
-    Progress,
-    Rejected,
-    Unchanged,
-    first_line,
-    insert_run,
-    record_run,
-    same_as_last,
-    serialise,
-)
-from data_access.importing.rows import RowError, rows_with_errors
+from data_access.importing.load import ImportRequest, ImportResult, Steps
+from data_access.importing.rows import RowError
 from data_access.reference import DISTRICT_CODE, district_outline
 from data_access.scope import Scope
 from geo.gcj02 import gcj02_to_wgs84
@@ -48,62 +34,13 @@ CODE, NAME, GEOMETRY = "区划代码", "名称", "几何"
 NEAR_DEGREES = 0.05  # a feature must touch the district widened by about 5 km, or its CRS is wrong
 
 
-def run_boundaries(engine: Engine, request: ImportRequest, report: Progress, started: datetime) -> ImportResult:
-    result = ImportResult("rejected")
-    try:
-        report(0.05, "import.stage.read")
-        frame, result.file_format, crs = _read(request)
-        result.rows_read = len(frame)
-        report(0.2, "import.stage.check")
-        frame, errors = _check(frame, request)
-        result.notes.append(t("import.note.crs", crs=crs))
-    except FileProblem as problem:
-        result.problem = t(problem.key, **problem.values)
-        record_run(engine, request, result, started)
-        report(1.0, "import.stage.done")
-        return result
-    if errors and not request.skip_bad_rows:
-        result.errors = errors
-        record_run(engine, request, result, started)
-        report(1.0, "import.stage.done")
-        return result
-    try:
-        with engine.begin() as conn:
-            serialise(conn)
-            if same_as_last(conn, request):
-                result.result = "unchanged"
-                result.notes.append(t("import.note.same_file"))
-                raise Unchanged
-            report(0.4, "import.stage.copy")
-            _stage(conn, frame[~frame["row"].isin(rows_with_errors(errors))])
-            report(0.55, "import.stage.verify")
-            found = [RowError(r, c, str(v or ""), why) for r, c, v, why in _verify(conn, request.org_code)]
-            errors += found
-            if found and not request.skip_bad_rows:
-                raise Rejected(errors)
-            if found:
-                conn.execute(text("DELETE FROM stage WHERE row_no = ANY (:rows)"),
-                             {"rows": sorted(rows_with_errors(found))})
-            report(0.7, "import.stage.merge")
-            result.rows_written, notes = _merge(conn)
-            result.notes += notes
-            result.result, result.errors = "loaded", errors
-            result.rows_skipped = len(rows_with_errors(errors))
-            if request.check_only:
-                raise CheckedOnly
-            result.run_id = insert_run(conn, request, result, started)
-    except CheckedOnly:
-        result.result = "checked"
-        record_run(engine, request, result, started)
-    except Rejected as rejected:
-        result.result, result.errors = "rejected", rejected.errors
-        record_run(engine, request, result, started)
-    except Unchanged:
-        record_run(engine, request, result, started)
-    except DBAPIError as exc:
-        result.result, result.problem = "failed", t("import.file.database", reason=first_line(exc))
-    report(1.0, "import.stage.done")
-    return result
+def prepare(request: ImportRequest, result: ImportResult) -> tuple[pd.DataFrame, list[RowError], Steps]:
+    """Read and check a boundary file; the steps load_rows runs in its transaction."""
+    frame, result.file_format, crs = _read(request)
+    result.rows_read = len(frame)
+    rows, errors = _check(frame, request)
+    result.notes.append(t("import.note.crs", crs=crs))
+    return rows, errors, Steps(_stage, lambda conn: _verify(conn, request.org_code), _merge)
 
 
 def _read(request: ImportRequest) -> tuple[gpd.GeoDataFrame, str, str]:

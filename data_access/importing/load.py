@@ -104,32 +104,73 @@ def run_import(engine: Engine, request: ImportRequest, progress: Progress | None
     """Load request's file, or refuse it whole; every attempt is recorded in import_run."""
     report = progress or (lambda _fraction, _stage: None)
     started = datetime.now(UTC)
-    if request.kind == "boundaries":
-        from data_access.importing.boundaries import run_boundaries  # geometry files take their own path
-
-        return run_boundaries(engine, request, report, started)
     result = ImportResult("rejected")
     try:
         report(0.05, "import.stage.read")
-        rows = read_rows(request.content, request.file_name, KINDS[request.kind])
-        result.encoding, result.file_format = rows.encoding, rows.file_format
-        if rows.ignored:
-            result.notes.append(t("import.note.ignored", columns="、".join(rows.ignored)))
-        result.rows_read = len(rows.frame)
-        report(0.15, "import.stage.check")
-        clean, errors = check_rows(rows.frame, KINDS[request.kind])
-        errors += request_checks(request, clean)
+        if request.kind == "boundaries":  # geometry files: their own reading, checks and SQL
+            from data_access.importing.boundaries import prepare
+
+            rows, errors, steps = prepare(request, result)
+        else:
+            rows, errors = _prepare_table(request, result, report)
+            steps = table_steps(request)
     except FileProblem as problem:
         result.problem = t(problem.key, **problem.values)
         record_run(engine, request, result, started)
         report(1.0, "import.stage.done")
         return result
-    return load_rows(engine, request, clean, errors, result, report, started)
+    return load_rows(engine, request, rows, errors, result, report, started, steps)
 
 
-def load_rows(engine: Engine, request: ImportRequest, clean: pd.DataFrame, errors: list[RowError],
-              result: ImportResult, report: Progress, started: datetime) -> ImportResult:
-    """The checked rows into the database in one transaction (also the live endpoint's path)."""
+def _prepare_table(request: ImportRequest, result: ImportResult, report: Progress
+                   ) -> tuple[pd.DataFrame, list[RowError]]:
+    rows = read_rows(request.content, request.file_name, KINDS[request.kind])
+    result.encoding, result.file_format = rows.encoding, rows.file_format
+    if rows.ignored:
+        result.notes.append(t("import.note.ignored", columns="、".join(rows.ignored)))
+    result.rows_read = len(rows.frame)
+    report(0.15, "import.stage.check")
+    clean, errors = check_rows(rows.frame, KINDS[request.kind])
+    return clean, errors + request_checks(request, clean)
+
+
+@dataclass(frozen=True)
+class Steps:
+    """What differs between kinds inside the one transaction of a load."""
+
+    stage: Callable[[Connection, pd.DataFrame], None]  # the usable rows into the temporary table "stage"
+    verify: Callable[[Connection], list[tuple]]  # (row, column, value, reason key) found by the database
+    write: Callable[[Connection], tuple[int, list[str]]]  # merge: rows written, notes for the operator
+
+
+def table_steps(request: ImportRequest) -> Steps:
+    """The steps of the five tabular kinds (and of live batches)."""
+    scope = Scope(request.org_code)
+    whole = scope.level == "district"
+
+    def stage(conn: Connection, rows: pd.DataFrame) -> None:
+        merge.create_stage(conn, request.kind)
+        columns = ["row", *merge.STAGES[request.kind].copied]
+        copy_frame(conn, "stage", rows[columns].rename(columns={"row": "row_no"}))
+        conn.execute(text("ANALYZE stage"))
+
+    def write(conn: Connection) -> tuple[int, list[str]]:
+        written, notes = merge.merge(conn, request.kind, request.source or request.file_name)
+        texts = [t(key, **values) for key, values in notes]
+        if request.kind == "health_codes" and request.mode == "snapshot":
+            missing = merge.missing_from_snapshot(conn, scope.prefix, whole)
+            if missing:
+                texts.append(t("import.note.not_in_snapshot", count=missing))
+        return written, texts
+
+    return Steps(stage, lambda conn: merge.check(conn, request.kind, scope.prefix, whole), write)
+
+
+def load_rows(engine: Engine, request: ImportRequest, rows: pd.DataFrame, errors: list[RowError],
+              result: ImportResult, report: Progress, started: datetime, steps: Steps | None = None
+              ) -> ImportResult:
+    """The checked rows into the database in one transaction (every kind, and live batches)."""
+    steps = steps or table_steps(request)
     if errors and not request.skip_bad_rows:
         result.errors = errors
         record_run(engine, request, result, started)
@@ -142,15 +183,10 @@ def load_rows(engine: Engine, request: ImportRequest, clean: pd.DataFrame, error
                 result.result = "unchanged"
                 result.notes.append(t("import.note.same_file"))
                 raise Unchanged
-            scope = Scope(request.org_code)
             report(0.35, "import.stage.copy")
-            merge.create_stage(conn, request.kind)
-            usable = clean[~clean["row"].isin(rows_with_errors(errors))]
-            _copy(conn, request, usable)
+            steps.stage(conn, rows[~rows["row"].isin(rows_with_errors(errors))])
             report(0.5, "import.stage.verify")
-            whole = scope.level == "district"
-            found = [RowError(r, c, "" if v is None else str(v), why)
-                     for r, c, v, why in merge.check(conn, request.kind, scope.prefix, whole)]
+            found = [RowError(r, c, "" if v is None else str(v), why) for r, c, v, why in steps.verify(conn)]
             errors = errors + found
             if found and not request.skip_bad_rows:
                 raise Rejected(errors)
@@ -158,12 +194,8 @@ def load_rows(engine: Engine, request: ImportRequest, clean: pd.DataFrame, error
                 conn.execute(text("DELETE FROM stage WHERE row_no = ANY (:rows)"),
                              {"rows": sorted(rows_with_errors(found))})
             report(0.65, "import.stage.merge")
-            written, notes = merge.merge(conn, request.kind, request.source or request.file_name)
-            result.notes += [t(key, **values) for key, values in notes]
-            if request.kind == "health_codes" and request.mode == "snapshot":
-                missing = merge.missing_from_snapshot(conn, scope.prefix, whole)
-                if missing:
-                    result.notes.append(t("import.note.not_in_snapshot", count=missing))
+            written, notes = steps.write(conn)
+            result.notes += notes
             result.result, result.rows_written, result.errors = "loaded", written, errors
             result.rows_skipped = len(rows_with_errors(errors))
             report(0.95, "import.stage.record")
@@ -242,12 +274,6 @@ def same_as_last(conn: Connection, request: ImportRequest) -> bool:
         SELECT file_sha256, options FROM import_run WHERE kind = :kind AND result = 'loaded'
         ORDER BY finished_at DESC, id DESC LIMIT 1"""), {"kind": request.kind}).first()
     return bool(last) and last[0] == request.sha256 and last[1] == request.options
-
-
-def _copy(conn: Connection, request: ImportRequest, usable: pd.DataFrame) -> None:
-    columns = ["row", *merge.STAGES[request.kind].copied]
-    copy_frame(conn, "stage", usable[columns].rename(columns={"row": "row_no"}))
-    conn.execute(text("ANALYZE stage"))
 
 
 def insert_run(conn: Connection, request: ImportRequest, result: ImportResult, started: datetime) -> int:
