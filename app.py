@@ -1,53 +1,65 @@
-"""Sansetu: wiring only. Create the Dash app, set the layout, register callbacks, serve."""
+"""Sansetu: wiring only. Create the Dash app, bind login, register each module, serve."""
 
 from __future__ import annotations
 
 import gc
-import os
 import socket
 import sys
 
-from dash import Dash, html
+from dash import Dash
+from flask import Response
 
-import callbacks.bigscreen
-import callbacks.imports
-import callbacks.map_page
-import callbacks.stats
-import callbacks.table  # noqa: F401
-from callbacks import auth, exports, imports, live
-from data_access.users import demo_passwords_in_use
+import i18n
+from callbacks import api, audit, auth, bigscreen, colour_map, enterprises, imports, shell, statistics, users
+from callbacks.gate import NotAllowed
+from callbacks.modules import Module, check_modules
+from data_access.session import writing
+from data_access.settings import settings
+from data_access.users.accounts import demo_passwords_in_use
 from i18n import t
-from layouts import ids
-from layouts.admin import admin_page, audit_page
-from layouts.bigscreen import bigscreen_page
-from layouts.page import map_page, shell
+from layouts.shell import shell as shell_layout
 
-app = Dash(
-    __name__,
-    title=t("app.title"),
-    update_title=None,
-    serve_locally=True,
-    compress=False,
-    background_callback_manager=imports.MANAGER,
+# Every module of the dashboard, in the order of the navigation and the tabs. A new module is one line here.
+MODULES: tuple[Module, ...] = (
+    colour_map.MODULE,
+    enterprises.MODULE,
+    statistics.MODULE,
+    imports.MODULE,
+    bigscreen.MODULE,
+    audit.MODULE,
+    users.MODULE,
 )
-app.layout = shell
-app.validation_layout = html.Div([
-    shell(), map_page(import_tab=True), bigscreen_page(), audit_page(), admin_page(),
-    html.Div(id=ids.REVEALED), html.Button(id=ids.reveal(0)),  # drawn inside the enterprise panel
-])
+
+
+def create_app(modules: tuple[Module, ...] = MODULES) -> Dash:
+    check_modules(modules)
+    i18n.use(settings().language)
+    dash_app = Dash(__name__, title=t("app.title"), update_title=None, serve_locally=True, compress=False)
+    dash_app.layout = shell_layout
+    dash_app.validation_layout = shell.validation_layout(modules)
+    server = dash_app.server
+    auth.register(server, shell.public_pages(modules))
+    api.register(server)
+    shell.register(dash_app, modules)
+    for module in modules:
+        module.callbacks(dash_app)
+        module.routes(server)
+    server.register_error_handler(NotAllowed, _refused)
+    server.add_url_rule("/healthz", "healthz", lambda: ("ok", 200))
+    return dash_app
+
+
+def _refused(error: NotAllowed) -> Response:
+    """A request outside the user's rights: 401 without a login, else 403, and a line of Chinese."""
+    key, status = ("auth.required", 401) if error.anonymous else ("auth.forbidden", 403)
+    return Response(t(key), status=status, mimetype="text/plain")
+
+
+app = create_app()
 server = app.server
-auth.register(server)
-exports.register(server)
-live.register(server)
-imports.register(server)
 # Everything built at start-up (modules, layouts, callbacks) is long-lived: keep it out of the garbage
 # collector's full passes, which otherwise add 100+ ms to one request in twenty (make bench).
 gc.freeze()
-
-
-@server.get("/healthz")
-def health() -> tuple[str, int]:
-    return "ok", 200
 
 
 def port_free(host: str, port: int) -> bool:
@@ -62,22 +74,22 @@ def port_free(host: str, port: int) -> bool:
 
 def refuse_public_demo_passwords() -> None:
     """Outside demo mode (SANSETU_DEMO=1), no account may still use a published demo password."""
-    if os.environ.get("SANSETU_DEMO") == "1":
+    if settings().demo:
         return
-    count = demo_passwords_in_use()
+    with writing(None) as work:
+        count = demo_passwords_in_use(work.conn)
     if count:
         print(t("cli.demo_passwords", count=count), file=sys.stderr)
         sys.exit(1)
 
 
 def main() -> None:
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = int(os.environ.get("PORT", "8050"))
-    if not port_free(host, port):
-        print(t("cli.port_in_use", port=port), file=sys.stderr)
+    config = settings()
+    if not port_free(config.host, config.port):
+        print(t("cli.port_in_use", port=config.port), file=sys.stderr)
         sys.exit(1)
     refuse_public_demo_passwords()
-    app.run(host=host, port=port, debug=False)
+    app.run(host=config.host, port=config.port, debug=False)
 
 
 if __name__ == "__main__":

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import quote
 
 from flask import Flask, Response, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from data_access import users
+from data_access import audit_trail
 from data_access.session import DataUnavailable, writing
+from data_access.settings import settings
+from data_access.users import accounts as users
 from i18n import t
 from layouts.login import login_html
 
 PUBLIC = {"/login", "/healthz", "/favicon.ico", "/_favicon.ico"}
 API_PREFIX = "/api/"
-PAGES = {"/", "/bigscreen", "/audit", "/admin"}
-SECRET_FILE = Path(__file__).resolve().parent.parent / ".sansetu" / "secret_key"
 login_manager = LoginManager()
 
 
@@ -37,8 +35,8 @@ class SessionUser(UserMixin):
 def load_user(key: str) -> SessionUser | None:
     user_id, _, stamp = key.partition(":")
     try:
-        with writing() as conn:
-            user = users.get_user(conn, int(user_id))
+        with writing(None) as work:
+            user = users.get_user(work.conn, int(user_id))
     except (ValueError, DataUnavailable):
         return None
     if user and user.active and f"{user.password_changed_at.timestamp():.6f}" == stamp:
@@ -46,40 +44,30 @@ def load_user(key: str) -> SessionUser | None:
     return None
 
 
-def register(server: Flask) -> None:
+def register(server: Flask, pages: set[str]) -> None:
+    """Login, logout and the gate; `pages` are the paths a browser opens (anonymous: the login page)."""
     server.config.update(
-        SECRET_KEY=secret_key(),
+        SECRET_KEY=settings().signing_key(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("SANSETU_HTTPS") == "1",
+        SESSION_COOKIE_SECURE=settings().https,
         SESSION_COOKIE_NAME="sansetu_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
     )
     login_manager.init_app(server)
-    server.before_request(gate)
+    server.before_request(lambda: gate(pages))
     server.add_url_rule("/login", "login", login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "logout", logout, methods=["GET", "POST"])
 
 
-def secret_key() -> str:
-    """SANSETU_SECRET_KEY, else a random key kept in .sansetu/secret_key (created once, owner-only)."""
-    if os.environ.get("SANSETU_SECRET_KEY"):
-        return os.environ["SANSETU_SECRET_KEY"]
-    if not SECRET_FILE.exists():
-        SECRET_FILE.parent.mkdir(exist_ok=True)
-        SECRET_FILE.write_text(secrets.token_hex(32))
-        SECRET_FILE.chmod(0o600)
-    return SECRET_FILE.read_text().strip()
-
-
-def gate() -> Response | None:
+def gate(pages: set[str]) -> Response | None:
     """Every request but the login page, its stylesheet and the health check needs a logged-in user."""
     path = request.path
     if path in PUBLIC or path == "/assets/style.css" or current_user.is_authenticated:
         return None
     if path.startswith(API_PREFIX):  # systems, not people: each API route checks its own token
         return None
-    if request.method == "GET" and path in PAGES:
+    if request.method == "GET" and path in pages:
         return redirect("/login?next=" + quote(request.full_path.rstrip("?")))
     return Response(t("auth.required"), status=401, mimetype="text/plain")
 
@@ -94,15 +82,16 @@ def login() -> Response | str:
     username = form.get("username", "").strip().lower()[:40]
     address = request.remote_addr
     try:
-        with writing() as conn:
+        with writing(None) as work:  # nobody is logged in yet: the audit rows name who tried
+            conn = work.conn
             if users.throttled(conn, username, address):
-                users.record(conn, username, None, "refused", detail={"reason": "throttled"}, address=address)
+                audit_trail.record(conn, username, None, "refused", detail={"reason": "throttled"}, address=address)
                 return _page(t("login.throttled"), next_path, username, status=429)
             user = users.authenticate(conn, username, form.get("password", "")[:200])
             if user is None:
-                users.record(conn, username, None, "login_failed", address=address)
+                audit_trail.record(conn, username, None, "login_failed", address=address)
                 return _page(t("login.failed"), next_path, username, status=401)
-            users.record(conn, user.username, user.role, "login", user.org_code, address=address)
+            audit_trail.record(conn, user.username, user.role, "login", user.org_code, address=address)
     except DataUnavailable:
         return _page(t("map.error"), next_path, username, status=503)
     session.clear()  # a new session at login: nothing from before it survives
@@ -115,8 +104,9 @@ def logout() -> Response:
     if current_user.is_authenticated:
         user = current_user.user
         try:
-            with writing() as conn:
-                users.record(conn, user.username, user.role, "logout", user.org_code, address=request.remote_addr)
+            with writing(None) as work:
+                audit_trail.record(work.conn, user.username, user.role, "logout", user.org_code,
+                                   address=request.remote_addr)
         except DataUnavailable:
             pass
     logout_user()

@@ -10,16 +10,18 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from data_access import integrations, users
-from data_access.config import database_url
+from data_access import audit_trail
 from data_access.demo.load import load_demo
 from data_access.engine import get_engine
 from data_access.importing.kinds import ALL_KINDS, TABLE_KINDS
 from data_access.importing.load import ImportRequest, run_import
 from data_access.importing.reports import error_report, template
-from data_access.reference import DISTRICT_CODE
+from data_access.settings import database_url
 from data_access.setup_db import ensure_database, migrate, postgis_available
-from data_access.users import ROLES
+from data_access.users import accounts as users
+from data_access.users import integrations
+from domain.divisions import DISTRICT_CODE
+from domain.roles import ROLES
 from i18n import t
 
 
@@ -96,17 +98,17 @@ def _users(args) -> int:
             if args.command == "create-user":
                 user, password = users.create_user(conn, args.username, args.name, args.role, args.org,
                                                    args.password)
-                users.record(conn, "cli", None, "user_created", user.org_code, {"user": user.username})
+                audit_trail.record(conn, "cli", None, "user_created", user.org_code, {"user": user.username})
                 print(t("cli.user_created", username=user.username, role=t("role." + user.role),
                         org=user.org_code, password=password))
             elif args.command == "reset-password":
                 password = users.reset_password(conn, args.username, args.password)
-                users.record(conn, "cli", None, "password_reset", None, {"user": args.username})
+                audit_trail.record(conn, "cli", None, "password_reset", None, {"user": args.username})
                 print(t("cli.password_reset", username=args.username, password=password))
             else:
                 active = args.command == "enable-user"
                 users.set_active(conn, args.username, active)
-                users.record(conn, "cli", None, "user_enabled" if active else "user_disabled", None,
+                audit_trail.record(conn, "cli", None, "user_enabled" if active else "user_disabled", None,
                              {"user": args.username})
                 print(t("cli.user_enabled" if active else "cli.user_disabled", username=args.username))
     except users.UserError as exc:
@@ -167,11 +169,11 @@ def _tokens(args) -> int:
         with get_engine().begin() as conn:
             if args.command == "create-token":
                 token = integrations.create_token(conn, args.name, "cli:" + getpass.getuser(), args.description)
-                users.record(conn, "cli", None, "token_created", None, {"integration": args.name})
+                audit_trail.record(conn, "cli", None, "token_created", None, {"integration": args.name})
                 print(t("cli.token_created", name=args.name, token=token))
             else:
                 integrations.revoke_token(conn, args.name)
-                users.record(conn, "cli", None, "token_revoked", None, {"integration": args.name})
+                audit_trail.record(conn, "cli", None, "token_revoked", None, {"integration": args.name})
                 print(t("cli.token_revoked", name=args.name))
     except integrations.TokenError as exc:
         return _fail(t(str(exc)))

@@ -1,4 +1,4 @@
-"""The one engine of the process."""
+"""The engines of the process: the owner's and the web application's."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from functools import cache
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine
 
-from data_access.config import app_database_url, database_url
+from data_access.settings import settings
 
 
 @cache
@@ -23,12 +23,12 @@ def engine_for(url: URL) -> Engine:
 
 def get_engine() -> Engine:
     """The owner's engine: set-up, migrations, loaders, the command line."""
-    return engine_for(database_url())
+    return engine_for(settings().database_url)
 
 
 def app_engine() -> Engine:
     """The web application's engine: the sansetu_app role, under row-level security."""
-    return engine_for(app_database_url())
+    return engine_for(settings().app_database_url)
 
 
 def after_fork() -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
-from data_access.config import APP_ROLE, app_password
+from data_access.settings import APP_ROLE, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +57,7 @@ def migrate(url: URL, revision: str = "head") -> str:
         current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).first():
             # psycopg2 quotes the value on the client: ALTER ROLE itself takes no bind parameters
-            conn.exec_driver_sql(f"ALTER ROLE {APP_ROLE} LOGIN PASSWORD %s", (app_password(),))
+            conn.exec_driver_sql(f"ALTER ROLE {APP_ROLE} LOGIN PASSWORD %s", (settings().app_password,))
     engine.dispose()
     return current
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from geoalchemy2 import Geometry
 from sqlalchemy import CHAR, Column, Date, DateTime, Integer, MetaData, Table, Text
 
+from domain.registers import COUNTED_COLOURS, MANAGED_KINDS, STATUSES
+
 metadata = MetaData()
 
 
@@ -60,9 +62,7 @@ managed_person = Table(
     _code("community_code"), Column("start_date", Date), Column("end_date", Date),
 )
 
-COLOURS = ("green", "yellow", "red", "none")
-STATUSES = ("cleared", "caution", "warned", "incomplete")
-MANAGED_KINDS = ("centralised_isolation", "home_isolation", "close_contact", "inbound", "key_area_returnee")
+COLOURS = COUNTED_COLOURS  # the aggregates count people without a record as "none"
 
 enterprise_stats = Table(
     "enterprise_stats", metadata,

@@ -194,6 +194,7 @@ TEXT = {
     "reveal.button": "显示完整信息",
     "reveal.shown": "{name}：身份证号 {id_number}，手机 {phone}（已记录查看）",
     "reveal.refused": "无权查看完整信息。",
+    "nav.label": "页面",
     "nav.map": "三色图",
     "nav.audit": "审计日志",
     "nav.admin": "用户管理",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-CST = timezone(timedelta(hours=8))
+from domain.clock import BEIJING
 
 
 def count(value: int | None) -> str:
@@ -15,5 +15,5 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.2%}"
 
 
-def beijing_time(value: datetime) -> str:
-    return value.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+def beijing_time(value: datetime, seconds: bool = False) -> str:
+    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")

@@ -10,6 +10,8 @@ from functools import lru_cache
 import mapclassify
 import numpy as np
 
+from domain.registers import COUNTED_COLOURS as COLOURS
+
 REDS = ["#fde0d6", "#fcae94", "#f76e54", "#d62f26", "#8f0c12"]
 YELLOWS = ["#fff3c4", "#ffdf80", "#f7bf3a", "#d99400", "#9a6300"]
 PURPLES = ["#ece7f2", "#c6b8de", "#9e86c4", "#7652a8", "#4a1f80"]
@@ -18,7 +20,6 @@ NO_DATA = "#cfd4da"
 BASES = ("residents", "employees", "both")
 DEFAULT_BASIS = "residents"
 DEFAULT_METRIC = "red_ratio"
-COLOURS = ("green", "yellow", "red", "none")
 
 
 def _people(row: dict, basis: str, colour: str) -> int:

@@ -6,16 +6,14 @@ The URL is the whole state, so a link reproduces the view and the back button st
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
+from domain.divisions import CREDIT_CODE, DISTRICT_CODE, DIVISION_CODE, STREET_CODE
 from layouts.metrics import BASES, DEFAULT_BASIS, DEFAULT_METRIC, METRICS
 
-DISTRICT_CODE = "330105000000"
-STREET = re.compile(r"[0-9]{9}000")
-COMMUNITY = re.compile(r"[0-9]{12}")
-CREDIT_CODE = re.compile(r"[0-9A-HJ-NP-RTUWXY]{18}")
+COMMUNITY = DIVISION_CODE
+STREET = STREET_CODE
 
 
 @dataclass(frozen=True)

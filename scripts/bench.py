@@ -21,12 +21,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from data_access import map_queries  # noqa: E402
-from data_access.config import database_url  # noqa: E402
+from data_access import aggregates as map_queries  # noqa: E402
 from data_access.engine import get_engine  # noqa: E402
-from data_access.scope import DISTRICT  # noqa: E402
 from data_access.session import reading  # noqa: E402
+from data_access.settings import database_url  # noqa: E402
 from data_access.setup_db import migrate  # noqa: E402
+from domain.divisions import DISTRICT  # noqa: E402
 from layouts import ids  # noqa: E402
 
 RUNS = 60

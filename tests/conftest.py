@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 
-from data_access.config import database_url
 from data_access.demo.load import LoadReport, load_demo
 from data_access.engine import get_engine
+from data_access.settings import database_url
 from data_access.setup_db import migrate, postgis_available
 
 SCALE = 0.02
@@ -69,8 +69,8 @@ def as_user(app_module):
     from flask_login import login_user
 
     from callbacks.auth import SessionUser
-    from data_access import users
     from data_access.session import writing
+    from data_access.users import accounts as users
 
     @contextmanager
     def run_as(username: str):

@@ -17,7 +17,7 @@ from callbacks.access import Access, NotAllowed
 from callbacks.admin import audit_view, user_admin
 from callbacks.map_page import view_outputs
 from callbacks.people import reveal_text
-from data_access.config import app_database_url
+from data_access.settings import app_database_url
 from layouts import ids
 from layouts.view import View, parse_view
 from tests.builders import view_callback_body
@@ -154,9 +154,9 @@ def test_a_crafted_callback_for_another_street_returns_only_the_users_own(app_mo
 
 def test_even_a_wrong_scope_in_the_query_reads_nothing_outside_the_users_area(engine):
     """The database, not the application, stops the leak: RLS under the street's scope."""
-    from data_access import map_queries
-    from data_access.scope import Scope
+    from data_access import aggregates as map_queries
     from data_access.session import reading
+    from domain.divisions import Scope
 
     with reading(Scope(GCQ)) as conn:
         rows = map_queries.community_map_rows(conn, Scope("330105000000"))  # asks for the whole district
@@ -187,7 +187,7 @@ def test_the_database_role_cannot_read_outside_its_scope_with_hand_written_sql(d
 @pytest.fixture(scope="module")
 def worker(engine):
     """A community worker for a community with an enterprise that has non-green staff."""
-    from data_access import users
+    from data_access.users import accounts as users
 
     with engine.begin() as conn:
         code, community = conn.execute(text(

@@ -268,7 +268,7 @@ def test_a_data_operator_uploads_a_file_sees_progress_and_the_result(browser, se
 
 
 def test_a_live_batch_reaches_the_big_screen_without_a_reload(browser, server, engine):
-    from data_access import integrations
+    from data_access.users import integrations
 
     with engine.begin() as conn:
         token = integrations.create_token(conn, "browser.test", "test")

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from callbacks.live import PATH
-from data_access import integrations
+from data_access.users import integrations
 from layouts import ids
 from tests.builders import id_number, view_callback_body
 from tests.conftest import logged_in_client

@@ -9,9 +9,9 @@ from dash import no_update
 from sqlalchemy import text
 
 from callbacks.bigscreen import current_area, refresh_screen, screen_options
+from data_access.aggregates import colour_trend, data_version
 from data_access.reference import divisions
-from data_access.scope import DISTRICT, Scope
-from data_access.stats_queries import colour_trend, data_version
+from domain.divisions import DISTRICT, Scope
 from tests.conftest import access_of
 
 CST = timezone(timedelta(hours=8))

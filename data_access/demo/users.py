@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from data_access.users import create_user
+from data_access.users.accounts import create_user
 
 DEMO_USERS = [
     # username, display name, role, organisation unit, password

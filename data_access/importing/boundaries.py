@@ -24,7 +24,7 @@ from data_access.importing.files import FileProblem, header_key
 from data_access.importing.load import ImportRequest, ImportResult, Steps
 from data_access.importing.rows import RowError
 from data_access.reference import DISTRICT_CODE, district_outline
-from data_access.scope import Scope
+from domain.divisions import Scope
 from geo.gcj02 import gcj02_to_wgs84
 from i18n import t
 

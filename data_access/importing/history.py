@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from data_access.scope import Scope
+from domain.divisions import Scope
 
 
 def recent_runs(conn: Connection, scope: Scope, limit: int = 20) -> list[dict]:

@@ -19,13 +19,13 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from data_access import users
+from data_access import audit_trail
 from data_access.bulk import copy_frame
 from data_access.importing import merge
 from data_access.importing.files import FileProblem, read_rows
 from data_access.importing.kinds import KINDS
 from data_access.importing.rows import RowError, check_rows, rows_with_errors
-from data_access.scope import Scope
+from domain.divisions import Scope
 from geo.gcj02 import gcj02_to_wgs84
 from i18n import t
 
@@ -291,7 +291,7 @@ def insert_run(conn: Connection, request: ImportRequest, result: ImportResult, s
         "errors": json.dumps([e.as_dict() for e in result.errors[:KEPT_ERRORS]], ensure_ascii=False, default=str),
     }).scalar_one()
     action = "live_batch" if request.username.startswith("api:") else "import"
-    users.record(conn, request.username, request.role, action, request.org_code,
+    audit_trail.record(conn, request.username, request.role, action, request.org_code,
                  {"run": run_id, "kind": request.kind, "file": request.file_name, "result": result.result,
                   "rows": result.rows_written})
     return run_id

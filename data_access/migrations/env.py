@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from data_access.config import database_url
+from data_access.settings import database_url
 
 connection = context.config.attributes.get("connection")
 if connection is not None:

@@ -10,9 +10,9 @@ from pathlib import Path
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from domain.divisions import DISTRICT_CODE, DISTRICT_NAME  # noqa: F401  (re-exported for the loaders)
+
 HERE = Path(__file__).resolve().parent
-DISTRICT_CODE = "330105000000"
-DISTRICT_NAME = "拱墅区"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,120 @@
+"""Callbacks of the map page: the URL is the state; every view is drawn from it."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, no_update
+
+from callbacks.gate import clamp_view, require
+from data_access import aggregates, areas
+from data_access.colour_map import queries
+from data_access.session import DataUnavailable, reading
+from domain.actor import Actor
+from domain.divisions import DISTRICT, Scope
+from domain.permissions import READ_MAP, READ_PEOPLE, REVEAL_PERSON
+from i18n import t
+from layouts import formatting
+from layouts.colour_map import ids, panels
+from layouts.colour_map.kpi import kpi_tiles
+from layouts.ids import URL
+from layouts.map_figure import community_map, empty_figure
+from layouts.metrics import METRICS, classify, metric_value
+from layouts.view import View, drill, parse_view, view_search
+
+
+def register(app: Dash) -> None:
+    app.callback(
+        Output(ids.BREADCRUMB, "children"), Output(ids.CHOICES, "children"), Output(ids.MAP, "figure"),
+        Output(ids.LEGEND, "children"), Output(ids.SIDE, "children"), Output(ids.KPIS, "children"),
+        Output(ids.DATA_TIME, "children"), Output(ids.MESSAGE, "children"), Output(ids.LIVE_SEEN, "data"),
+        Input(URL, "search"), Input(ids.LIVE_VERSION, "data"),
+    )(show_view)
+    app.callback(Output(ids.LIVE_VERSION, "data"), Input(ids.LIVE_TICK, "n_intervals"),
+                 State(ids.LIVE_SEEN, "data"), prevent_initial_call=True)(watch_data)
+    app.callback(Output(URL, "search"), Input(ids.MAP, "clickData"), State(URL, "search"),
+                 prevent_initial_call=True)(drill_from_map)
+
+
+def show_view(search: str | None, _version: str | None):
+    """The view the URL names, drawn again whenever the data changes (live colour updates)."""
+    actor = require(READ_MAP)
+    view, dropped = parse_view(search)
+    view, refused = clamp_view(view, actor, actor.may(READ_PEOPLE))
+    return view_outputs(view, dropped, actor, refused)
+
+
+def watch_data(_ticks: int, seen: str | None):
+    """Each second, one small query: a new data version redraws the view (the map, the tiles, the panel)."""
+    actor = require(READ_MAP)
+    try:
+        with reading(actor.scope) as conn:
+            version = aggregates.data_version(conn)
+    except DataUnavailable:
+        return no_update
+    return no_update if seen is None or version == seen else version
+
+
+def drill_from_map(click: dict | None, search: str | None):
+    require(READ_MAP)
+    point = ((click or {}).get("points") or [{}])[0]
+    data = point.get("customdata") or []
+    if isinstance(point.get("location"), str):  # a community polygon
+        code, community = point["location"], None
+    elif len(data) > 5:  # an enterprise point: [name, status, staff, red, credit code, community]
+        code, community = str(data[4]), str(data[5])
+    else:
+        return no_update
+    view, _ = parse_view(search)
+    target = drill(view, code, community)
+    return no_update if target == view else view_search(target) or "?"
+
+
+def view_outputs(view: View, dropped: list[str], actor: Actor, refused: bool = False) -> tuple:
+    """Everything the map page shows for a view, or an empty page and a message why not."""
+    messages = [t("map.bad_url", names="、".join(dropped))] if dropped else []
+    if refused:
+        messages.append(t("auth.out_of_scope"))
+    try:
+        data = fetch_view(view, actor)
+    except DataUnavailable:
+        return [], [], empty_figure(), [], [], [], "", t("map.error"), no_update
+    if not data["rows"]:
+        return [], [], empty_figure(), [], [], [], "", t("map.empty"), data["version"]
+    if view.enterprise and data["detail"] is None:
+        messages.append(t("map.not_found", code=view.enterprise))
+    values = {r["code"]: metric_value(r, view.metric, view.basis) for r in data["rows"]}
+    classes = classify(list(values.values()), METRICS[view.metric].colours)
+    focus = [view.community] if view.community else list(values)
+    figure = community_map(data["rows"], data["streets"], values, classes, focus, data["points"], view.enterprise)
+    names = {r["code"]: r["name"] for r in data["rows"]} | {r["code"]: r["name"] for r in data["streets"]}
+    if data["detail"]:
+        names[view.enterprise] = data["detail"]["name"]
+        side = panels.enterprise_panel(data["detail"], data["staff"], view, actor.may(REVEAL_PERSON))
+    else:
+        title = t("side.ranking", area=names.get(view.street, t("crumb.district")), metric=t(f"metric.{view.metric}"))
+        side = panels.ranking(data["rows"], values, view, title, "community")
+    when = t("map.data_time", time=formatting.beijing_time(data["time"])) if data["time"] else t("map.no_data_time")
+    return (panels.breadcrumb(view, names), panels.choices(view), figure,
+            panels.legend(classes, view.metric, any(v is None for v in values.values())), side,
+            kpi_tiles(data["totals"]), when, "；".join(messages), data["version"])
+
+
+def fetch_view(view: View, actor: Actor) -> dict:
+    """One read-only transaction, within the user's area, for everything a view needs."""
+    shown = Scope(view.street) if view.street else DISTRICT
+    area = Scope(view.area)
+    with reading(actor.scope) as conn:
+        data = {
+            "rows": aggregates.community_map_rows(conn, shown),
+            "streets": areas.street_outlines(conn, shown),
+            "totals": aggregates.area_totals(conn, area),
+            "time": aggregates.data_time(conn),
+            "version": aggregates.data_version(conn),
+            "points": None, "detail": None, "staff": None,
+        }
+        if view.community or view.points:
+            data["points"] = queries.enterprise_points(conn, area)
+        if view.enterprise:
+            data["detail"] = queries.enterprise_detail(conn, area, view.enterprise)
+            if data["detail"] and actor.may(READ_PEOPLE):
+                data["staff"] = queries.non_green_employees(conn, area, view.enterprise)
+    return data

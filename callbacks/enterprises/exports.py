@@ -1,0 +1,102 @@
+"""Download routes: the enterprise table under its filters, and the one-click cleared and warned lists.
+
+GET /export/enterprises.xlsx?area=330105005000&status=cleared&industry=...&q=...&list=cleared
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import Flask, Response, request
+
+from callbacks.downloads import TYPES, attachment, refusal
+from callbacks.gate import current_actor
+from data_access import aggregates, areas
+from data_access.enterprises import queries
+from data_access.enterprises.queries import BadFilter, EnterpriseFilter
+from data_access.exporters import Column, write_csv, write_xlsx
+from data_access.session import DataUnavailable, reading, writing
+from domain.actor import Actor
+from domain.clock import now
+from domain.divisions import Scope
+from domain.permissions import EXPORT_ENTERPRISES
+from i18n import t
+from layouts import formatting
+from layouts.enterprises.columns import COLUMNS
+
+LISTS = {"all": (), "cleared": ("cleared",), "warned": ("warned",)}
+
+
+def export_href(kind: str, area: str, statuses=(), industry: str | None = None, search: str | None = None,
+                which: str = "all") -> str:
+    params = {"area": area, "status": ",".join(statuses), "industry": industry or "", "q": search or "",
+              "list": which}
+    return f"/export/enterprises.{kind}?" + urlencode({k: v for k, v in params.items() if v})
+
+
+def register(server: Flask) -> None:
+    server.add_url_rule("/export/enterprises.<kind>", "export_enterprises", export_enterprises)
+
+
+def export_enterprises(kind: str) -> Response:
+    actor = current_actor()
+    if kind not in TYPES:
+        return refusal("export.bad_request", 404, field="kind")
+    which = request.args.get("list", "all")
+    if which not in LISTS:
+        return refusal("export.bad_request", 400, field="list")
+    area = request.args.get("area", "")
+    try:
+        scope = Scope(area)
+    except ValueError:
+        return refusal("export.bad_request", 400, field="area")
+    if not actor.may(EXPORT_ENTERPRISES) or not actor.covers(area):
+        with writing(actor) as work:  # a refusal is audited: someone asked for what they may not have
+            work.audit("refused", area, {"asked": request.full_path})
+        return refusal("auth.forbidden", 403)
+    try:
+        statuses = LISTS[which] or tuple(s for s in request.args.get("status", "").split(",") if s)
+        flt = EnterpriseFilter(statuses=statuses, industry=request.args.get("industry") or None,
+                               search=request.args.get("q") or None,
+                               sort=(("community_name", "asc"), ("name", "asc")))
+    except BadFilter as exc:
+        return refusal("export.bad_request", 400, field=str(exc))
+    try:
+        body, title, count = _build(kind, scope, flt, which, actor)
+        with writing(actor) as work:
+            work.audit("export", scope.code, {"file": kind, "list": which, "filter": _describe(flt), "rows": count})
+    except DataUnavailable:
+        return refusal("map.error", 503)
+    return attachment(body, f"{title}_{datetime.now():%Y%m%d_%H%M}.{kind}", kind)
+
+
+def _build(kind: str, scope: Scope, flt: EnterpriseFilter, which: str, actor: Actor) -> tuple[bytes, str, int]:
+    columns = [Column(field, t(header), width) for field, header, _, width in COLUMNS]
+    with reading(actor.scope) as conn:
+        area = areas.area_name(conn, scope)
+        newest = aggregates.data_time(conn)
+        rows = ({**r, "status_name": t(f"status.{r['status']}")} for r in queries.enterprise_rows(conn, scope, flt))
+        title = f"{area}{t('export.title_' + which)}"
+        if kind == "csv":
+            body, count = write_csv(rows, columns)
+            return body, title, count
+        about = [
+            (t("export.area"), area),
+            (t("export.filter"), _describe(flt) or t("export.filter_none")),
+            (t("export.data_time"), formatting.beijing_time(newest) if newest else "—"),
+            (t("export.export_time"), formatting.beijing_time(now())),
+        ]
+        body, count = write_xlsx(rows, columns, t("export.sheet"), about)
+        return body, title, count
+
+
+def _describe(flt: EnterpriseFilter) -> str:
+    parts = []
+    if flt.statuses:
+        parts.append(t("col.status") + "：" + "、".join(t(f"status.{s}") for s in flt.statuses))
+    if flt.industry:
+        parts.append(t("col.industry") + "：" + flt.industry)
+    if flt.search:
+        parts.append(t("table.search") + "：" + flt.search)
+    return "；".join(parts)

@@ -1,0 +1,85 @@
+"""Callbacks of the enterprise table: filters make a new grid; the grid asks for its rows page by page."""
+
+from __future__ import annotations
+
+import hashlib
+
+from dash import MATCH, Dash, Input, Output, State, no_update
+
+from callbacks.enterprises.exports import export_href
+from callbacks.gate import clamp_view, require
+from data_access.enterprises import queries
+from data_access.enterprises.queries import BadFilter, EnterpriseFilter
+from data_access.session import DataUnavailable, reading
+from domain.actor import Actor
+from domain.divisions import Scope
+from domain.permissions import EXPORT_ENTERPRISES, READ_ENTERPRISES
+from i18n import t
+from layouts.enterprises import ids
+from layouts.enterprises.tab import enterprise_grid, export_links
+from layouts.ids import URL
+from layouts.view import parse_view
+
+SORT_FIELDS = {"status_name": "status"}
+
+
+def register(app: Dash) -> None:
+    app.callback(
+        Output(ids.TABLE_HOLDER, "children"), Output(ids.EXPORTS, "children"),
+        Output(ids.TABLE_INDUSTRY, "options"), Output(ids.TABLE_COUNT, "children"),
+        Input(URL, "search"), Input(ids.TABLE_STATUS, "value"), Input(ids.TABLE_INDUSTRY, "value"),
+        Input(ids.TABLE_SEARCH, "value"),
+    )(refilter_table)
+    app.callback(
+        Output(ids.table(MATCH), "getRowsResponse"), Input(ids.table(MATCH), "getRowsRequest"),
+        State(URL, "search"), State(ids.TABLE_STATUS, "value"), State(ids.TABLE_INDUSTRY, "value"),
+        State(ids.TABLE_SEARCH, "value"),
+    )(table_rows)
+
+
+def _area(search: str | None, actor: Actor) -> str:
+    return clamp_view(parse_view(search)[0], actor, see_people=False)[0].area
+
+
+def refilter_table(search, statuses, industry, text):
+    actor = require(READ_ENTERPRISES)
+    area = _area(search, actor)
+    key = hashlib.sha1(repr((area, statuses, industry, text)).encode()).hexdigest()[:12]
+    page = table_page({"startRow": 0, "endRow": 1}, actor, area, statuses or (), industry, text)
+    try:
+        with reading(actor.scope) as conn:
+            options = queries.industries(conn, Scope(area))
+    except DataUnavailable:
+        options = []
+    count = t("table.count", count=f"{page[1]:,}") if page else t("table.bad_filter", field="")
+    links = export_links([
+        (t("export.xlsx"), export_href("xlsx", area, statuses or (), industry, text), "xlsx"),
+        (t("export.csv"), export_href("csv", area, statuses or (), industry, text), "csv"),
+        (t("export.cleared"), export_href("xlsx", area, which="cleared"), "cleared"),
+        (t("export.warned"), export_href("xlsx", area, which="warned"), "warned"),
+    ]) if actor.may(EXPORT_ENTERPRISES) else []
+    return enterprise_grid(key), links, options, count
+
+
+def table_rows(request, search, statuses, industry, text):
+    if not request:
+        return no_update
+    actor = require(READ_ENTERPRISES)
+    page = table_page(request, actor, _area(search, actor), statuses or (), industry, text)
+    rows, total = page or ([], 0)
+    return {"rowData": rows, "rowCount": total}
+
+
+def table_page(request: dict, actor: Actor, area: str, statuses, industry, text) -> tuple[list[dict], int] | None:
+    """One block of rows for the grid's request, or None for a request the table does not offer."""
+    sort = tuple((SORT_FIELDS.get(s.get("colId"), s.get("colId")), s.get("sort"))
+                 for s in request.get("sortModel") or [])
+    try:
+        flt = EnterpriseFilter(statuses=tuple(statuses), industry=industry, search=text, sort=sort)
+        start = int(request.get("startRow") or 0)
+        end = int(request.get("endRow") or start + 50)
+        with reading(actor.scope) as conn:
+            rows, total = queries.enterprise_page(conn, Scope(area), flt, start, end - start)
+    except (BadFilter, ValueError, TypeError, DataUnavailable):
+        return None
+    return [{**r, "status_name": t(f"status.{r['status']}")} for r in rows], total

@@ -1,0 +1,59 @@
+"""The one permission gate: who is asking, and may they take this action. Every callback and route starts
+with `require(action)`; the table of actions and roles is domain.permissions.PERMISSIONS."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from domain.actor import Actor
+from domain.divisions import Scope
+from layouts.view import View
+
+
+class NotAllowed(PermissionError):
+    """The request is outside the user's rights (or there is no user). Answered 403 (401 when anonymous)."""
+
+    def __init__(self, reason: str, anonymous: bool = False) -> None:
+        super().__init__(reason)
+        self.anonymous = anonymous
+
+
+def current_actor() -> Actor:
+    """The logged-in user of this request, with the client's address for the audit log."""
+    if not getattr(current_user, "is_authenticated", False):
+        raise NotAllowed("anonymous", anonymous=True)
+    user = current_user.user
+    address = request.remote_addr if has_request_context() else None
+    return Actor(user.username, user.display_name, user.role, user.org_code, address)
+
+
+def require(action: str) -> Actor:
+    """The current user, if their role may take the action; NotAllowed otherwise."""
+    return ensure(current_actor(), action)
+
+
+def ensure(actor: Actor, action: str) -> Actor:
+    """The actor, if their role may take the action; NotAllowed otherwise."""
+    if not actor.may(action):
+        raise NotAllowed(f"{actor.role} may not {action}")
+    return actor
+
+
+def clamp_view(view: View, actor: Actor, see_people: bool) -> tuple[View, bool]:
+    """The view within the user's area: a request for another area shows the user's own (and says so).
+
+    see_people: whether the user may open one enterprise's staff (else the view stops at the community).
+    """
+    org = actor.org_code
+    level = Scope(org).level
+    home = {"district": View(), "street": View(street=org), "community": View(street=org[:9] + "000", community=org)}
+    inside = actor.covers(view.area) and (level != "community" or view.community == org)
+    asked = bool(view.street or view.community)  # the bare address is everyone's start page
+    if not inside:
+        view = replace(home[level], metric=view.metric, basis=view.basis, points=view.points)
+    if not see_people:
+        view = replace(view, enterprise=None)
+    return view, asked and not inside

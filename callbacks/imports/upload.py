@@ -1,0 +1,126 @@
+"""The import tab for data operators, its downloads (templates, error reports), and the background job.
+
+The upload callback runs in the request (it knows the user) and saves the file, returning a token signed
+by the server that names the file and the user; the import itself runs as a Dash background callback in
+another process (the dashboard stays responsive), trusting only that signed token, and reports progress.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import time
+import uuid
+from functools import cache
+
+import diskcache
+from dash import Dash, DiskcacheManager, Input, Output, State, no_update
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from callbacks.gate import require
+from data_access.engine import after_fork
+from data_access.importing import history
+from data_access.importing.load import ImportRequest, run
+from data_access.session import DataUnavailable, reading
+from data_access.settings import settings
+from domain.divisions import Scope
+from domain.permissions import IMPORT_DATA
+from i18n import t
+from layouts.imports import ids
+from layouts.imports.tab import choices, history_table, result_panel, shown_for, templates
+
+UPLOAD_LIFETIME = 3600  # seconds an uploaded file waits for its import
+
+
+@cache
+def manager() -> DiskcacheManager:
+    """Background jobs run in another process; their state is kept on disk, readable by the owner only."""
+    folder = settings().jobs_dir
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return DiskcacheManager(diskcache.Cache(str(folder)))
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings().signing_key(), salt="sansetu-import")
+
+
+def register(app: Dash) -> None:
+    app.callback(
+        Output(ids.IMPORT_TEMPLATES, "children"), Output(ids.IMPORT_HISTORY, "children", allow_duplicate=True),
+        Output(ids.IMPORT_OPTIONS, "options"), Output(ids.IMPORT_MODE, "style"), Output(ids.IMPORT_CRS, "style"),
+        Input(ids.IMPORT_KIND, "value"), prevent_initial_call="initial_duplicate",
+    )(show_import_tab)
+    app.callback(
+        Output(ids.IMPORT_JOB, "data"), Output(ids.IMPORT_FILE, "children"), Output(ids.IMPORT_START, "disabled"),
+        Input(ids.IMPORT_UPLOAD, "contents"), State(ids.IMPORT_UPLOAD, "filename"), prevent_initial_call=True,
+    )(receive_upload)
+    app.callback(
+        Output(ids.IMPORT_RESULT, "children"), Output(ids.IMPORT_HISTORY, "children"),
+        Input(ids.IMPORT_START, "n_clicks"),
+        State(ids.IMPORT_JOB, "data"), State(ids.IMPORT_KIND, "value"), State(ids.IMPORT_MODE, "value"),
+        State(ids.IMPORT_OPTIONS, "value"), State(ids.IMPORT_CRS, "value"),
+        background=True, manager=manager(), prevent_initial_call=True,
+        progress=[Output(ids.IMPORT_PROGRESS, "value"), Output(ids.IMPORT_STAGE, "children")],
+        running=[(Output(ids.IMPORT_START, "disabled"), True, False)],
+    )(run_upload)
+
+
+def show_import_tab(kind: str):
+    """Templates, the options that apply to the kind, and the history of the operator's area."""
+    access = require(IMPORT_DATA)
+    mode_style, crs_style = shown_for(kind)
+    try:
+        with reading(access.scope) as conn:
+            runs = history_table(history.recent_runs(conn, access.scope))
+    except DataUnavailable:
+        runs = t("map.error")
+    return templates(kind), runs, choices(kind), mode_style, crs_style
+
+
+def receive_upload(contents: str | None, filename: str | None):
+    access = require(IMPORT_DATA)
+    try:
+        content = base64.b64decode((contents or "").partition(",")[2], validate=True)
+    except (binascii.Error, ValueError):
+        return None, t("import.file.empty"), True
+    uploads = settings().uploads_dir
+    uploads.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for old in uploads.iterdir():  # files whose import never started
+        if old.stat().st_mtime < time.time() - UPLOAD_LIFETIME:
+            old.unlink(missing_ok=True)
+    stored = uuid.uuid4().hex
+    path = uploads / stored
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
+        f.write(content)
+    job = _signer().dumps({"file": stored, "name": (filename or "upload")[:200], "user": access.username,
+                           "org": access.org_code, "role": access.role})
+    size = (f"{len(content) / 1024 / 1024:.1f} MB" if len(content) >= 1024 * 1024
+            else f"{len(content) / 1024:.0f} KB" if len(content) >= 1024 else f"{len(content)} B")
+    return job, t("ui.import.file", name=filename, size=size), False
+
+
+def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, options: list | None, crs: str | None):
+    after_fork()  # this runs in a child process: its own database connections
+    try:
+        job_data = _signer().loads(job or "", max_age=UPLOAD_LIFETIME)
+    except BadSignature:
+        return result_panel(False, t("ui.import.expired"), [], None, 0), no_update
+    path = settings().uploads_dir / job_data["file"]
+    if not path.is_file():
+        return result_panel(False, t("ui.import.expired"), [], None, 0), no_update
+    chosen = set(options or [])
+    request = ImportRequest(kind, job_data["name"], path.read_bytes(), job_data["user"], job_data["org"],
+                            role=job_data["role"], mode=mode or "changes", gcj02="gcj02" in chosen,
+                            crs=(crs or "").strip() or None, skip_bad_rows="skip_bad_rows" in chosen,
+                            check_only="check_only" in chosen)
+    result = run(request, lambda fraction, stage: set_progress((str(int(fraction * 100)), t(stage))))
+    path.unlink(missing_ok=True)
+    scope = Scope(job_data["org"])
+    try:
+        with reading(scope) as conn:
+            runs = history_table(history.recent_runs(conn, scope))
+    except DataUnavailable:
+        runs = no_update
+    ok = result.result in ("loaded", "checked", "unchanged")
+    return result_panel(ok, result.message, result.notes, result.run_id, len(result.errors)), runs

@@ -1,0 +1,110 @@
+"""The one typed settings object: read from the environment once, at start-up, and validated there.
+
+Nothing else in the project reads the environment. `settings()` is the process's settings; tests and the
+command line may build their own with `load(environ)`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/sansetu"
+APP_ROLE = "sansetu_app"
+DEFAULT_APP_PASSWORD = "sansetu-app-local"  # local development only; set SANSETU_APP_DB_PASSWORD elsewhere
+LANGUAGES = ("zh-CN",)
+
+
+class SettingsError(ValueError):
+    """A setting with a value that cannot work; the message names it (one line)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: URL  # the owner: set-up, migrations, loaders, imports, the command line
+    app_database_url: URL  # the web application: the sansetu_app role, under row-level security
+    app_password: str
+    demo: bool = False  # SANSETU_DEMO=1: the published demo passwords are allowed
+    https: bool = False  # SANSETU_HTTPS=1: session cookies only over HTTPS
+    secret_key: str | None = field(default=None, repr=False)  # SANSETU_SECRET_KEY, else kept in state_dir
+    host: str = "127.0.0.1"
+    port: int = 8050
+    language: str = "zh-CN"
+    state_dir: Path = ROOT / ".sansetu"  # secret key, uploads, background jobs, caches
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.state_dir / "uploads"
+
+    @property
+    def jobs_dir(self) -> Path:
+        return self.state_dir / "jobs"
+
+    def signing_key(self) -> str:
+        """SANSETU_SECRET_KEY, else a random key kept in state_dir/secret_key (created once, owner-only)."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.state_dir / "secret_key"
+        if not path.exists():
+            self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+        return path.read_text().strip()
+
+
+def _postgres(value: str, name: str) -> URL:
+    try:
+        url = make_url(value)
+    except Exception as exc:  # sqlalchemy raises ArgumentError with an English text: name the setting instead
+        raise SettingsError(f"{name}: {value!r}") from exc
+    return url.set(drivername="postgresql+psycopg2") if url.drivername in ("postgresql", "postgres") else url
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    value = environ.get(name, "")
+    if value not in ("", "0", "1"):
+        raise SettingsError(f"{name} must be 0 or 1: {value!r}")
+    return value == "1"
+
+
+def load(environ: Mapping[str, str]) -> Settings:
+    """Settings from an environment, validated."""
+    database = _postgres(environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL, "DATABASE_URL")
+    password = environ.get("SANSETU_APP_DB_PASSWORD") or DEFAULT_APP_PASSWORD
+    app = (_postgres(environ["APP_DATABASE_URL"], "APP_DATABASE_URL") if environ.get("APP_DATABASE_URL")
+           else database.set(username=APP_ROLE, password=password))
+    port = environ.get("PORT", "8050")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(f"PORT: {port!r}")
+    language = environ.get("SANSETU_LANG", "zh-CN")
+    if language not in LANGUAGES:
+        raise SettingsError(f"SANSETU_LANG: {language!r}")
+    return Settings(
+        database_url=database, app_database_url=app, app_password=password,
+        demo=_flag(environ, "SANSETU_DEMO"), https=_flag(environ, "SANSETU_HTTPS"),
+        secret_key=environ.get("SANSETU_SECRET_KEY") or None, host=environ.get("HOST", "127.0.0.1"),
+        port=int(port), language=language,
+        state_dir=Path(environ["SANSETU_STATE_DIR"]) if environ.get("SANSETU_STATE_DIR") else ROOT / ".sansetu",
+    )
+
+
+@cache
+def settings() -> Settings:
+    """The process's settings, read once."""
+    return load(os.environ)
+
+
+def database_url() -> URL:
+    return settings().database_url
+
+
+def app_database_url() -> URL:
+    return settings().app_database_url

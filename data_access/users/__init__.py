@@ -1,0 +1,1 @@
+"""The users module: accounts, passwords, login throttling and the integration tokens of other systems."""

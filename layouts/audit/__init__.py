@@ -1,0 +1,1 @@
+"""The auditor's page: who did what, when, from where."""

@@ -1,0 +1,1 @@
+"""The big screen: the command room's wall display."""

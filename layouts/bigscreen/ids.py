@@ -1,0 +1,12 @@
+"""Component ids of the big screen."""
+
+BIG_URL = "bigscreen-url"
+BIG_SIZE = "bigscreen-size"
+BIG_TICK = "bigscreen-tick"
+BIG_VERSION = "bigscreen-version"
+BIG_TITLE = "bigscreen-title"
+BIG_KPIS = "bigscreen-kpis"
+BIG_MAP = "bigscreen-map"
+BIG_RANKING = "bigscreen-ranking"
+BIG_TREND = "bigscreen-trend"
+BIG_CLOCK = "bigscreen-clock"

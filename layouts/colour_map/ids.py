@@ -1,0 +1,21 @@
+"""Component ids of the three-colour map page."""
+
+MAP_PAGE = "map-page"
+LIVE_TICK = "live-tick"  # every second: has the data changed?
+LIVE_VERSION = "live-version"  # the newest data version seen; a change redraws the view
+LIVE_SEEN = "live-seen"  # the data version the view on screen was drawn from
+BREADCRUMB = "breadcrumb"
+CHOICES = "map-choices"
+MAP = "community-map"
+LEGEND = "map-legend"
+SIDE = "side-panel"
+KPIS = "kpi-tiles"
+DATA_TIME = "data-time"
+MESSAGE = "page-message"
+REVEAL = "reveal-person"  # a pattern id: see reveal()
+REVEALED = "revealed-person"
+
+
+def reveal(index: int) -> dict:
+    """The button that reveals the full data of row index of an enterprise's non-green staff."""
+    return {"type": REVEAL, "index": index}

@@ -1,0 +1,33 @@
+"""The map page's skeleton. Data arrives through callbacks; this takes no data and does no I/O."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from i18n import t
+from layouts import ids as shell_ids
+from layouts.colour_map import ids
+
+LIVE_SECONDS = 1  # how often an open map asks whether the data changed (one cheap query)
+
+
+def map_page() -> html.Div:
+    return html.Div(id=ids.MAP_PAGE, className="page", children=[
+        dcc.Location(id=shell_ids.URL, refresh="callback-nav"),
+        dcc.Interval(id=ids.LIVE_TICK, interval=LIVE_SECONDS * 1000),
+        dcc.Store(id=ids.LIVE_VERSION), dcc.Store(id=ids.LIVE_SEEN),
+        html.Div(id=ids.DATA_TIME, className="data-time"),
+        html.Nav(id=ids.BREADCRUMB, className="breadcrumb", **{"aria-label": t("crumb.label")}),
+        html.Div(id=ids.CHOICES, className="controls"),
+        html.Div(id=ids.MESSAGE, className="message", role="alert"),
+        html.Div(id=ids.KPIS, className="kpis"),
+        html.Div(className="map-row", children=[
+            dcc.Graph(id=ids.MAP, className="map", config={
+                "displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage", "select2d",
+                                                                                     "lasso2d"]}),
+            html.Aside(className="side", children=[
+                html.Div(id=ids.LEGEND, className="legend"),
+                html.Div(id=ids.SIDE, className="side-content"),
+            ]),
+        ]),
+    ])

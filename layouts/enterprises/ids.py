@@ -1,0 +1,14 @@
+"""Component ids of the enterprise table tab."""
+
+TABLE_STATUS = "table-status"
+TABLE_INDUSTRY = "table-industry"
+TABLE_SEARCH = "table-search"
+TABLE_HOLDER = "table-holder"
+TABLE = "enterprise-table"  # a pattern id: see table()
+TABLE_COUNT = "table-count"
+EXPORTS = "table-exports"
+
+
+def table(key: str) -> dict:
+    """The grid's id: a new key per filter makes a new grid, which asks for its rows afresh."""
+    return {"type": TABLE, "key": key}

@@ -1,0 +1,1 @@
+"""The data operator's import tab."""
