@@ -1,8 +1,8 @@
 """Room for modules: the current SQL definitions applied from data_access/sql/, and the scoped write path
 (row-level security WITH CHECK on every table the web application writes).
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-27
 """
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -24,7 +24,7 @@ def upgrade() -> None:
     cursor = op.get_bind().connection.driver_connection.cursor()
     for name in DEFINITIONS:
         cursor.execute((HERE.parent / "sql" / name).read_text(encoding="utf-8"))
-    cursor.execute((HERE / "sql" / "0004_modules.sql").read_text(encoding="utf-8"))
+    cursor.execute((HERE / "sql" / "0005_modules.sql").read_text(encoding="utf-8"))
 
 
 def downgrade() -> None:
