@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 
-from data_access.importing.kinds import KINDS
+from data_access.importing import registry
 from data_access.importing.live import MOST_CHANGES, apply_batch
 from data_access.importing.reports import reason_text
 from data_access.session import DataUnavailable, writing
@@ -46,7 +46,7 @@ def receive() -> tuple[Response, int]:
         return jsonify(result=result.result, applied=result.rows_written, notes=result.notes, run=result.run_id), 200
     if result.result == "failed":
         return jsonify(error=result.message), 503
-    names = {f.header: f.name for f in KINDS["health_codes"].fields}
+    names = {f.header: f.name for f in registry.kind("health_codes").fields}
     errors = [{"index": e.row, "field": names.get(e.column, e.column), "column": e.column, "value": e.value,
                "reason": reason_text(e.as_dict())} for e in result.errors[:1000]]
     return jsonify(error=t("api.rejected"), error_count=len(result.errors), errors=errors), 422

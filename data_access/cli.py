@@ -13,8 +13,9 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from data_access import audit_trail
 from data_access.demo.load import load_demo
 from data_access.engine import get_engine
-from data_access.importing.kinds import ALL_KINDS, TABLE_KINDS
-from data_access.importing.load import ImportRequest, run_import
+from data_access.importing import registry
+from data_access.importing.base import ImportRequest
+from data_access.importing.load import run_import
 from data_access.importing.reports import error_report, template
 from data_access.settings import database_url
 from data_access.setup_db import ensure_database, migrate, postgis_available
@@ -118,7 +119,7 @@ def _users(args) -> int:
 
 def _import_commands(sub) -> None:
     load = sub.add_parser("import", help="load a department's file, all or nothing (see README, Importing data)")
-    load.add_argument("kind", choices=ALL_KINDS)
+    load.add_argument("kind", choices=registry.names())
     load.add_argument("file", type=Path)
     load.add_argument("--mode", choices=("changes", "snapshot"), default="changes",
                       help="health codes: a batch of changes (each row with its time) or a full snapshot")
@@ -131,7 +132,7 @@ def _import_commands(sub) -> None:
     load.add_argument("--org", default=DISTRICT_CODE, help="the area the rows must lie in (default: district)")
     load.add_argument("--report", type=Path, help="where to write the error report (default: FILE.errors.csv)")
     template = sub.add_parser("template", help="write the empty template of a kind of file")
-    template.add_argument("kind", choices=TABLE_KINDS)
+    template.add_argument("kind", choices=registry.table_kinds())
     template.add_argument("out", type=Path, help="a .csv or .xlsx path")
     token = sub.add_parser("create-token", help="a token for a system pushing colour changes (shown once)")
     token.add_argument("name")

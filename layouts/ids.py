@@ -3,7 +3,5 @@
 
 ROUTE = "route"  # the shell's location: which page
 PAGE = "page-content"  # the page the path names
-NAV = "nav"  # the pages the user may open
-USER_BOX = "user-box"
 URL = "url"  # the location of a page that hosts tabs: its query string is the area the page and tabs show
 TABS = "detail-tabs"  # the tabs under a page that hosts tabs (the map page)

@@ -46,7 +46,7 @@ def framed(content, nav: list[NavItem], user: tuple[str, str], tabs: list[TabIte
     children = [header, content]
     if tabs:
         children.append(dcc.Tabs(id=ids.TABS, value=tabs[0].value, className="tabs", children=[
-            dcc.Tab(label=tab.label, value=tab.value, children=tab.content, id=f"tab-{tab.value}") for tab in tabs]))
+            dcc.Tab(label=tab.label, value=tab.value, children=tab.content) for tab in tabs]))
     return html.Div(children, className="frame")
 
 

@@ -83,16 +83,3 @@ def community_stats(conn: Connection, code: str) -> dict:
     return dict(conn.execute(text("SELECT * FROM community_stats WHERE community_code = :c"),
                              {"c": code}).mappings().one())
 
-
-def view_callback_body(search: str) -> dict:
-    """The request the browser sends for the map page's view callback (show_view)."""
-    from layouts import ids
-
-    outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
-               (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
-               (ids.DATA_TIME, "children"), (ids.MESSAGE, "children"), (ids.LIVE_SEEN, "data")]
-    return {"output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
-            "outputs": [{"id": i, "property": p} for i, p in outputs],
-            "inputs": [{"id": ids.URL, "property": "search", "value": search},
-                       {"id": ids.LIVE_VERSION, "property": "data", "value": None}],
-            "changedPropIds": [f"{ids.URL}.search"], "state": []}

@@ -6,24 +6,19 @@ DATABASE_URL must name a database ending in _test (make test sets it): the fixtu
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
 from data_access.demo.load import LoadReport, load_demo
 from data_access.engine import get_engine
 from data_access.settings import database_url
 from data_access.setup_db import migrate, postgis_available
+from tests.helpers import recreate_database
 
 SCALE = 0.02
 SEED = 7
 
 
-def recreate_database(url: URL) -> None:
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
-    admin.dispose()
 
 @pytest.fixture(scope="session")
 def test_url() -> URL:
@@ -74,35 +69,12 @@ def as_user(app_module):
 
     @contextmanager
     def run_as(username: str):
-        with writing() as conn:
-            user_id = conn.execute(text("SELECT id FROM app_user WHERE username = :u"), {"u": username}).scalar()
-            user = users.get_user(conn, user_id)
+        with writing(None) as work:
+            user_id = work.conn.execute(text("SELECT id FROM app_user WHERE username = :u"), {"u": username}).scalar()
+            user = users.get_user(work.conn, user_id)
         with app_module.server.test_request_context("/"):
             login_user(SessionUser(user))
             yield user
 
     return run_as
 
-
-def access_of(username: str):
-    """The Access of a demo user, for calling the callbacks' functions directly."""
-    from callbacks.access import Access
-    from data_access.demo.users import DEMO_USERS
-
-    name, display, role, org, _ = next(u for u in DEMO_USERS if u[0] == username)
-    return Access(name, display, role, org)
-
-
-def logged_in_client(app_module, username: str, password: str | None = None):
-    """A test client that logged in through the login form, as a browser does."""
-    import re
-
-    from data_access.demo.users import DEMO_USERS
-
-    password = password or next(u[4] for u in DEMO_USERS if u[0] == username)
-    client = app_module.server.test_client()
-    page = client.get("/login").data.decode()
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"csrf": csrf, "username": username, "password": password, "next": "/"})
-    assert response.status_code == 302, response.data[:300]
-    return client

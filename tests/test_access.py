@@ -13,16 +13,15 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from callbacks.access import Access, NotAllowed
-from callbacks.admin import audit_view, user_admin
-from callbacks.map_page import view_outputs
-from callbacks.people import reveal_text
+from callbacks.audit.log import audit_view
+from callbacks.colour_map.reveal import reveal_text
+from callbacks.colour_map.view import view_outputs
+from callbacks.gate import NotAllowed
+from callbacks.users.admin import user_admin
 from data_access.settings import app_database_url
-from layouts import ids
+from domain.actor import Actor
 from layouts.view import View, parse_view
-from tests.builders import view_callback_body
-from tests.conftest import access_of, logged_in_client
-from tests.test_map import OUTPUTS, shown_codes, texts
+from tests.helpers import OUTPUTS, access_of, ids, logged_in_client, shown_codes, texts, view_callback_body
 
 ROOT = Path(__file__).resolve().parent.parent
 GCQ = "330105005000"  # 拱宸桥街道, the street of the demo official gcq.official
@@ -131,11 +130,11 @@ def test_outside_demo_mode_the_app_refuses_to_start_with_demo_passwords(demo):
 # --- what each role sees ------------------------------------------------------------------------------
 
 def test_street_official_sees_only_his_street_even_when_asking_for_the_district(engine):
-    from callbacks.access import clamp_view
+    from callbacks.gate import clamp_view
 
-    view, refused = clamp_view(View(), access_of("gcq.official"))
+    view, refused = clamp_view(View(), access_of("gcq.official"), True)
     assert (view.street, refused) == (GCQ, False)
-    asked, refused = clamp_view(parse_view("?street=330105001000")[0], access_of("gcq.official"))
+    asked, refused = clamp_view(parse_view("?street=330105001000")[0], access_of("gcq.official"), True)
     assert (asked.street, refused) == (GCQ, True)
     shown = _view(asked, "gcq.official", refused)
     assert set(shown_codes(shown["figure"])) <= {f"3301050050{n}" for n in range(51, 59)}
@@ -194,7 +193,7 @@ def worker(engine):
             "SELECT credit_code, community_code FROM enterprise_stats WHERE status <> 'cleared'"
             " ORDER BY employees_red DESC, credit_code LIMIT 1")).one()
         users.create_user(conn, "cw.test", "测试网格员", "community_worker", community, "worker-password-1")
-    return Access("cw.test", "测试网格员", "community_worker", community), code
+    return Actor("cw.test", "测试网格员", "community_worker", community), code
 
 
 def test_community_worker_sees_one_community_and_reveals_with_a_trace(engine, as_user, worker):

@@ -32,7 +32,7 @@ from data_access.setup_db import migrate
 from geo.gcj02 import wgs84_to_gcj02
 from i18n import t
 from tests.builders import credit_code, id_number
-from tests.conftest import recreate_database
+from tests.helpers import recreate_database
 
 DISTRICT = "330105000000"
 TZL = "330105005052"  # 台州路社区, 拱宸桥街道

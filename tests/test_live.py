@@ -9,11 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from callbacks.live import PATH
+from callbacks.api import PATH
 from data_access.users import integrations
-from layouts import ids
-from tests.builders import id_number, view_callback_body
-from tests.conftest import logged_in_client
+from tests.builders import id_number
+from tests.helpers import ids, logged_in_client, view_callback_body
 
 TZL = "330105005052"
 
@@ -116,9 +115,10 @@ def test_a_good_batch_lands_and_the_map_shows_it(app_module, engine, token):
 
 
 def test_an_administrator_creates_a_token_that_works_and_revokes_it(app_module, engine, as_user):
-    from callbacks.access import NotAllowed
-    from callbacks.admin import audit_view, integration_admin
-    from tests.conftest import access_of
+    from callbacks.audit.log import audit_view
+    from callbacks.gate import NotAllowed
+    from callbacks.users.admin import integration_admin
+    from tests.helpers import access_of
 
     admin = access_of("admin")
     with as_user("admin"):

@@ -9,26 +9,14 @@ import plotly.graph_objects as go
 import pytest
 from sqlalchemy import text
 
-from callbacks.map_page import view_outputs
-from layouts import ids
+from callbacks.colour_map.view import view_outputs
 from layouts.metrics import METRICS
 from layouts.view import View
-from tests.builders import view_callback_body
-from tests.conftest import access_of, logged_in_client
-
-OUTPUTS = ["breadcrumb", "choices", "figure", "legend", "side", "kpis", "time", "message", "version"]
+from tests.helpers import OUTPUTS, access_of, choropleths, ids, logged_in_client, shown_codes, texts, view_callback_body
 
 
 def draw(view: View, dropped=(), user: str = "official") -> dict:
     return dict(zip(OUTPUTS, view_outputs(view, list(dropped), access_of(user)), strict=True))
-
-
-def choropleths(figure: dict) -> list[dict]:
-    return [t for t in figure["data"] if t["type"] == "choroplethmap"]
-
-
-def shown_codes(figure: dict) -> list[str]:
-    return [c for t in choropleths(figure) for c in t["locations"]]
 
 
 def find(component, predicate) -> list:
@@ -42,20 +30,6 @@ def find(component, predicate) -> list:
             children = getattr(node, "children", None)
             stack += children if isinstance(children, list) else [children]
     return found
-
-
-def texts(component) -> str:
-    """All the text in a tree, space-separated."""
-    out, stack = [], list(component) if isinstance(component, list) else [component]
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, str | int | float):
-            out.append(str(node))
-        elif isinstance(node, list):
-            stack = node + stack
-        elif hasattr(node, "to_plotly_json"):
-            stack.insert(0, getattr(node, "children", None))
-    return " ".join(out)
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,9 @@ def test_readme_names_the_two_commands():
 
 
 def test_readme_import_table_names_each_kinds_required_columns():
-    from data_access.importing.kinds import KINDS
+    from data_access.importing.registry import kinds
 
     section = README.split("## Importing data", 1)[1].split("\n## ", 1)[0]
-    for kind in KINDS.values():
+    for kind in kinds():
         row = re.search(rf"^\| `{kind.name}` [^|]*\| ([^|]+) \|", section, re.MULTILINE).group(1)
         assert all(f.header in row for f in kind.fields if f.required), kind.name

@@ -8,11 +8,11 @@ import pytest
 from dash import no_update
 from sqlalchemy import text
 
-from callbacks.bigscreen import current_area, refresh_screen, screen_options
+from callbacks.bigscreen.screen import current_area, refresh_screen, screen_options
 from data_access.aggregates import colour_trend, data_version
 from data_access.reference import divisions
 from domain.divisions import DISTRICT, Scope
-from tests.conftest import access_of
+from tests.helpers import access_of
 
 CST = timezone(timedelta(hours=8))
 
@@ -75,7 +75,7 @@ def test_screen_requeries_only_when_the_data_changed(as_user):
 
 
 def test_statistics_rank_streets_at_district_level_and_compare_communities_in_a_street(engine):
-    from callbacks.stats import statistics_figures
+    from callbacks.statistics.charts import statistics_figures
     from layouts.view import View
 
     ranking, trend, third = statistics_figures(View(), access_of("leader"))

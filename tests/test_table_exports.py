@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from sqlalchemy import text
 
-from callbacks.table import table_page
+from callbacks.enterprises.table import table_page
 from data_access.exporters import Column, safe_cell, write_csv, write_xlsx
-from tests.conftest import access_of, logged_in_client
+from tests.helpers import access_of, logged_in_client
 
 STREET = "330105005000"
 

@@ -54,11 +54,16 @@ def test_a_click_on_nothing_changes_nothing():
     assert drill(view, "x") == view
 
 
-def test_a_map_click_without_a_place_changes_nothing():
+def test_a_map_click_without_a_place_changes_nothing(as_user):
     from dash import no_update
 
-    from callbacks.map_page import drill_from_map
+    from callbacks.colour_map.view import drill_from_map
 
+    with as_user("official"):
+        _clicks_lead_nowhere_or_one_level_down(drill_from_map, no_update)
+
+
+def _clicks_lead_nowhere_or_one_level_down(drill_from_map, no_update) -> None:
     assert drill_from_map({"points": [{"curveNumber": 0}]}, "?street=330105005000") is no_update
     assert drill_from_map({"points": []}, "") is no_update
     assert drill_from_map({"points": [{"location": "330105005051"}]}, "?street=330105005000") == (

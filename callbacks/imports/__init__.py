@@ -7,5 +7,6 @@ from callbacks.modules import Module
 from domain.permissions import IMPORT_DATA
 from layouts.imports.tab import import_tab
 
-MODULE = Module(name="imports", label="tab.import", action=IMPORT_DATA, tab_of="colour_map", layout=import_tab,
+MODULE = Module(name="imports", label="tab.import", action=IMPORT_DATA, tab_of="colour_map",
+                layout=lambda: import_tab(upload.kind_choices()),
                 callbacks=upload.register, routes=downloads.register)

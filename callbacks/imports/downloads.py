@@ -6,8 +6,7 @@ from flask import Flask, Response
 
 from callbacks.downloads import TYPES, attachment, refusal
 from callbacks.gate import require
-from data_access.importing import history
-from data_access.importing.kinds import TABLE_KINDS
+from data_access.importing import history, registry
 from data_access.importing.reports import error_report, template
 from data_access.session import DataUnavailable, reading
 from domain.permissions import IMPORT_DATA
@@ -21,7 +20,7 @@ def register(server: Flask) -> None:
 
 def download_template(kind: str, fmt: str) -> Response:
     require(IMPORT_DATA)
-    if kind not in TABLE_KINDS or fmt not in TYPES:
+    if kind not in registry.table_kinds() or fmt not in TYPES:
         return refusal("import.file.kind", 404, kind=kind)
     return attachment(template(kind, fmt), f"{t('kind.' + kind)}模板.{fmt}", fmt)
 

@@ -20,7 +20,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from callbacks.gate import require
 from data_access.engine import after_fork
-from data_access.importing import history
+from data_access.importing import history, registry
 from data_access.importing.load import ImportRequest, run
 from data_access.session import DataUnavailable, reading
 from data_access.settings import settings
@@ -28,7 +28,7 @@ from domain.divisions import Scope
 from domain.permissions import IMPORT_DATA
 from i18n import t
 from layouts.imports import ids
-from layouts.imports.tab import choices, history_table, result_panel, shown_for, templates
+from layouts.imports.tab import KindChoice, choices, history_table, result_panel, shown_for, templates
 
 UPLOAD_LIFETIME = 3600  # seconds an uploaded file waits for its import
 
@@ -39,6 +39,12 @@ def manager() -> DiskcacheManager:
     folder = settings().jobs_dir
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return DiskcacheManager(diskcache.Cache(str(folder)))
+
+
+def kind_choices() -> tuple[KindChoice, ...]:
+    """The registered kinds of file, as the tab shows them."""
+    return tuple(KindChoice(k.name, k.label, tuple(k.options), tuple(k.modes), k.crs, k.template)
+                 for k in registry.kinds())
 
 
 def _signer() -> URLSafeTimedSerializer:
@@ -69,13 +75,14 @@ def register(app: Dash) -> None:
 def show_import_tab(kind: str):
     """Templates, the options that apply to the kind, and the history of the operator's area."""
     access = require(IMPORT_DATA)
-    mode_style, crs_style = shown_for(kind)
+    chosen = next((k for k in kind_choices() if k.name == kind), kind_choices()[0])
+    mode_style, crs_style = shown_for(chosen)
     try:
         with reading(access.scope) as conn:
             runs = history_table(history.recent_runs(conn, access.scope))
     except DataUnavailable:
         runs = t("map.error")
-    return templates(kind), runs, choices(kind), mode_style, crs_style
+    return templates(chosen), runs, choices(chosen), mode_style, crs_style
 
 
 def receive_upload(contents: str | None, filename: str | None):

@@ -16,16 +16,9 @@ from datetime import date, datetime, time
 
 import pandas as pd
 
-from data_access.importing.kinds import Kind
+from data_access.importing.base import FileProblem, Kind
 
-
-class FileProblem(ValueError):
-    """The file as a whole cannot be read: the message is an i18n key, with values for it."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
+__all__ = ["FileProblem", "Rows", "header_key", "read_rows"]
 
 
 @dataclass

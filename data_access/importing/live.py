@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from data_access.engine import get_engine
-from data_access.importing.kinds import KINDS
-from data_access.importing.load import ImportRequest, ImportResult, load_rows, request_checks
+from data_access.importing.base import ImportRequest, ImportResult
+from data_access.importing.load import load_rows, request_checks
+from data_access.importing.registry import kind
 from data_access.importing.rows import check_rows
-from data_access.reference import DISTRICT_CODE
+from domain.divisions import DISTRICT_CODE
 
 FIELDS = ("id_number", "colour", "changed_at")
 MOST_CHANGES = 50_000
@@ -29,7 +30,7 @@ def apply_batch(integration: str, changes: list, body: bytes) -> ImportResult:
     })
     request = ImportRequest("health_codes", f"api:{integration}", body, f"api:{integration}", DISTRICT_CODE,
                             role=None, mode="changes", source=integration, exclusive=False)
-    clean, errors = check_rows(frame, KINDS["health_codes"])
+    clean, errors = check_rows(frame, kind("health_codes"))
     errors += request_checks(request, clean)
     result = ImportResult("rejected", rows_read=len(frame), file_format="JSON")
     return load_rows(get_engine(), request, clean, errors, result, lambda _f, _s: None, started)

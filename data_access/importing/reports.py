@@ -6,7 +6,7 @@ import csv
 import io
 
 from data_access.exporters import Column, write_csv, write_xlsx
-from data_access.importing.kinds import KINDS
+from data_access.importing.registry import kind as kind_named
 from i18n import t
 
 REPORT_COLUMNS = [Column("row", t("import.report.row"), 8), Column("column", t("import.report.column"), 16),
@@ -30,7 +30,7 @@ def error_report(errors: list[dict], about: list[tuple[str, str]], kind: str = "
 
 def template(kind: str, file_format: str = "csv") -> bytes:
     """The header row (required columns marked *), no data; the XLSX also lists each column with an example."""
-    fields = KINDS[kind].fields
+    fields = kind_named(kind).fields
     headers = [f.header + ("*" if f.required else "") for f in fields]
     if file_format == "xlsx":
         columns = [Column(f"c{i}", h, max(12, len(h) * 2 + 6)) for i, h in enumerate(headers)]

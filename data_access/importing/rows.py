@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from data_access.importing.kinds import Kind
+from data_access.importing.base import Kind, RowError, rows_with_errors
 
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the row number in the file as Excel shows it (the header is usually row 1)
-    column: str  # the template's header of the column
-    value: str
-    reason: str  # an i18n key under import.reason.
-    detail: str = ""  # e.g. the other row of a duplicate
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason,
-                "detail": self.detail}
+__all__ = ["RowError", "check_rows", "rows_with_errors"]
 
 
 def check_rows(frame: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, list[RowError]]:
@@ -60,7 +47,3 @@ def _duplicates(clean: pd.DataFrame, kind: Kind) -> list[RowError]:
                  str(first.loc[tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]]]))
         for _, r in candidates[repeated].iterrows()
     ]
-
-
-def rows_with_errors(errors: list[RowError]) -> set[int]:
-    return {e.row for e in errors}

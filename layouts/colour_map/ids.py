@@ -1,6 +1,5 @@
 """Component ids of the three-colour map page."""
 
-MAP_PAGE = "map-page"
 LIVE_TICK = "live-tick"  # every second: has the data changed?
 LIVE_VERSION = "live-version"  # the newest data version seen; a change redraws the view
 LIVE_SEEN = "live-seen"  # the data version the view on screen was drawn from

@@ -12,7 +12,7 @@ LIVE_SECONDS = 1  # how often an open map asks whether the data changed (one che
 
 
 def map_page() -> html.Div:
-    return html.Div(id=ids.MAP_PAGE, className="page", children=[
+    return html.Div(className="page", children=[
         dcc.Location(id=shell_ids.URL, refresh="callback-nav"),
         dcc.Interval(id=ids.LIVE_TICK, interval=LIVE_SECONDS * 1000),
         dcc.Store(id=ids.LIVE_VERSION), dcc.Store(id=ids.LIVE_SEEN),

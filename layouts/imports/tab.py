@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from dash import dcc, html
 
 from i18n import t
 from layouts import formatting
 from layouts.imports import ids
 
-KINDS = ("health_codes", "residents", "enterprises", "employment", "managed", "boundaries")
 MAX_UPLOAD_MB = 200
+MODES = ("changes", "snapshot")  # health codes: a batch of changes, or a snapshot of every colour
 
 
-def import_tab() -> html.Div:
+@dataclass(frozen=True)
+class KindChoice:
+    """What the tab shows of a kind of file (each kind describes itself in data_access.importing.kinds)."""
+
+    name: str
+    label: str  # i18n key
+    options: tuple[str, ...]  # check boxes: gcj02, skip_bad_rows, check_only
+    modes: tuple[str, ...]  # the mode switch's values, if the kind has one
+    crs: bool  # the CRS box (geometry files)
+    template: bool  # a downloadable template
+
+
+def import_tab(kinds: tuple[KindChoice, ...]) -> html.Div:
+    """The form for the kinds given, in their order; the first is chosen."""
+    first = kinds[0]
     return html.Div(className="tab-body imports", children=[
         html.Div(className="import-form", children=[
             html.Label([t("ui.import.kind"), dcc.Dropdown(
-                id=ids.IMPORT_KIND, clearable=False, value="health_codes",
-                options=[{"label": t(f"kind.{k}"), "value": k} for k in KINDS])]),
+                id=ids.IMPORT_KIND, clearable=False, value=first.name,
+                options=[{"label": t(k.label), "value": k.name} for k in kinds])]),
             html.Div(id=ids.IMPORT_TEMPLATES, className="import-templates"),
-            dcc.RadioItems(id=ids.IMPORT_MODE, value="changes", inline=True, className="import-mode", options=[
-                {"label": t("ui.import.mode.changes"), "value": "changes"},
-                {"label": t("ui.import.mode.snapshot"), "value": "snapshot"}]),
-            dcc.Checklist(id=ids.IMPORT_OPTIONS, value=[], inline=True, options=choices("health_codes")),
+            dcc.RadioItems(id=ids.IMPORT_MODE, value=MODES[0], inline=True, className="import-mode",
+                           options=[{"label": t(f"ui.import.mode.{m}"), "value": m} for m in MODES]),
+            dcc.Checklist(id=ids.IMPORT_OPTIONS, value=[], inline=True, options=choices(first)),
             dcc.Input(id=ids.IMPORT_CRS, placeholder=t("ui.import.crs"), maxLength=20, className="import-crs"),
             dcc.Upload(id=ids.IMPORT_UPLOAD, className="import-upload", max_size=MAX_UPLOAD_MB * 1024 * 1024,
                        children=html.Div(t("ui.import.drop", limit=MAX_UPLOAD_MB))),
@@ -38,23 +53,22 @@ def import_tab() -> html.Div:
     ])
 
 
-def choices(kind: str) -> list[dict]:
-    """The options that apply to a kind: GCJ-02 only where there are coordinates."""
-    shown = (["gcj02"] if kind in ("enterprises", "boundaries") else []) + ["skip_bad_rows", "check_only"]
-    return [{"label": t(f"ui.import.{c}"), "value": c} for c in shown]
+def choices(kind: KindChoice) -> list[dict]:
+    """The options that apply to a kind (GCJ-02 only where there are coordinates)."""
+    return [{"label": t(f"ui.import.{c}"), "value": c} for c in kind.options]
 
 
-def shown_for(kind: str) -> tuple[dict, dict]:
-    """Styles of the mode switch (health codes) and the CRS box (boundaries): hidden for other kinds."""
+def shown_for(kind: KindChoice) -> tuple[dict, dict]:
+    """Styles of the mode switch and the CRS box: hidden for kinds without them."""
     hidden = {"display": "none"}
-    return ({} if kind == "health_codes" else hidden), ({} if kind == "boundaries" else hidden)
+    return ({} if kind.modes else hidden), ({} if kind.crs else hidden)
 
 
-def templates(kind: str) -> list:
-    if kind == "boundaries":
+def templates(kind: KindChoice) -> list:
+    if not kind.template:
         return [html.Span(t("ui.import.boundaries_help"))]
-    return [html.Span(t("ui.import.template")),
-            html.A("CSV", href=f"/import/template/{kind}.csv"), html.A("Excel", href=f"/import/template/{kind}.xlsx")]
+    return [html.Span(t("ui.import.template")), html.A("CSV", href=f"/import/template/{kind.name}.csv"),
+            html.A("Excel", href=f"/import/template/{kind.name}.xlsx")]
 
 
 def result_panel(ok: bool, message: str, notes: list[str], run_id: int | None, errors: int) -> html.Div:

@@ -20,11 +20,11 @@ import shapely
 from sqlalchemy import Connection, text
 
 from data_access.bulk import copy_frame
-from data_access.importing.files import FileProblem, header_key
-from data_access.importing.load import ImportRequest, ImportResult, Steps
-from data_access.importing.rows import RowError
-from data_access.reference import DISTRICT_CODE, district_outline
-from domain.divisions import Scope
+from data_access.importing.base import FileProblem, ImportRequest, ImportResult, Kind, Note, Progress, RowError
+from data_access.importing.files import header_key
+from data_access.importing.kinds.common import POINT_OPTIONS
+from data_access.reference import district_outline
+from domain.divisions import DISTRICT_CODE
 from geo.gcj02 import gcj02_to_wgs84
 from i18n import t
 
@@ -34,13 +34,13 @@ CODE, NAME, GEOMETRY = "区划代码", "名称", "几何"
 NEAR_DEGREES = 0.05  # a feature must touch the district widened by about 5 km, or its CRS is wrong
 
 
-def prepare(request: ImportRequest, result: ImportResult) -> tuple[pd.DataFrame, list[RowError], Steps]:
-    """Read and check a boundary file; the steps load_rows runs in its transaction."""
+def prepare(request: ImportRequest, result: ImportResult, _report: Progress) -> tuple[pd.DataFrame, list[RowError]]:
+    """Read and check a boundary file (the rows load_rows stages, verifies and merges in its transaction)."""
     frame, result.file_format, crs = _read(request)
     result.rows_read = len(frame)
     rows, errors = _check(frame, request)
     result.notes.append(t("import.note.crs", crs=crs))
-    return rows, errors, Steps(_stage, lambda conn: _verify(conn, request.org_code), _merge)
+    return rows, errors
 
 
 def _read(request: ImportRequest) -> tuple[gpd.GeoDataFrame, str, str]:
@@ -166,7 +166,7 @@ def _check(frame: gpd.GeoDataFrame, request: ImportRequest) -> tuple[pd.DataFram
     return rows, errors
 
 
-def _stage(conn: Connection, rows: pd.DataFrame) -> None:
+def stage(conn: Connection, rows: pd.DataFrame) -> None:
     conn.execute(text("""CREATE TEMP TABLE stage (row_no int PRIMARY KEY, code char(12), name text,
         geom geometry, level text, repaired boolean DEFAULT false) ON COMMIT DROP"""))
     staged = pd.DataFrame({"row_no": rows["row"], "code": rows["code"], "name": rows["name"].replace("", None),
@@ -180,9 +180,8 @@ def _stage(conn: Connection, rows: pd.DataFrame) -> None:
     """))
 
 
-def _verify(conn: Connection, org_code: str) -> list[tuple]:
+def verify(conn: Connection, prefix: str, _whole_district: bool) -> list[tuple]:
     outline = conn.execute(text("SELECT ST_AsText(geom) FROM district LIMIT 1")).scalar() or district_outline().wkt
-    prefix = Scope(org_code).prefix
     return sorted(tuple(r) for r in conn.execute(text("""
         SELECT row_no, :geometry, '', 'geometry_invalid' FROM stage WHERE ST_IsEmpty(geom)
         UNION ALL
@@ -204,7 +203,7 @@ def _verify(conn: Connection, org_code: str) -> list[tuple]:
     """), {"geometry": GEOMETRY, "code": CODE, "outline": outline, "near": NEAR_DEGREES, "prefix": prefix + "%"}))
 
 
-def _merge(conn: Connection) -> tuple[int, list[str]]:
+def merge(conn: Connection, _source: str) -> tuple[int, list[Note]]:
     written = 0
     for table, parent in (("district", None), ("street", "district_code"), ("community", "street_code")):
         parent_value = {"street": "left(code, 6) || '000000'", "community": "left(code, 9) || '000'"}.get(table)
@@ -226,15 +225,20 @@ def _merge(conn: Connection) -> tuple[int, list[str]]:
             EXCEPT SELECT code FROM stage WHERE level = 'street')
           GROUP BY c.street_code) u
         WHERE t.code = u.street_code"""))
-    notes = []
+    notes: list[Note] = []
     repaired = conn.execute(text("SELECT string_agg(coalesce(name, code), '、' ORDER BY row_no) FROM stage"
                                  " WHERE repaired")).scalar()
     if repaired:
-        notes.append(t("import.note.repaired", names=repaired))
+        notes.append(("import.note.repaired", {"names": repaired}))
     outside = conn.execute(text("""
         SELECT count(*) FROM enterprise e JOIN community c ON c.code = e.community_code
         WHERE c.code IN (SELECT code FROM stage) AND e.location IS NOT NULL AND NOT ST_Covers(c.geom, e.location)
     """)).scalar()
     if outside:
-        notes.append(t("import.note.enterprises_outside", count=outside))
+        notes.append(("import.note.enterprises_outside", {"count": outside}))
     return written, notes
+
+
+# No fields or template: a geometry file is read by prepare and matched to divisions by its code column.
+KIND = Kind("boundaries", prepare=prepare, stage=stage, verify=verify, merge=merge, options=POINT_OPTIONS,
+            crs=True, template=False)

@@ -1,0 +1,163 @@
+"""The vocabulary every import shares: what a kind of file is (Kind, Field), what an operator asks for
+(ImportRequest), what comes back (ImportResult, RowError, FileProblem), and the steps of one load.
+
+The framework modules (files, rows, load, reports, live) and each kind in kinds/ import this module and
+nothing of each other, so a kind never imports the loader and the loader never imports a kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from data_access.importing.cells import Checked
+from i18n import t
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sqlalchemy import Connection
+
+Note = tuple[str, dict]  # an i18n key and its values: something the operator should know
+Progress = Callable[[float, str], None]
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be read: the message is an i18n key, with values for it."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row number in the file as Excel shows it (the header is usually row 1)
+    column: str  # the template's header of the column
+    value: str
+    reason: str  # an i18n key under import.reason.
+    detail: str = ""  # e.g. the other row of a duplicate
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason,
+                "detail": self.detail}
+
+
+def rows_with_errors(errors: list[RowError]) -> set[int]:
+    return {e.row for e in errors}
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    kind: str
+    file_name: str
+    content: bytes
+    username: str
+    org_code: str  # the operator's area: rows outside it are refused
+    role: str | None = "data_operator"
+    mode: str = "changes"  # for a kind with modes (health codes: "changes" or "snapshot")
+    as_of: datetime | None = None  # a snapshot's time (default: now) for rows without one
+    gcj02: bool = False  # coordinates are GCJ-02 (Chinese web maps): convert to WGS-84
+    crs: str | None = None  # a geometry kind: the CRS when the file does not say
+    skip_bad_rows: bool = False
+    source: str | None = None  # recorded as the rows' source where a kind keeps one (default: the file name)
+    exclusive: bool = True  # wait for other imports; live batches do not (row locks order their writes)
+    check_only: bool = False  # a trial: check and merge, report what would be written, then roll back
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    def options(self, has_modes: bool) -> dict:
+        """The options as recorded with the run (and compared to find the same file again)."""
+        chosen = {"mode": self.mode if has_modes else None,
+                  "as_of": self.as_of.isoformat() if self.as_of else None,
+                  "gcj02": self.gcj02 or None, "crs": self.crs, "skip_bad_rows": self.skip_bad_rows or None,
+                  "source": self.source, "check_only": self.check_only or None}
+        return {k: v for k, v in chosen.items() if v is not None}
+
+
+@dataclass
+class ImportResult:
+    result: str  # loaded | checked | rejected | unchanged | failed
+    rows_read: int = 0
+    rows_written: int = 0
+    rows_skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    problem: str = ""  # why the file as a whole was refused (Chinese)
+    notes: list[str] = field(default_factory=list)  # what the operator should know (Chinese)
+    encoding: str = ""
+    file_format: str = ""
+    run_id: int | None = None
+
+    @property
+    def message(self) -> str:
+        if self.problem:
+            return t(f"import.result.{self.result}_file", problem=self.problem)
+        return t(f"import.result.{self.result}", read=self.rows_read, written=self.rows_written,
+                 skipped=self.rows_skipped, errors=len(self.errors),
+                 bad_rows=len(rows_with_errors(self.errors)))
+
+
+@dataclass(frozen=True)
+class Steps:
+    """What differs between kinds inside the one transaction of a load, bound to one request."""
+
+    stage: Callable[[Connection, pd.DataFrame], None]  # the usable rows into the temporary table "stage"
+    verify: Callable[[Connection], list[tuple]]  # (row, column, value, reason key) found by the database
+    write: Callable[[Connection], tuple[int, list[str]]]  # merge: rows written, notes for the operator
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    headers: tuple[str, ...]  # the template's header first, then the names departments' files use
+    check: Callable[[str], Checked]
+    required: bool = True
+    example: str = ""
+    bulk: Callable[[pd.Series], tuple[pd.Series, pd.Series]] | None = None  # the check for a whole column
+
+    @property
+    def header(self) -> str:
+        return self.headers[0]
+
+
+Prepare = Callable[[ImportRequest, ImportResult, Progress], tuple["pd.DataFrame", list[RowError]]]
+Verify = Callable[["Connection", str, bool], list[tuple]]  # (conn, area prefix, whole district)
+Merge = Callable[["Connection", str], tuple[int, list[Note]]]  # (conn, source) -> written, notes
+RequestChecks = Callable[[ImportRequest, "pd.DataFrame"], list[RowError]]
+AfterMerge = Callable[["Connection", ImportRequest, str, bool], list[Note]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of file, described in one place: the framework reads, checks, stages, verifies, merges
+    and offers options from this alone. A tabular kind gives fields, key, stage and copied; a kind with
+    its own reading (boundaries) gives prepare and stage instead."""
+
+    name: str
+    fields: tuple[Field, ...] = ()
+    key: tuple[str, ...] = ()  # no two rows of one file may share these
+    stage_columns: str = ""  # column definitions of the staging table beyond "row_no"
+    copied: tuple[str, ...] = ()  # the fields copied into the staging table, in this order
+    verify: Verify | None = None  # the checks only the database can make, on the staged rows
+    merge: Merge | None = None  # the staged rows into the registers
+    request_checks: RequestChecks | None = None  # rules across columns and options the rows depend on
+    after_merge: AfterMerge | None = None  # notes that depend on the request's options (a snapshot's gaps)
+    prepare: Prepare | None = None  # its own reading and row checks (default: a CSV/XLSX table of fields)
+    stage: Callable[[Connection, pd.DataFrame], None] | None = None  # its own staging (default: copied)
+    options: tuple[str, ...] = ("skip_bad_rows", "check_only")  # the check boxes the operator may tick
+    modes: tuple[str, ...] = ()  # values of the mode switch, the first the default ("changes", "snapshot")
+    crs: bool = False  # the operator may name the file's CRS
+    template: bool = True  # an empty CSV/XLSX template can be downloaded
+
+    @property
+    def label(self) -> str:
+        """The i18n key of the kind's name as operators read it."""
+        return f"kind.{self.name}"
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)

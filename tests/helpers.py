@@ -1,0 +1,97 @@
+"""Helpers the tests share (not tests themselves): demo users as actors, a logged-in client, requests the
+browser sends, walking component trees. No test module imports another; they import this and builders."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL
+
+from layouts import ids as shell_ids
+from layouts.audit import ids as audit_ids
+from layouts.bigscreen import ids as bigscreen_ids
+from layouts.colour_map import ids as map_ids
+from layouts.enterprises import ids as enterprise_ids
+from layouts.imports import ids as import_ids
+from layouts.statistics import ids as statistics_ids
+from layouts.users import ids as user_ids
+
+# Every component id by its constant's name, for tests that drive several modules' components.
+ids = SimpleNamespace(**{k: v for m in (shell_ids, map_ids, enterprise_ids, statistics_ids, bigscreen_ids, import_ids,
+                                        audit_ids, user_ids) for k, v in vars(m).items() if not k.startswith("_")})
+OUTPUTS = ["breadcrumb", "choices", "figure", "legend", "side", "kpis", "time", "message", "version"]
+
+
+def recreate_database(url: URL) -> None:
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+
+
+def access_of(username: str):
+    """The Actor of a demo user, for calling the callbacks' functions directly."""
+    from data_access.demo.users import DEMO_USERS
+    from domain.actor import Actor
+
+    name, display, role, org, _ = next(u for u in DEMO_USERS if u[0] == username)
+    return Actor(name, display, role, org)
+
+
+def logged_in_client(app_module, username: str, password: str | None = None):
+    """A test client that logged in through the login form, as a browser does."""
+    from data_access.demo.users import DEMO_USERS
+
+    password = password or next(u[4] for u in DEMO_USERS if u[0] == username)
+    client = app_module.server.test_client()
+    page = client.get("/login").data.decode()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"csrf": csrf, "username": username, "password": password, "next": "/"})
+    assert response.status_code == 302, response.data[:300]
+    return client
+
+
+def view_callback_body(search: str) -> dict:
+    """The request the browser sends for the map page's view callback (show_view)."""
+    outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
+               (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
+               (ids.DATA_TIME, "children"), (ids.MESSAGE, "children"), (ids.LIVE_SEEN, "data")]
+    return {"output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+            "outputs": [{"id": i, "property": p} for i, p in outputs],
+            "inputs": [{"id": ids.URL, "property": "search", "value": search},
+                       {"id": ids.LIVE_VERSION, "property": "data", "value": None}],
+            "changedPropIds": [f"{ids.URL}.search"], "state": []}
+
+
+def choropleths(figure: dict) -> list[dict]:
+    return [t for t in figure["data"] if t["type"] == "choroplethmap"]
+
+
+def shown_codes(figure: dict) -> list[str]:
+    return [c for t in choropleths(figure) for c in t["locations"]]
+
+
+def texts(component) -> str:
+    """All the text in a tree, space-separated."""
+    out, stack = [], list(component) if isinstance(component, list) else [component]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, str | int | float):
+            out.append(str(node))
+        elif isinstance(node, list):
+            stack = node + stack
+        elif hasattr(node, "to_plotly_json"):
+            stack.insert(0, getattr(node, "children", None))
+    return " ".join(out)
+
+
+def head_revision() -> str:
+    """The newest migration's revision (what a migrated database is at)."""
+    from alembic.script import ScriptDirectory
+
+    from data_access.setup_db import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
