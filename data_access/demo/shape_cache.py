@@ -1,6 +1,6 @@
 """The demo district's polygons, computed once: in this process, and across runs in .sansetu/cache/.
 
-The tessellation (geo.tessellation) takes about ten seconds and depends only on the outline, the streets
+The tessellation (geo.tessellation) takes a second or more and depends only on the outline, the streets
 and their communities, and the seed, never on the demo's scale or data seed. A cached result is the same
 geometry bit for bit (stored as WKB); a cache file that cannot be read is ignored and written again.
 """
