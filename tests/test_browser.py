@@ -67,21 +67,45 @@ def browser():
         browser.close()
 
 
-CLICK = """(code) => {
+# The map's point for a community or enterprise code, once the map has plotted it (else null).
+FIND = """(code) => {
   const gd = document.querySelector('#community-map .js-plotly-plot');
+  if (!gd || !gd._fullData) return null;
   for (let c = 0; c < gd.data.length; c++) {
     const trace = gd.data[c];
     const i = trace.locations ? trace.locations.indexOf(code)
       : (trace.mode === 'markers' ? trace.customdata.findIndex(d => d[4] === code) : -1);
     if (i >= 0) {
-      const point = {curveNumber: c, pointNumber: i, location: trace.locations ? code : undefined};
-      gd.emit('plotly_click', {points: [point]});
-      return true;
+      return {curveNumber: c, pointNumber: i, location: trace.locations ? code : undefined};
     }
   }
-  return false;
+  return null;
 }"""
-
+CLICK = """(code) => {
+  const point = (""" + FIND + """)(code);
+  if (point) document.querySelector('#community-map .js-plotly-plot').emit('plotly_click', {points: [point]});
+  return point !== null;
+}"""
+# The view is drawn: the breadcrumb names it, and the map has plotted exactly the communities the side lists.
+VIEW_DRAWN = """(crumb) => {
+  const gd = document.querySelector('#community-map .js-plotly-plot');
+  if (!document.querySelector('#breadcrumb').innerText.includes(crumb) || !gd || !gd._fullData) return false;
+  const plotted = new Set(gd._fullData.filter(t => t.type === 'choroplethmap').flatMap(t => t.locations));
+  const listed = [...document.querySelectorAll('.ranking a')].map(a => new URLSearchParams(a.search).get('community'));
+  return listed.length > 0 && listed.length === plotted.size && listed.every(c => plotted.has(c));
+}"""
+# The big screen is complete: title, ten ranked areas, the trend plotted, the map's style loaded, fonts ready.
+BIG_SCREEN_DRAWN = """() => {
+  const plot = sel => document.querySelector(sel + ' .js-plotly-plot');
+  const map = plot('.big-map'), trend = plot('.big-trend');
+  const subplot = map && map._fullLayout && map._fullLayout.map && map._fullLayout.map._subplot;
+  return document.querySelector('h1').innerText.includes('指挥大屏')
+    && document.querySelectorAll('.big-ranking li').length === 10
+    && document.querySelectorAll('.big-kpi-value').length === 6
+    && !!(trend && trend._fullData && trend._fullData.length && trend.querySelector('.main-svg'))
+    && !!(subplot && subplot.map && subplot.map.loaded() && map._fullData.length)
+    && document.fonts.status === 'loaded';
+}"""
 
 @pytest.fixture(scope="module")
 def session(browser, server):
@@ -116,9 +140,7 @@ def _outside(urls: list[str]) -> list[str]:
 
 
 def _wait_for_view(page, text_in_crumbs: str) -> None:
-    page.wait_for_function("t => document.querySelector('#breadcrumb').innerText.includes(t)", arg=text_in_crumbs,
-                           timeout=30_000)
-    page.wait_for_timeout(500)
+    page.wait_for_function(VIEW_DRAWN, arg=text_in_crumbs, timeout=30_000)
 
 
 def test_drill_from_district_to_one_enterprises_red_staff_and_back(session, server, engine):
@@ -147,7 +169,7 @@ def test_drill_from_district_to_one_enterprises_red_staff_and_back(session, serv
     # 2. a click on the community in the list beside the map opens it, with its enterprises as points
     page.locator(f".ranking a[href*='community={community}']").click()
     page.wait_for_function("c => location.search.includes('community=' + c)", arg=community)
-    page.wait_for_timeout(1500)
+    page.wait_for_function(FIND, arg=code, timeout=30_000)  # the community's enterprises are on the map
 
     # 3. a click on the enterprise's point opens it: its red-code staff, masked
     assert page.evaluate(CLICK, code)
@@ -202,7 +224,7 @@ def test_big_screen_fills_the_screen_without_scrollbars(browser, server, width, 
     login(page, server, "leader", "/bigscreen")
     page.wait_for_selector(".big-kpi-value", timeout=30_000)
     page.wait_for_selector(".big-map .maplibregl-canvas", timeout=30_000)
-    page.wait_for_timeout(2000)
+    page.wait_for_function(BIG_SCREEN_DRAWN, timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"bigscreen_{width}x{height}.png"))
     size = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
@@ -274,9 +296,13 @@ def test_a_live_batch_reaches_the_big_screen_without_a_reload(browser, server, e
         token = integrations.create_token(conn, "browser.test", "test")
     page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     login(page, server, "leader", "/bigscreen")
-    page.wait_for_selector(".big-kpi-value", timeout=30_000)
-    page.wait_for_timeout(1500)
+    with engine.connect() as conn:
+        red = conn.execute(text("SELECT sum(residents_red) FROM community_stats")).scalar()
+    # The first tile (red-code residents) shows the database's count before the batch is sent.
+    page.wait_for_function("v => document.querySelector('.big-kpi-value')?.innerText === v", arg=f"{red:,}",
+                           timeout=30_000)
     before = page.inner_text(".big-kpi-value")
+    assert before == f"{red:,}"
     people = _green_residents(engine, 7)
     body = json.dumps({"changes": [{"id_number": p, "colour": "red", "changed_at": _beijing_now()}
                                    for p in people]}).encode()

@@ -8,8 +8,10 @@ import numpy as np
 from sqlalchemy import text
 from stdnum.cn import ric, uscc
 
+from data_access.demo import generate as generate_module
 from data_access.demo.generate import FULL, generate
 from data_access.reference import divisions
+from geo.tessellation import tessellate
 from tests.conftest import SCALE, SEED
 
 
@@ -111,10 +113,15 @@ def test_managed_persons_are_of_the_five_kinds_and_mostly_current_or_recent(conn
     assert _scalar(conn, "SELECT count(*) FROM managed_person") == round(FULL["managed"] * SCALE)
 
 
-def test_generation_is_deterministic_for_a_seed():
-    first = generate(scale=0.002, seed=SEED, as_of=date(2026, 1, 1))
+def test_generation_is_deterministic_for_a_seed(monkeypatch):
+    first = generate(scale=0.002, seed=SEED, as_of=date(2026, 1, 1))  # polygons from the cache, if any
+    monkeypatch.setattr(generate_module, "demo_tessellation", tessellate)  # polygons drawn afresh, no cache
     again = generate(scale=0.002, seed=SEED, as_of=date(2026, 1, 1))
+    assert list(first.divisions.code) == list(again.divisions.code)
+    assert [g.wkb for g in first.divisions.geometry] == [g.wkb for g in again.divisions.geometry]
+    assert first.divisions.wkt.equals(again.divisions.wkt)
     assert np.array_equal(first.persons.id_number, again.persons.id_number)
     assert first.colours.current.equals(again.colours.current)
+    assert first.enterprises.equals(again.enterprises)  # points drawn inside the polygons: the same too
     other = generate(scale=0.002, seed=SEED + 1, as_of=date(2026, 1, 1))
     assert not np.array_equal(first.persons.id_number, other.persons.id_number)

@@ -17,8 +17,9 @@ import pandas as pd
 from data_access.demo import vocabulary as vocab
 from data_access.demo.colours import Colours, simulate_colours
 from data_access.demo.identities import credit_codes, id_numbers
+from data_access.demo.shape_cache import demo_tessellation
 from data_access.reference import DISTRICT_CODE, DISTRICT_NAME, district_outline, divisions
-from geo.tessellation import random_points_in, tessellate
+from geo.tessellation import random_points_in
 
 FULL = {"enterprises": 27_227, "permanent": 650_000, "temporary": 400_000, "links": 350_000,
         "managed": 3_000}
@@ -65,11 +66,11 @@ def generate(scale: float = 1.0, seed: int = 2020, as_of: date | None = None) ->
 
 
 def _divisions() -> pd.DataFrame:
-    """Real codes and names; illustrative polygons, the same whatever the data seed."""
+    """Real codes and names; illustrative polygons, the same whatever the data seed (so computed once)."""
     rows = divisions()
     children = {s: [r.code for r in rows if r.parent_code == s] for s in SOUTH_TO_NORTH}
     outline = district_outline()
-    tess = tessellate(outline, children, GEOMETRY_SEED)
+    tess = demo_tessellation(outline, children, GEOMETRY_SEED)
     shapes = {DISTRICT_CODE: outline, **tess.streets, **tess.communities}
     frame = pd.DataFrame(
         [{"level": "district", "code": DISTRICT_CODE, "name": DISTRICT_NAME, "parent_code": None}]
