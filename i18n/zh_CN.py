@@ -176,6 +176,7 @@ TEXT = {
     "user.exists": "用户名已存在",
     "user.unknown": "没有这个用户",
     "user.weak_password": "密码至少 10 个字符",
+    "user.out_of_scope": "该组织不在您负责的区域内，不能在其中创建用户。",
     "user.self": "不能停用自己的账号",
     "login.title": "登录 · 拱墅区三色图",
     "login.heading": "拱墅区三色图",

@@ -318,3 +318,38 @@ def test_a_live_batch_reaches_the_big_screen_without_a_reload(browser, server, e
     after = page.inner_text(".big-kpi-value")
     assert int(after.replace(",", "")) == int(before.replace(",", "")) + 7
     page.close()
+
+
+def test_a_community_worker_reveals_one_person_and_the_audit_log_names_them(browser, server, engine):
+    """The reveal button works in the running app (its callback is registered by the module list) and writes
+    its audit row; the full ID number appears only after the click."""
+    from tests import builders
+
+    with engine.begin() as conn:  # an enterprise of the worker's community with one red employee, known here
+        code = builders.credit_code()
+        conn.execute(text("INSERT INTO enterprise (credit_code, name, industry, location, community_code)"
+                          " SELECT :c, '揭示测试企业', '制造业', ST_PointOnSurface(geom), code FROM community"
+                          " WHERE code = '330105005052'"), {"c": code})
+        pid = builders.add_person(conn, colour="red")
+        builders.employ(conn, code, pid)
+        before = conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'reveal'")).scalar()
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, server, "tzl.worker",
+          then=f"/?street=330105005000&community=330105005052&enterprise={code}")
+    page.wait_for_selector(".staff-table button.reveal", timeout=30_000)
+    assert pid not in page.inner_text(".staff-table")  # masked until revealed
+    page.locator(".staff-table button.reveal").first.click()
+    page.wait_for_function("id => document.querySelector('#revealed-person').innerText.includes(id)", arg=pid,
+                           timeout=30_000)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT username, area, detail->>'id_number' FROM audit_log WHERE action = 'reveal'"
+                                " ORDER BY id DESC LIMIT 1")).one()
+        after = conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'reveal'")).scalar()
+    assert after == before + 1
+    assert tuple(row) == ("tzl.worker", "330105005052", pid)
+    page.screenshot(path=str(ARTIFACTS / "reveal.png"))
+    assert errors == []
+    context.close()

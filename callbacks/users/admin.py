@@ -45,6 +45,8 @@ def user_admin(actor: Actor, action: str | None, form: dict, chosen: str | None)
     try:
         with writing(actor) as work:
             if action == ids.ADMIN_CREATE:
+                if not actor.covers((form["org"] or "").strip()):  # PostgreSQL refuses it too (RLS WITH CHECK)
+                    raise accounts.UserError("user.out_of_scope")
                 user, password = accounts.create_user(work.conn, (form["username"] or "").strip().lower(),
                                                       (form["name"] or "").strip() or "-", form["role"] or "",
                                                       (form["org"] or "").strip())

@@ -1,0 +1,53 @@
+"""One typed settings object: read and validated once; nothing else in the project reads the environment."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from data_access.settings import SettingsError, load
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_CODE = ["app.py", "callbacks", "layouts", "data_access", "geo", "domain", "i18n"]
+
+
+def test_only_the_settings_module_reads_the_environment():
+    readers = []
+    for place in APP_CODE:
+        paths = [ROOT / place] if place.endswith(".py") else sorted((ROOT / place).rglob("*.py"))
+        for path in paths:
+            if re.search(r"os\.environ|getenv\(", path.read_text(encoding="utf-8")):
+                readers.append(str(path.relative_to(ROOT)))
+    assert readers == ["data_access/settings.py"]
+
+
+def test_defaults_and_the_app_role_url():
+    settings = load({})
+    assert settings.database_url.drivername == "postgresql+psycopg2"
+    assert settings.app_database_url.username == "sansetu_app"
+    assert (settings.demo, settings.https, settings.port, settings.language) == (False, False, 8050, "zh-CN")
+
+
+def test_values_are_read_and_checked():
+    settings = load({"DATABASE_URL": "postgresql://u@db:5433/x", "SANSETU_DEMO": "1", "SANSETU_HTTPS": "1",
+                     "PORT": "9000", "SANSETU_STATE_DIR": "/tmp/sansetu-state"})
+    assert (settings.database_url.host, settings.database_url.port) == ("db", 5433)
+    assert settings.app_database_url.host == "db" and settings.demo and settings.https and settings.port == 9000
+    assert str(settings.uploads_dir) == "/tmp/sansetu-state/uploads"
+
+
+@pytest.mark.parametrize("environ", [{"PORT": "eighty"}, {"PORT": "70000"}, {"SANSETU_DEMO": "yes"},
+                                     {"SANSETU_LANG": "xx"}, {"DATABASE_URL": "::not a url::"}])
+def test_a_bad_value_is_refused_at_start_up_naming_the_setting(environ):
+    with pytest.raises(SettingsError) as refused:
+        load(environ)
+    assert next(iter(environ)) in str(refused.value)
+
+
+def test_the_secret_key_file_is_created_owner_only(tmp_path):
+    settings = load({"SANSETU_STATE_DIR": str(tmp_path / "state")})
+    key = settings.signing_key()
+    assert len(key) == 64 and settings.signing_key() == key
+    assert (tmp_path / "state" / "secret_key").stat().st_mode & 0o777 == 0o600
