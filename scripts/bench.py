@@ -21,13 +21,15 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from data_access import aggregates as map_queries  # noqa: E402
+from data_access import aggregates  # noqa: E402
 from data_access.engine import get_engine  # noqa: E402
 from data_access.session import reading  # noqa: E402
 from data_access.settings import database_url  # noqa: E402
 from data_access.setup_db import migrate  # noqa: E402
 from domain.divisions import DISTRICT  # noqa: E402
-from layouts import ids  # noqa: E402
+from layouts import ids as shell_ids  # noqa: E402
+from layouts.colour_map import ids  # noqa: E402
+from layouts.enterprises import ids as table_ids  # noqa: E402
 
 RUNS = 60
 
@@ -66,8 +68,8 @@ def main() -> None:
         _print(f"district cleared list as {kind.upper()} ({size / 1e6:.1f} MB)", timing)
 
     _print("live-data poll of an open map (one version query)", _timings(lambda: _post_poll(client)))
-    maintained = _timings(lambda: _read(map_queries.community_map_rows, map_queries.area_totals))
-    naive = _timings(lambda: _read(map_queries.community_counts_live), runs=10)
+    maintained = _timings(lambda: _read(aggregates.community_map_rows, aggregates.area_totals))
+    naive = _timings(lambda: _read(aggregates.community_counts_live), runs=10)
     _print("aggregate query, maintained tables", maintained)
     _print("aggregate query, naive from base tables", naive)
     print(f"  naive / maintained: median x{naive[0] / maintained[0]:.0f}, p95 x{naive[1] / maintained[1]:.0f}")
@@ -121,7 +123,7 @@ def _post_view(client, search: str) -> None:
     outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
                (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
                (ids.DATA_TIME, "children"), (ids.MESSAGE, "children"), (ids.LIVE_SEEN, "data")]
-    _dash(client, outputs, [{"id": ids.URL, "property": "search", "value": search},
+    _dash(client, outputs, [{"id": shell_ids.URL, "property": "search", "value": search},
                             {"id": ids.LIVE_VERSION, "property": "data", "value": None}])
 
 
@@ -133,20 +135,20 @@ def _post_poll(client) -> None:
 
 def _post_click(client, search: str) -> None:
     click = {"points": [{"location": "330105005051", "curveNumber": 0, "pointNumber": 0}]}
-    _dash(client, [(ids.URL, "search")], [{"id": ids.MAP, "property": "clickData", "value": click}],
-          [{"id": ids.URL, "property": "search", "value": search}])
+    _dash(client, [(shell_ids.URL, "search")], [{"id": ids.MAP, "property": "clickData", "value": click}],
+          [{"id": shell_ids.URL, "property": "search", "value": search}])
 
 
 def _post_rows(client) -> None:
-    grid = json.dumps(ids.table("bench"), separators=(",", ":"), sort_keys=True)
-    pattern = json.dumps({"key": ["MATCH"], "type": ids.TABLE}, separators=(",", ":"))
+    grid = json.dumps(table_ids.table("bench"), separators=(",", ":"), sort_keys=True)
+    pattern = json.dumps({"key": ["MATCH"], "type": table_ids.TABLE}, separators=(",", ":"))
     body = {
         "output": f"{pattern}.getRowsResponse",
-        "outputs": {"id": ids.table("bench"), "property": "getRowsResponse"},
-        "inputs": [{"id": ids.table("bench"), "property": "getRowsRequest",
+        "outputs": {"id": table_ids.table("bench"), "property": "getRowsResponse"},
+        "inputs": [{"id": table_ids.table("bench"), "property": "getRowsRequest",
                     "value": {"startRow": 0, "endRow": 50, "sortModel": [{"colId": "employees_red", "sort": "desc"}]}}],
         "changedPropIds": [f"{grid}.getRowsRequest"],
-        "state": [{"id": ids.URL, "property": "search", "value": ""},
+        "state": [{"id": shell_ids.URL, "property": "search", "value": ""},
                   {"id": ids.TABLE_STATUS, "property": "value", "value": None},
                   {"id": ids.TABLE_INDUSTRY, "property": "value", "value": None},
                   {"id": ids.TABLE_SEARCH, "property": "value", "value": None}],

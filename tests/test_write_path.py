@@ -65,7 +65,7 @@ def test_the_user_admin_callback_refuses_a_user_outside_the_administrators_stree
     from layouts.users import ids
 
     form = {"username": "far.away.test", "name": "远方", "role": "official", "org": "330105001000"}
-    rows, message = user_admin(STREET_ADMIN, ids.ADMIN_CREATE, form, None)
+    _rows, message = user_admin(STREET_ADMIN, ids.ADMIN_CREATE, form, None)
     assert message == "该组织不在您负责的区域内，不能在其中创建用户。"
     with writing(STREET_ADMIN) as work:
         assert accounts.get_user(work.conn, -1) is None
