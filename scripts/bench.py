@@ -149,9 +149,9 @@ def _post_rows(client) -> None:
                     "value": {"startRow": 0, "endRow": 50, "sortModel": [{"colId": "employees_red", "sort": "desc"}]}}],
         "changedPropIds": [f"{grid}.getRowsRequest"],
         "state": [{"id": shell_ids.URL, "property": "search", "value": ""},
-                  {"id": ids.TABLE_STATUS, "property": "value", "value": None},
-                  {"id": ids.TABLE_INDUSTRY, "property": "value", "value": None},
-                  {"id": ids.TABLE_SEARCH, "property": "value", "value": None}],
+                  {"id": table_ids.TABLE_STATUS, "property": "value", "value": None},
+                  {"id": table_ids.TABLE_INDUSTRY, "property": "value", "value": None},
+                  {"id": table_ids.TABLE_SEARCH, "property": "value", "value": None}],
     }
     response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 200, response.data[:300]

@@ -325,14 +325,23 @@ def test_a_community_worker_reveals_one_person_and_the_audit_log_names_them(brow
     its audit row; the full ID number appears only after the click."""
     from tests import builders
 
-    with engine.begin() as conn:  # an enterprise of the worker's community with one red employee, known here
+    with engine.begin() as conn:  # an enterprise of the worker's community employing one red-code person
         code = builders.credit_code()
         conn.execute(text("INSERT INTO enterprise (credit_code, name, industry, location, community_code)"
                           " SELECT :c, '揭示测试企业', '制造业', ST_PointOnSurface(geom), code FROM community"
                           " WHERE code = '330105005052'"), {"c": code})
-        pid = builders.add_person(conn, colour="red")
+        pid = conn.execute(text("SELECT id_number FROM health_code WHERE colour = 'red' ORDER BY id_number LIMIT 1"
+                                )).scalar_one()
         builders.employ(conn, code, pid)
         before = conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'reveal'")).scalar()
+    try:
+        _reveal_in_the_browser(browser, server, engine, code, pid, before)
+    finally:  # leave the demo as it was: other tests count its enterprises
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM enterprise WHERE credit_code = :c"), {"c": code})
+
+
+def _reveal_in_the_browser(browser, server, engine, code: str, pid: str, before: int) -> None:
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
     page = context.new_page()
     errors: list[str] = []

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, text
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from domain.divisions import Scope
 from domain.roles import ROLES
 
 THROTTLE_FAILURES = 5  # per username
@@ -68,12 +69,17 @@ def throttled(conn: Connection, username: str, address: str | None) -> bool:
 
 
 def create_user(conn: Connection, username: str, display_name: str, role: str, org_code: str,
-                password: str | None = None, demo: bool = False) -> tuple[User, str]:
-    """A new user; returns it with its password (generated when none is given)."""
+                password: str | None = None, demo: bool = False, within: Scope | None = None) -> tuple[User, str]:
+    """A new user; returns it with its password (generated when none is given).
+
+    within: the creator's area, which the new user's unit must lie in (PostgreSQL checks it too).
+    """
     if role not in ROLES:
         raise UserError("user.bad_role")
     if not conn.execute(text("SELECT division_exists(:c)"), {"c": org_code}).scalar():
         raise UserError("user.bad_org")
+    if within is not None and not within.covers(org_code):
+        raise UserError("user.out_of_scope")
     if conn.execute(text("SELECT 1 FROM app_user WHERE username = :u"), {"u": username}).first():
         raise UserError("user.exists")
     password = password or secrets.token_urlsafe(12)
