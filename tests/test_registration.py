@@ -3,22 +3,31 @@ layout draws has a registered callback behind it, and every callback's output is
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 from types import ModuleType
 
 import pytest
 
-from layouts import ids as shell_ids
-from layouts.audit import ids as audit_ids
-from layouts.bigscreen import ids as bigscreen_ids
+import layouts
 from layouts.colour_map import ids as map_ids
 from layouts.enterprises import ids as enterprise_ids
-from layouts.imports import ids as import_ids
-from layouts.statistics import ids as statistics_ids
-from layouts.users import ids as user_ids
 
-ID_MODULES: tuple[ModuleType, ...] = (shell_ids, map_ids, enterprise_ids, statistics_ids, bigscreen_ids, import_ids,
-                                      audit_ids, user_ids)
+
+def _id_modules() -> list[ModuleType]:
+    """layouts/ids.py and every module's layouts/<module>/ids.py, found, not listed."""
+    found = [importlib.import_module("layouts.ids")]
+    for package in pkgutil.iter_modules(layouts.__path__):
+        if package.ispkg:
+            try:
+                found.append(importlib.import_module(f"layouts.{package.name}.ids"))
+            except ModuleNotFoundError:
+                continue
+    return found
+
+
+ID_MODULES = _id_modules()
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +112,7 @@ def test_modules_are_registered_by_the_list_and_each_has_a_layout_without_data(d
     import app
 
     names = [m.name for m in app.MODULES]
-    assert names == ["colour_map", "enterprises", "statistics", "imports", "bigscreen", "audit", "users"]
+    assert names[:7] == ["colour_map", "enterprises", "statistics", "imports", "bigscreen", "audit", "users"]
+    assert len(ID_MODULES) == 1 + len(names)  # the shell's ids and one ids module per module
     for module in app.MODULES:
         assert module.layout() is not None  # a layout takes no data and does no I/O
