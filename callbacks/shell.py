@@ -29,6 +29,8 @@ def page_for(modules: tuple[Module, ...], actor: Actor, pathname: str | None):
     if not page.framed:
         return bare(page.layout())
     nav = [NavItem(t(m.label), m.path or "/", m is page, m.new_window) for m in pages if m.nav]
+    if len(nav) < 2:  # a role with one page has nowhere to go: its subtitle names the page already
+        nav = []
     return framed(page.layout(), nav, (actor.display_name, t(f"role.{actor.role}")),
                   tabs_for(modules, actor, page), t(page.subtitle or page.label))
 

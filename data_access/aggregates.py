@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, Float, cast, func, literal, select, text
 
+from data_access.areas import in_scope
 from data_access.tables import COLOURS, community, community_stats, health_code, managed_counts, street
 from domain.clock import BEIJING_ZONE
 from domain.divisions import Scope
@@ -21,10 +22,6 @@ COUNT_COLUMNS = [
     *[f"residents_{c}" for c in COLOURS], *[f"employees_{c}" for c in COLOURS],
     *[f"enterprises_{s}" for s in STATUSES],
 ]
-
-
-def _in_scope(code_column, scope: Scope):
-    return code_column.like(scope.prefix + "%")
 
 
 def _ratio(part, whole):
@@ -48,7 +45,7 @@ def community_map_rows(conn: Connection, scope: Scope) -> list[dict]:
         .join(street, street.c.code == community.c.street_code)
         .outerjoin(community_stats, S.community_code == community.c.code)
         .outerjoin(managed_counts, managed_counts.c.community_code == community.c.code)
-        .where(_in_scope(community.c.code, scope))
+        .where(in_scope(community.c.code, scope))
         .order_by(community.c.code)
     )
     return [dict(row) for row in conn.execute(query).mappings()]
@@ -76,7 +73,7 @@ def _totals(scope: Scope, by_street: bool):
         .select_from(community)
         .outerjoin(community_stats, S.community_code == community.c.code)
         .outerjoin(counted, counted.c.community_code == community.c.code)
-        .where(_in_scope(community.c.code, scope))
+        .where(in_scope(community.c.code, scope))
         .group_by(*keys)
         .subquery()
     )
@@ -104,7 +101,7 @@ def data_time(conn: Connection) -> datetime | None:
 def community_counts_live(conn: Connection, scope: Scope) -> list[dict]:
     """The same counts as community_map_rows, computed from the base tables on the spot (slow; for checks)."""
     live = func.fusion_community(True).table_valued(*COUNT_COLUMNS, "community_code").alias("live")
-    query = select(live).where(_in_scope(live.c.community_code, scope)).order_by(live.c.community_code)
+    query = select(live).where(in_scope(live.c.community_code, scope)).order_by(live.c.community_code)
     return [dict(row) for row in conn.execute(query).mappings()]
 
 

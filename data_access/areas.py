@@ -8,7 +8,8 @@ from data_access.tables import community, district, street
 from domain.divisions import Scope
 
 
-def _in_scope(code_column, scope: Scope):
+def in_scope(code_column, scope: Scope):
+    """The condition that a division-code column lies in the scope's area."""
     return code_column.like(scope.prefix + "%")
 
 
@@ -22,8 +23,8 @@ def street_outlines(conn: Connection, scope: Scope) -> list[dict]:
     """Streets that hold communities in scope: code, name, display GeoJSON."""
     query = (
         select(street.c.code, street.c.name, street.c.geojson)
-        .where(_in_scope(street.c.code, Scope(scope.code[:9] + "000")) if scope.level != "district"
-               else _in_scope(street.c.code, scope))
+        .where(in_scope(street.c.code, Scope(scope.code[:9] + "000")) if scope.level != "district"
+               else in_scope(street.c.code, scope))
         .order_by(street.c.code)
     )
     return [dict(row) for row in conn.execute(query).mappings()]

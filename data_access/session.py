@@ -61,9 +61,10 @@ def writing(actor: Actor | None) -> Iterator[UnitOfWork]:
     """
     try:
         with app_engine().connect() as conn, conn.begin():
-            if actor is not None:
-                _set_scope(conn, actor.scope)
-                conn.execute(text("SELECT set_config('sansetu.actor', :name, true)"), {"name": actor.username})
+            if actor is not None:  # one round trip for both settings
+                conn.execute(text("SELECT set_config('sansetu.scope', :prefix, true),"
+                                  " set_config('sansetu.actor', :name, true)"),
+                             {"prefix": actor.scope.prefix, "name": actor.username})
             yield UnitOfWork(conn, actor)
     except DBAPIError as exc:
         raise DataUnavailable(_first_line(exc)) from exc

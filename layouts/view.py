@@ -9,11 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
-from domain.divisions import CREDIT_CODE, DISTRICT_CODE, DIVISION_CODE, STREET_CODE
+from domain.divisions import CREDIT_CODE, DISTRICT_CODE, DIVISION_CODE, STREET_CODE, is_community_code
 from layouts.metrics import BASES, DEFAULT_BASIS, DEFAULT_METRIC, METRICS
-
-COMMUNITY = DIVISION_CODE
-STREET = STREET_CODE
 
 
 @dataclass(frozen=True)
@@ -47,7 +44,7 @@ def drill(view: View, code: str, community: str | None = None) -> View:
     """Where a click on the map leads: a community one level down, an enterprise point to the enterprise."""
     if CREDIT_CODE.fullmatch(code or "") and community:
         return replace(view, street=community[:9] + "000", community=community, enterprise=code)
-    if not COMMUNITY.fullmatch(code or ""):
+    if not DIVISION_CODE.fullmatch(code or ""):
         return view
     if view.level == "district":
         return replace(view, street=code[:9] + "000", community=None, enterprise=None)
@@ -68,8 +65,8 @@ def parse_view(search: str | None) -> tuple[View, list[str]]:
         dropped.append(name)
         return None
 
-    street = take("street", STREET.fullmatch)
-    community = take("community", lambda v: COMMUNITY.fullmatch(v) and not v.endswith("000"))
+    street = take("street", STREET_CODE.fullmatch)
+    community = take("community", is_community_code)
     if community and street and not community.startswith(street[:9]):
         dropped.append("community")
         community = None

@@ -3,24 +3,31 @@ browser sends, walking component trees. No test module imports another; they imp
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
-from layouts import ids as shell_ids
-from layouts.audit import ids as audit_ids
-from layouts.bigscreen import ids as bigscreen_ids
-from layouts.colour_map import ids as map_ids
-from layouts.enterprises import ids as enterprise_ids
-from layouts.imports import ids as import_ids
-from layouts.statistics import ids as statistics_ids
-from layouts.users import ids as user_ids
+import layouts
+
+
+def id_modules() -> list[ModuleType]:
+    """layouts/ids.py and every module's layouts/<module>/ids.py, found, not listed."""
+    found = [importlib.import_module("layouts.ids")]
+    for package in pkgutil.iter_modules(layouts.__path__):
+        if package.ispkg:
+            try:
+                found.append(importlib.import_module(f"layouts.{package.name}.ids"))
+            except ModuleNotFoundError:
+                continue
+    return found
+
 
 # Every component id by its constant's name, for tests that drive several modules' components.
-ids = SimpleNamespace(**{k: v for m in (shell_ids, map_ids, enterprise_ids, statistics_ids, bigscreen_ids, import_ids,
-                                        audit_ids, user_ids) for k, v in vars(m).items() if not k.startswith("_")})
+ids = SimpleNamespace(**{k: v for m in id_modules() for k, v in vars(m).items() if not k.startswith("_")})
 OUTPUTS = ["breadcrumb", "choices", "figure", "legend", "side", "kpis", "time", "message", "version"]
 
 

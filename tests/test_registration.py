@@ -3,31 +3,15 @@ layout draws has a registered callback behind it, and every callback's output is
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
-from types import ModuleType
 
 import pytest
 
-import layouts
 from layouts.colour_map import ids as map_ids
 from layouts.enterprises import ids as enterprise_ids
+from tests.helpers import id_modules
 
-
-def _id_modules() -> list[ModuleType]:
-    """layouts/ids.py and every module's layouts/<module>/ids.py, found, not listed."""
-    found = [importlib.import_module("layouts.ids")]
-    for package in pkgutil.iter_modules(layouts.__path__):
-        if package.ispkg:
-            try:
-                found.append(importlib.import_module(f"layouts.{package.name}.ids"))
-            except ModuleNotFoundError:
-                continue
-    return found
-
-
-ID_MODULES = _id_modules()
+ID_MODULES = id_modules()
 
 
 @pytest.fixture(scope="module")

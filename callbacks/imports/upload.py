@@ -75,7 +75,8 @@ def register(app: Dash) -> None:
 def show_import_tab(kind: str):
     """Templates, the options that apply to the kind, and the history of the operator's area."""
     access = require(IMPORT_DATA)
-    chosen = next((k for k in kind_choices() if k.name == kind), kind_choices()[0])
+    kinds = kind_choices()
+    chosen = next((k for k in kinds if k.name == kind), kinds[0])
     mode_style, crs_style = shown_for(chosen)
     try:
         with reading(access.scope) as conn:

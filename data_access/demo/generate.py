@@ -18,7 +18,8 @@ from data_access.demo import vocabulary as vocab
 from data_access.demo.colours import Colours, simulate_colours
 from data_access.demo.identities import credit_codes, id_numbers
 from data_access.demo.shape_cache import demo_tessellation
-from data_access.reference import DISTRICT_CODE, DISTRICT_NAME, district_outline, divisions
+from data_access.reference import district_outline, divisions
+from domain.divisions import DISTRICT_CODE, DISTRICT_NAME
 from geo.tessellation import random_points_in
 
 FULL = {"enterprises": 27_227, "permanent": 650_000, "temporary": 400_000, "links": 350_000,

@@ -10,8 +10,6 @@ from pathlib import Path
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from domain.divisions import DISTRICT_CODE, DISTRICT_NAME  # noqa: F401  (re-exported for the loaders)
-
 HERE = Path(__file__).resolve().parent
 
 
