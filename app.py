@@ -38,7 +38,7 @@ def create_app(modules: tuple[Module, ...] = MODULES) -> Dash:
     dash_app.layout = shell_layout
     dash_app.validation_layout = shell.validation_layout(modules)
     server = dash_app.server
-    auth.register(server, shell.public_pages(modules))
+    auth.register(server, shell.public_pages(modules), {api.PATH})
     api.register(server)
     shell.register(dash_app, modules)
     for module in modules:

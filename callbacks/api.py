@@ -41,7 +41,7 @@ def receive() -> tuple[Response, int]:
         return jsonify(error=t("api.bad_json")), 400
     if len(changes) > MOST_CHANGES:
         return jsonify(error=t("api.too_many", limit=MOST_CHANGES)), 413
-    result = apply_batch(integration, changes, request.get_data())
+    result = apply_batch(integration, token, changes, request.get_data())
     if result.result in ("loaded", "unchanged"):
         return jsonify(result=result.result, applied=result.rows_written, notes=result.notes, run=result.run_id), 200
     if result.result == "failed":

@@ -27,7 +27,7 @@ def current_actor() -> Actor:
         raise NotAllowed("anonymous", anonymous=True)
     user = current_user.user
     address = request.remote_addr if has_request_context() else None
-    return Actor(user.username, user.display_name, user.role, user.org_code, address)
+    return Actor(user.username, user.display_name, user.role, user.org_code, address, current_user.token)
 
 
 def require(action: str) -> Actor:

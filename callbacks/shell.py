@@ -4,6 +4,7 @@ see it (else the first page they may), the navigation of the pages they may open
 from __future__ import annotations
 
 from dash import Dash, Input, Output, html
+from flask import session
 
 from callbacks.gate import current_actor
 from callbacks.modules import Module
@@ -16,12 +17,12 @@ from layouts.shell import NavItem, TabItem, bare, framed, shell
 def register(app: Dash, modules: tuple[Module, ...]) -> None:
     def show_page(pathname: str | None):
         """The page for the path, as the user's role may see it."""
-        return page_for(modules, current_actor(), pathname)
+        return page_for(modules, current_actor(), pathname, session.get("csrf", ""))
 
     app.callback(Output(ids.PAGE, "children"), Input(ids.ROUTE, "pathname"))(show_page)
 
 
-def page_for(modules: tuple[Module, ...], actor: Actor, pathname: str | None):
+def page_for(modules: tuple[Module, ...], actor: Actor, pathname: str | None, form_token: str = ""):
     pages = [m for m in modules if m.path and actor.may(m.action)]
     if not pages:
         return html.Div(t("auth.forbidden"), className="message", role="alert")
@@ -31,7 +32,7 @@ def page_for(modules: tuple[Module, ...], actor: Actor, pathname: str | None):
     nav = [NavItem(t(m.label), m.path or "/", m is page, m.new_window) for m in pages if m.nav]
     if len(nav) < 2:  # a role with one page has nowhere to go: its subtitle names the page already
         nav = []
-    return framed(page.layout(), nav, (actor.display_name, t(f"role.{actor.role}")),
+    return framed(page.layout(), nav, (actor.display_name, t(f"role.{actor.role}"), form_token),
                   tabs_for(modules, actor, page), t(page.subtitle or page.label))
 
 
@@ -42,7 +43,7 @@ def tabs_for(modules: tuple[Module, ...], actor: Actor, page: Module) -> list[Ta
 def validation_layout(modules: tuple[Module, ...]) -> html.Div:
     """Every component any page, tab or callback can draw, so Dash can check each callback against it."""
     tabs = [TabItem(m.name, m.name, html.Div()) for m in modules if m.tab_of]
-    parts = [shell(), framed(html.Div(), [], ("", ""), tabs)]
+    parts = [shell(), framed(html.Div(), [], ("", "", ""), tabs)]
     for module in modules:
         parts += [module.layout(), *module.fragments()]
     return html.Div(parts)

@@ -1,4 +1,4 @@
-"""The engines of the process: the owner's and the web application's."""
+"""The engines of the process: the owner's (set-up and the command line) and the three service roles'."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from functools import cache
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, Engine
 
-from data_access.settings import settings
+from data_access.settings import AUTH_ROLE, WRITER_ROLE, settings
 
 
 @cache
@@ -31,7 +31,17 @@ def app_engine() -> Engine:
     return engine_for(settings().app_database_url)
 
 
+def auth_engine() -> Engine:
+    """The login page's engine: the sansetu_auth role (password hashes, sessions), nothing else."""
+    return engine_for(settings().role_url(AUTH_ROLE))
+
+
+def writer_engine() -> Engine:
+    """Imports and live batches from the web: the sansetu_writer role, checked against the sender's area."""
+    return engine_for(settings().role_url(WRITER_ROLE))
+
+
 def after_fork() -> None:
     """In a child process (a background job): never reuse the parent's pooled connections."""
-    for engine in (get_engine(), app_engine()):
+    for engine in (get_engine(), app_engine(), auth_engine(), writer_engine()):
         engine.dispose(close=False)

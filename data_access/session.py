@@ -1,7 +1,9 @@
 """Units of work: a read-only transaction per request, and a scoped write transaction per command.
 
-Both run as the web application's role and set the area in `sansetu.scope` for the transaction only, so
-row-level security restricts what is read (USING) and what may be written (WITH CHECK) to that area.
+Both run as the web application's role and pass the actor's session secret in `sansetu.session` for the
+transaction only. PostgreSQL looks the session up (a table the application cannot write) and takes the
+area and the role from it, so row-level security restricts what is read (USING) and what may be written
+(WITH CHECK) to what that login may: a transaction cannot widen its own area.
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from data_access import audit_trail
-from data_access.engine import app_engine
+from data_access.engine import app_engine, writer_engine
 from domain.actor import Actor
-from domain.divisions import Scope
 
 
 class DataUnavailable(RuntimeError):
@@ -24,15 +25,15 @@ class DataUnavailable(RuntimeError):
 
 
 @contextmanager
-def reading(scope: Scope) -> Iterator[Connection]:
-    """A read-only transaction as the application role, seeing only the rows of scope's area.
+def reading(actor: Actor) -> Iterator[Connection]:
+    """A read-only transaction as the application role, seeing only the rows of the actor's area.
 
-    The database enforces the area (row-level security reads sansetu.scope); the queries filter by it too.
+    The database enforces the area (row-level security, from the actor's session); the queries filter by it too.
     """
     try:
         with app_engine().connect() as conn, conn.begin():
             conn.execute(text("SET TRANSACTION READ ONLY"))
-            _set_scope(conn, scope)
+            enter(conn, actor)
             yield conn
     except DBAPIError as exc:
         raise DataUnavailable(_first_line(exc)) from exc
@@ -61,17 +62,30 @@ def writing(actor: Actor | None) -> Iterator[UnitOfWork]:
     """
     try:
         with app_engine().connect() as conn, conn.begin():
-            if actor is not None:  # one round trip for both settings
-                conn.execute(text("SELECT set_config('sansetu.scope', :prefix, true),"
-                                  " set_config('sansetu.actor', :name, true)"),
-                             {"prefix": actor.scope.prefix, "name": actor.username})
+            enter(conn, actor)
             yield UnitOfWork(conn, actor)
     except DBAPIError as exc:
         raise DataUnavailable(_first_line(exc)) from exc
 
 
-def _set_scope(conn: Connection, scope: Scope) -> None:
-    conn.execute(text("SELECT set_config('sansetu.scope', :prefix, true)"), {"prefix": scope.prefix})
+def enter(conn: Connection, actor: Actor | None) -> None:
+    """The actor's session for this transaction only (none: nothing of the registers is visible)."""
+    if actor is not None and actor.session:
+        conn.execute(text("SELECT set_config('sansetu.session', :s, true)"), {"s": actor.session})
+
+
+@dataclass(frozen=True)
+class SessionWriter:
+    """The writer role's engine, each transaction entered with a session (an import's sender, or a system's
+    token): what load_rows needs of an engine, with PostgreSQL checking every row against that area."""
+
+    session: str
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with writer_engine().begin() as conn:
+            conn.execute(text("SELECT set_config('sansetu.session', :s, true)"), {"s": self.session})
+            yield conn
 
 
 def _first_line(exc: DBAPIError) -> str:

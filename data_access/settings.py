@@ -17,7 +17,10 @@ from sqlalchemy.engine import URL, make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/sansetu"
-APP_ROLE = "sansetu_app"
+APP_ROLE = "sansetu_app"  # the web application, under row-level security
+AUTH_ROLE = "sansetu_auth"  # the login page: password hashes and sessions
+WRITER_ROLE = "sansetu_writer"  # imports and live batches from the web, checked against the sender's area
+SERVICE_ROLES = (APP_ROLE, AUTH_ROLE, WRITER_ROLE)  # one password (SANSETU_APP_DB_PASSWORD) for the three
 DEFAULT_APP_PASSWORD = "sansetu-app-local"  # local development only; set SANSETU_APP_DB_PASSWORD elsewhere
 LANGUAGES = ("zh-CN",)
 
@@ -28,7 +31,7 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: URL  # the owner: set-up, migrations, loaders, imports, the command line
+    database_url: URL  # the owner: set-up, migrations, loaders, the command line
     app_database_url: URL  # the web application: the sansetu_app role, under row-level security
     app_password: str
     demo: bool = False  # SANSETU_DEMO=1: the published demo passwords are allowed
@@ -46,6 +49,10 @@ class Settings:
     @property
     def jobs_dir(self) -> Path:
         return self.state_dir / "jobs"
+
+    def role_url(self, role: str) -> URL:
+        """One of the service roles' URL: the application's, under that role's name (same password)."""
+        return self.app_database_url.set(username=role)
 
     def signing_key(self) -> str:
         """SANSETU_SECRET_KEY, else a random key kept in state_dir/secret_key (created once, owner-only)."""

@@ -10,7 +10,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
-from data_access.settings import APP_ROLE, settings
+from data_access.settings import SERVICE_ROLES, settings
+from domain.permissions import PERMISSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +46,8 @@ def postgis_available(url: URL) -> bool:
 
 
 def migrate(url: URL, revision: str = "head") -> str:
-    """Apply migrations up to revision, then give the application role its password.
+    """Apply migrations up to revision, then give the service roles their password and PostgreSQL the
+    permission table the application's gate uses (domain.permissions).
 
     Returns the revision the database is at afterwards.
     """
@@ -55,11 +57,21 @@ def migrate(url: URL, revision: str = "head") -> str:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
         current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).first():
-            # psycopg2 quotes the value on the client: ALTER ROLE itself takes no bind parameters
-            conn.exec_driver_sql(f"ALTER ROLE {APP_ROLE} LOGIN PASSWORD %s", (settings().app_password,))
+        for role in SERVICE_ROLES:
+            if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+                # psycopg2 quotes the value on the client: ALTER ROLE itself takes no bind parameters
+                conn.exec_driver_sql(f"ALTER ROLE {role} LOGIN PASSWORD %s", (settings().app_password,))
+        if conn.execute(text("SELECT to_regclass('permission')")).scalar():
+            sync_permissions(conn)
     engine.dispose()
     return current
+
+
+def sync_permissions(conn) -> None:
+    """The permission table in the database: exactly domain.permissions.PERMISSIONS."""
+    conn.execute(text("DELETE FROM permission"))
+    conn.execute(text("INSERT INTO permission (action, role) VALUES (:a, :r)"),
+                 [{"a": action, "r": role} for action, roles in PERMISSIONS.items() for role in sorted(roles)])
 
 
 def alembic_config() -> Config:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.divisions import Scope
 from domain.permissions import allowed
@@ -15,6 +15,9 @@ class Actor:
     role: str | None
     org_code: str
     address: str | None = None  # the client's address, for the audit log
+    # The secret of the user's login session (or a system's token): PostgreSQL takes the area and the role
+    # from it, never from what the application says. None: the command line, or nobody logged in yet.
+    session: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def scope(self) -> Scope:

@@ -31,9 +31,10 @@ def shell() -> html.Div:
     return html.Div([dcc.Location(id=ids.ROUTE), html.Div(id=ids.PAGE)])
 
 
-def framed(content, nav: list[NavItem], user: tuple[str, str], tabs: list[TabItem] | None = None,
+def framed(content, nav: list[NavItem], user: tuple[str, str, str], tabs: list[TabItem] | None = None,
            subtitle: str = "") -> html.Div:
-    """A page with the header (title, navigation, the user and logout), and its tabs under the content."""
+    """A page with the header (title, navigation, the user (name, role, form token) and logout), and its tabs
+    under the content."""
     links = [html.A(item.label, href=item.href, className="nav-link current" if item.current else "nav-link",
                     **({"target": "_blank"} if item.new_window else {}))
              for item in nav]
@@ -55,5 +56,10 @@ def bare(content) -> html.Div:
     return html.Div(content)
 
 
-def user_box(name: str, role: str) -> list:
-    return [html.Span(t("auth.user", name=name, role=role)), html.A(t("auth.logout"), href="/logout")]
+def user_box(name: str, role: str, form_token: str = "") -> list:
+    """Who is logged in, and logout: a form posted with the session's form token (a link could be followed
+    by another site)."""
+    return [html.Span(t("auth.user", name=name, role=role)),
+            html.Form(action="/logout", method="POST", className="logout", children=[
+                dcc.Input(type="hidden", name="csrf", value=form_token),
+                html.Button(t("auth.logout"), type="submit", className="link-button")])]

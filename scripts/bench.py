@@ -23,7 +23,6 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from data_access import aggregates  # noqa: E402
 from data_access.engine import get_engine  # noqa: E402
-from data_access.session import reading  # noqa: E402
 from data_access.settings import database_url  # noqa: E402
 from data_access.setup_db import migrate  # noqa: E402
 from domain.divisions import DISTRICT  # noqa: E402
@@ -91,7 +90,7 @@ def _logged_in(client, username: str, password: str):
 
 def _drill_path() -> list[tuple[str, str]]:
     """district -> street -> community -> enterprise, through the warned enterprise with most red staff."""
-    with reading(DISTRICT) as conn:
+    with get_engine().connect() as conn:
         code, community = conn.execute(text(
             "SELECT credit_code, community_code FROM enterprise_stats WHERE status = 'warned'"
             " ORDER BY employees_red DESC LIMIT 1")).one()
@@ -205,15 +204,18 @@ def _colour_batch(size: int) -> float:
 def _live_batch(size: int) -> None:
     """The live endpoint's whole path for a batch: JSON rows checked, staged, merged, aggregates, history."""
     from data_access.importing.live import apply_batch
+    from data_access.users.integrations import create_token
 
-    with get_engine().connect() as conn:
+    with get_engine().begin() as conn:
+        name = f"bench.{time.time_ns()}"
+        token = create_token(conn, name, "bench")
         people = conn.execute(text("SELECT id_number FROM health_code WHERE colour = 'green'"
                                    " ORDER BY md5(id_number || 'live') LIMIT :n"), {"n": size}).scalars().all()
         red_before = conn.execute(text("SELECT sum(residents_red) + sum(employees_red) FROM community_stats")).scalar()
     changes = [{"id_number": p, "colour": "red", "changed_at": "2026-11-27T12:00:00+08:00"} for p in people]
     body = json.dumps({"changes": changes}).encode()
     started = time.perf_counter()
-    result = apply_batch("bench", changes, body)
+    result = apply_batch(name, token, changes, body)
     seconds = time.perf_counter() - started
     with get_engine().connect() as conn:
         red_after = conn.execute(text("SELECT sum(residents_red) + sum(employees_red) FROM community_stats")).scalar()

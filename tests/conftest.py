@@ -58,22 +58,24 @@ def app_module(demo):
 
 @pytest.fixture
 def as_user(app_module):
-    """Run code as a demo user: a request context with that user logged in (for callbacks)."""
+    """Run code as a demo user: a request context with that user logged in (a live session; for callbacks)."""
     from contextlib import contextmanager
 
     from flask_login import login_user
 
     from callbacks.auth import SessionUser
-    from data_access.session import writing
-    from data_access.users import accounts as users
+    from data_access.users import sessions
+    from tests.helpers import signed_in
 
     @contextmanager
     def run_as(username: str):
-        with writing(None) as work:
-            user_id = work.conn.execute(text("SELECT id FROM app_user WHERE username = :u"), {"u": username}).scalar()
-            user = users.get_user(work.conn, user_id)
+        with get_engine().connect() as conn:
+            found = conn.execute(text("SELECT display_name, role, org_code FROM app_user WHERE username = :u"),
+                                 {"u": username}).one()
+        actor = signed_in(username, *found)
+        user = sessions.session_user(actor.session)
         with app_module.server.test_request_context("/"):
-            login_user(SessionUser(user))
+            login_user(SessionUser(user, actor.session))
             yield user
 
     return run_as

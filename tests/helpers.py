@@ -40,12 +40,37 @@ def recreate_database(url: URL) -> None:
 
 
 def access_of(username: str):
-    """The Actor of a demo user, for calling the callbacks' functions directly."""
+    """The Actor of a demo user, logged in (a live session in the database), for calling the callbacks'
+    functions directly."""
     from data_access.demo.users import DEMO_USERS
-    from domain.actor import Actor
 
     name, display, role, org, _ = next(u for u in DEMO_USERS if u[0] == username)
-    return Actor(name, display, role, org)
+    return signed_in(name, display, role, org)
+
+
+def signed_in(username: str, display: str, role: str, org: str, address: str | None = None):
+    """An Actor with a live session, as a login opens one; the user is created first if need be (as the
+    owner: tests only). PostgreSQL takes the area and role from that session."""
+    import secrets
+
+    from data_access.engine import get_engine
+    from data_access.users.accounts import hash_password
+    from data_access.users.sessions import SESSION_LIFETIME, digest
+    from domain.actor import Actor
+    from domain.divisions import Scope
+
+    token = secrets.token_urlsafe(32)
+    with get_engine().begin() as conn:
+        user_id, role, org = conn.execute(text(
+            "INSERT INTO app_user (username, display_name, role, org_code, password_hash) VALUES (:u, :d, :r, :o, :h)"
+            " ON CONFLICT (username) DO UPDATE SET display_name = app_user.display_name"
+            " RETURNING id, role, org_code"),
+            {"u": username, "d": display, "r": role, "o": org, "h": hash_password(secrets.token_urlsafe())}).one()
+        conn.execute(text("INSERT INTO app_session (token_sha256, user_id, username, role, scope, expires_at)"
+                          " VALUES (:h, :i, :u, :r, :s, now() + :life)"),
+                     {"h": digest(token), "i": user_id, "u": username, "r": role, "s": Scope(org).prefix,
+                      "life": SESSION_LIFETIME})
+    return Actor(username, display, role, org, address, token)
 
 
 def logged_in_client(app_module, username: str, password: str | None = None):

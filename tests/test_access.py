@@ -19,9 +19,8 @@ from callbacks.colour_map.view import view_outputs
 from callbacks.gate import NotAllowed
 from callbacks.users.admin import user_admin
 from data_access.settings import app_database_url
-from domain.actor import Actor
 from layouts.view import View, parse_view
-from tests.helpers import OUTPUTS, access_of, ids, logged_in_client, shown_codes, texts, view_callback_body
+from tests.helpers import OUTPUTS, access_of, ids, logged_in_client, shown_codes, signed_in, texts, view_callback_body
 
 ROOT = Path(__file__).resolve().parent.parent
 GCQ = "330105005000"  # 拱宸桥街道, the street of the demo official gcq.official
@@ -110,7 +109,12 @@ def test_session_cookie_is_httponly_samesite_and_renewed_at_login(app_module):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert client.get_cookie("sansetu_session").value != before
-    assert client.get("/logout").status_code == 302
+    client.get("/logout")  # a link (or another site's image) cannot log anybody out: a form posts it
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as flask_session:
+        csrf = flask_session["csrf"]
+    assert client.post("/logout", data={"csrf": "forged"}).status_code == 400
+    assert client.post("/logout", data={"csrf": csrf}).status_code == 302
     assert client.get("/").status_code == 302
 
 
@@ -156,17 +160,25 @@ def test_even_a_wrong_scope_in_the_query_reads_nothing_outside_the_users_area(en
     from data_access import aggregates as map_queries
     from data_access.session import reading
     from domain.divisions import Scope
+    from tests.helpers import signed_in
 
-    with reading(Scope(GCQ)) as conn:
+    with reading(signed_in("gcq.official.test", "测试", "official", GCQ)) as conn:
         rows = map_queries.community_map_rows(conn, Scope("330105000000"))  # asks for the whole district
     assert {r["code"][:9] for r in rows} == {GCQ[:9]}
 
 
 def test_the_database_role_cannot_read_outside_its_scope_with_hand_written_sql(demo):
+    from tests.helpers import signed_in
+
+    official = signed_in("gcq.official.test", "测试", "official", GCQ)
     engine = create_engine(app_database_url())
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM person")).scalar() == 0  # no scope: nothing
-        conn.execute(text("SELECT set_config('sansetu.scope', '330105005', false)"))
+        assert conn.execute(text("SELECT count(*) FROM person")).scalar() == 0  # no session: nothing
+
+        def enter() -> None:
+            conn.execute(text("SELECT set_config('sansetu.session', :s, false)"), {"s": official.session})
+
+        enter()
         for table in ("enterprise", "community_stats", "enterprise_stats", "managed_person"):
             outside = conn.execute(text(f"SELECT count(*) FROM {table} WHERE community_code NOT LIKE '330105005%'"))
             assert outside.scalar() == 0, table
@@ -179,7 +191,7 @@ def test_the_database_role_cannot_read_outside_its_scope_with_hand_written_sql(d
             with pytest.raises(DBAPIError):
                 conn.execute(text(statement))
             conn.rollback()
-            conn.execute(text("SELECT set_config('sansetu.scope', '330105005', false)"))
+            enter()
     engine.dispose()
 
 
@@ -193,7 +205,7 @@ def worker(engine):
             "SELECT credit_code, community_code FROM enterprise_stats WHERE status <> 'cleared'"
             " ORDER BY employees_red DESC, credit_code LIMIT 1")).one()
         users.create_user(conn, "cw.test", "测试网格员", "community_worker", community, "worker-password-1")
-    return Actor("cw.test", "测试网格员", "community_worker", community), code
+    return signed_in("cw.test", "测试网格员", "community_worker", community), code
 
 
 def test_community_worker_sees_one_community_and_reveals_with_a_trace(engine, as_user, worker):

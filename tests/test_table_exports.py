@@ -21,7 +21,9 @@ def client(app_module):
     return logged_in_client(app_module, "official")
 
 
-OFFICIAL = access_of("official")
+@pytest.fixture(scope="module")
+def official(demo):
+    return access_of("official")
 
 
 def _codes(engine, sql: str, **params) -> set[str]:
@@ -29,44 +31,44 @@ def _codes(engine, sql: str, **params) -> set[str]:
         return set(conn.execute(text(sql), params).scalars())
 
 
-def test_status_filter_and_total_match_the_database(engine):
-    rows, total = table_page({"startRow": 0, "endRow": 500}, OFFICIAL, STREET, ("warned",), None, None)
+def test_status_filter_and_total_match_the_database(engine, official):
+    rows, total = table_page({"startRow": 0, "endRow": 500}, official, STREET, ("warned",), None, None)
     expected = _codes(engine, "SELECT credit_code FROM enterprise_stats WHERE status = 'warned'"
                               " AND community_code LIKE '330105005%'")
     assert total == len(expected) and {r["credit_code"] for r in rows} == expected
     assert all(r["status_name"] == "警告" for r in rows)
 
 
-def test_sorting_and_paging_walk_the_table_without_gaps_or_repeats(engine):
+def test_sorting_and_paging_walk_the_table_without_gaps_or_repeats(engine, official):
     request = {"sortModel": [{"colId": "employees_total", "sort": "desc"}]}
-    first, total = table_page({**request, "startRow": 0, "endRow": 50}, OFFICIAL, STREET, (), None, None)
-    second, _ = table_page({**request, "startRow": 50, "endRow": 100}, OFFICIAL, STREET, (), None, None)
+    first, total = table_page({**request, "startRow": 0, "endRow": 50}, official, STREET, (), None, None)
+    second, _ = table_page({**request, "startRow": 50, "endRow": 100}, official, STREET, (), None, None)
     sizes = [r["employees_total"] for r in first + second]
     assert sizes == sorted(sizes, reverse=True)
     assert not {r["credit_code"] for r in first} & {r["credit_code"] for r in second}
     assert total == len(_codes(engine, "SELECT credit_code FROM enterprise WHERE community_code LIKE '330105005%'"))
 
 
-def test_search_by_name_or_code_prefix(engine):
+def test_search_by_name_or_code_prefix(engine, official):
     with engine.connect() as conn:
         code, name = conn.execute(text("SELECT credit_code, name FROM enterprise WHERE community_code LIKE"
                                        " '330105005%' ORDER BY credit_code LIMIT 1")).one()
-    by_code, _ = table_page({"startRow": 0, "endRow": 50}, OFFICIAL, STREET, (), None, code[:14])
+    by_code, _ = table_page({"startRow": 0, "endRow": 50}, official, STREET, (), None, code[:14])
     assert code in {r["credit_code"] for r in by_code}
-    by_name, _ = table_page({"startRow": 0, "endRow": 50}, OFFICIAL, STREET, (), None, name)
+    by_name, _ = table_page({"startRow": 0, "endRow": 50}, official, STREET, (), None, name)
     assert all(name in r["name"] for r in by_name) and by_name
 
 
 @pytest.mark.parametrize("attack", ["%' OR 1=1 --", "'; DROP TABLE enterprise; --", "_%_", "\\"])
-def test_injection_strings_in_the_search_match_nothing_and_break_nothing(engine, attack):
-    rows, total = table_page({"startRow": 0, "endRow": 50}, OFFICIAL, STREET, (), None, attack)
+def test_injection_strings_in_the_search_match_nothing_and_break_nothing(engine, attack, official):
+    rows, total = table_page({"startRow": 0, "endRow": 50}, official, STREET, (), None, attack)
     assert (rows, total) == ([], 0)
     assert _codes(engine, "SELECT count(*)::text FROM enterprise") != {"0"}
 
 
-def test_a_sort_or_status_the_table_does_not_offer_is_refused():
-    assert table_page({"sortModel": [{"colId": "id_number", "sort": "asc"}]}, OFFICIAL, STREET, (), None, None) is None
-    assert table_page({"startRow": 0, "endRow": 5}, OFFICIAL, STREET, ("open",), None, None) is None
+def test_a_sort_or_status_the_table_does_not_offer_is_refused(official):
+    assert table_page({"sortModel": [{"colId": "id_number", "sort": "asc"}]}, official, STREET, (), None, None) is None
+    assert table_page({"startRow": 0, "endRow": 5}, official, STREET, ("open",), None, None) is None
 
 
 def test_cleared_list_as_xlsx_holds_exactly_the_cleared_enterprises(client, engine):

@@ -44,7 +44,7 @@ def audit_since(since: str | None) -> datetime | None:
 
 def audit_view(actor: Actor, action: str | None, username: str | None, since: str | None) -> tuple[list, str]:
     ensure(actor, READ_AUDIT)
-    with reading(actor.scope) as conn:
+    with reading(actor) as conn:
         rows = audit_rows(conn, action or None, (username or "").strip() or None, audit_since(since))
     shown = [{**r, "at": beijing_time(r["at"], seconds=True),
               "action": t(f"action.{r['action']}"), "role": t(f"role.{r['role']}") if r["role"] else ""}
@@ -64,7 +64,7 @@ def export_audit() -> Response:
         since = audit_since(request.args.get("since"))
     except ValueError:
         return refusal("export.bad_request", 400, field="since")
-    with reading(actor.scope) as conn:
+    with reading(actor) as conn:
         rows = audit_rows(conn, request.args.get("action") or None, request.args.get("user") or None, since,
                           limit=MOST_ROWS)
     body, count = write_csv(rows, [Column(f, t(f"audit.col.{f}"), 20) for f in COLUMNS])

@@ -60,7 +60,7 @@ def refresh_screen(ticks: int | None, search: str | None, size: list | None, sho
     options = screen_options(search)
     clock = now().strftime("%Y-%m-%d %H:%M")
     try:
-        with reading(actor.scope) as conn:
+        with reading(actor) as conn:
             streets = areas.street_codes(conn, actor.scope) if options["rotate"] else []
             area = current_area(options, ticks or 0, streets, actor.org_code)
             version = {"data": aggregates.data_version(conn), "area": area, "size": size}

@@ -37,7 +37,7 @@ def reveal_text(actor: Actor, search: str | None, index: int) -> str:
         with writing(actor) as work:
             work.audit("refused", view.area, {"asked": "reveal", "enterprise": view.enterprise})
         return t("reveal.refused")
-    with reading(actor.scope) as conn:
+    with reading(actor) as conn:
         staff = queries.non_green_employees(conn, Scope(view.area), view.enterprise, masked=False)
     if not 0 <= index < len(staff):
         return t("reveal.refused")

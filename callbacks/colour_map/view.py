@@ -46,7 +46,7 @@ def watch_data(_ticks: int, seen: str | None):
     """Each second, one small query: a new data version redraws the view (the map, the tiles, the panel)."""
     actor = require(READ_MAP)
     try:
-        with reading(actor.scope) as conn:
+        with reading(actor) as conn:
             version = aggregates.data_version(conn)
     except DataUnavailable:
         return no_update
@@ -102,7 +102,7 @@ def fetch_view(view: View, actor: Actor) -> dict:
     """One read-only transaction, within the user's area, for everything a view needs."""
     shown = Scope(view.street) if view.street else DISTRICT
     area = Scope(view.area)
-    with reading(actor.scope) as conn:
+    with reading(actor) as conn:
         data = {
             "rows": aggregates.community_map_rows(conn, shown),
             "streets": areas.street_outlines(conn, shown),

@@ -73,7 +73,7 @@ def export_enterprises(kind: str) -> Response:
 
 def _build(kind: str, scope: Scope, flt: EnterpriseFilter, which: str, actor: Actor) -> tuple[bytes, str, int]:
     columns = [Column(field, t(header), width) for field, header, _, width in COLUMNS]
-    with reading(actor.scope) as conn:
+    with reading(actor) as conn:
         area = areas.area_name(conn, scope)
         newest = aggregates.data_time(conn)
         rows = ({**r, "status_name": t(f"status.{r['status']}")} for r in queries.enterprise_rows(conn, scope, flt))

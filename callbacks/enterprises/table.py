@@ -47,7 +47,7 @@ def refilter_table(search, statuses, industry, text):
     key = hashlib.sha1(repr((area, statuses, industry, text)).encode()).hexdigest()[:12]
     page = table_page({"startRow": 0, "endRow": 1}, actor, area, statuses or (), industry, text)
     try:
-        with reading(actor.scope) as conn:
+        with reading(actor) as conn:
             options = queries.industries(conn, Scope(area))
     except DataUnavailable:
         options = []
@@ -78,7 +78,7 @@ def table_page(request: dict, actor: Actor, area: str, statuses, industry, text)
         flt = EnterpriseFilter(statuses=tuple(statuses), industry=industry, search=text, sort=sort)
         start = int(request.get("startRow") or 0)
         end = int(request.get("endRow") or start + 50)
-        with reading(actor.scope) as conn:
+        with reading(actor) as conn:
             rows, total = queries.enterprise_page(conn, Scope(area), flt, start, end - start)
     except (BadFilter, ValueError, TypeError, DataUnavailable):
         return None

@@ -28,7 +28,7 @@ def download_template(kind: str, fmt: str) -> Response:
 def download_report(run_id: int) -> Response:
     actor = require(IMPORT_DATA)
     try:
-        with reading(actor.scope) as conn:
+        with reading(actor) as conn:
             found = history.run_errors(conn, run_id)
     except DataUnavailable:
         return refusal("map.error", 503)

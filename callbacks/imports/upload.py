@@ -24,7 +24,7 @@ from data_access.importing import history, registry
 from data_access.importing.load import ImportRequest, run
 from data_access.session import DataUnavailable, reading
 from data_access.settings import settings
-from domain.divisions import Scope
+from domain.actor import Actor
 from domain.permissions import IMPORT_DATA
 from i18n import t
 from layouts.imports import ids
@@ -79,7 +79,7 @@ def show_import_tab(kind: str):
     chosen = next((k for k in kinds if k.name == kind), kinds[0])
     mode_style, crs_style = shown_for(chosen)
     try:
-        with reading(access.scope) as conn:
+        with reading(access) as conn:
             runs = history_table(history.recent_runs(conn, access.scope))
     except DataUnavailable:
         runs = t("map.error")
@@ -99,13 +99,18 @@ def receive_upload(contents: str | None, filename: str | None):
             old.unlink(missing_ok=True)
     stored = uuid.uuid4().hex
     path = uploads / stored
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
-        f.write(content)
+    _write_private(path, content)
+    _write_private(path.with_suffix(".session"), access.session.encode())  # the job writes as this login
     job = _signer().dumps({"file": stored, "name": (filename or "upload")[:200], "user": access.username,
                            "org": access.org_code, "role": access.role})
     size = (f"{len(content) / 1024 / 1024:.1f} MB" if len(content) >= 1024 * 1024
             else f"{len(content) / 1024:.0f} KB" if len(content) >= 1024 else f"{len(content)} B")
     return job, t("ui.import.file", name=filename, size=size), False
+
+
+def _write_private(path, content: bytes) -> None:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
+        f.write(content)
 
 
 def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, options: list | None, crs: str | None):
@@ -115,19 +120,22 @@ def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, opt
     except BadSignature:
         return result_panel(False, t("ui.import.expired"), [], None, 0), no_update
     path = settings().uploads_dir / job_data["file"]
-    if not path.is_file():
+    session = path.with_suffix(".session")
+    if not path.is_file() or not session.is_file():
         return result_panel(False, t("ui.import.expired"), [], None, 0), no_update
     chosen = set(options or [])
-    request = ImportRequest(kind, job_data["name"], path.read_bytes(), job_data["user"], job_data["org"],
-                            role=job_data["role"], mode=mode or "changes", gcj02="gcj02" in chosen,
+    sender = Actor(job_data["user"], job_data["user"], job_data["role"], job_data["org"],
+                   session=session.read_text())
+    request = ImportRequest(kind, job_data["name"], path.read_bytes(), sender.username, sender.org_code,
+                            role=sender.role, mode=mode or "changes", gcj02="gcj02" in chosen,
                             crs=(crs or "").strip() or None, skip_bad_rows="skip_bad_rows" in chosen,
-                            check_only="check_only" in chosen)
+                            check_only="check_only" in chosen, session=sender.session)
     result = run(request, lambda fraction, stage: set_progress((str(int(fraction * 100)), t(stage))))
     path.unlink(missing_ok=True)
-    scope = Scope(job_data["org"])
+    session.unlink(missing_ok=True)
     try:
-        with reading(scope) as conn:
-            runs = history_table(history.recent_runs(conn, scope))
+        with reading(sender) as conn:
+            runs = history_table(history.recent_runs(conn, sender.scope))
     except DataUnavailable:
         runs = no_update
     ok = result.result in ("loaded", "checked", "unchanged")

@@ -42,7 +42,7 @@ def show_statistics(search: str | None, tab: str):
 def statistics_figures(view: View, actor: Actor) -> tuple[dict, dict, dict]:
     area = Scope(view.area)
     shown = Scope(view.street) if view.street else DISTRICT
-    with reading(actor.scope) as conn:
+    with reading(actor) as conn:
         name = areas.area_name(conn, area)
         shown_name = areas.area_name(conn, shown)  # the area whose communities are ranked
         communities = aggregates.community_map_rows(conn, shown)

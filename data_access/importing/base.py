@@ -66,6 +66,9 @@ class ImportRequest:
     source: str | None = None  # recorded as the rows' source where a kind keeps one (default: the file name)
     exclusive: bool = True  # wait for other imports; live batches do not (row locks order their writes)
     check_only: bool = False  # a trial: check and merge, report what would be written, then roll back
+    # The sender's login session (or a system's token): from the web, rows are written as the writer role,
+    # PostgreSQL checking each against the area of that session. None: the command line (the owner).
+    session: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def sha256(self) -> str:

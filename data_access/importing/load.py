@@ -47,10 +47,13 @@ class Rejected(Exception):
 
 
 def run(request: ImportRequest, progress: Progress | None = None) -> ImportResult:
-    """run_import as the owner (the web app's imports: the operator's area is checked row by row)."""
-    from data_access.engine import get_engine
+    """run_import from the web: as the writer role, within the area of the request's session (the rows
+    outside it are refused by the import's checks, and PostgreSQL would refuse to write them)."""
+    from data_access.session import SessionWriter
 
-    return run_import(get_engine(), request, progress)
+    if not request.session:
+        raise ValueError("an import from the web needs the sender's session")
+    return run_import(SessionWriter(request.session), request, progress)
 
 
 def run_import(engine: Engine, request: ImportRequest, progress: Progress | None = None) -> ImportResult:
