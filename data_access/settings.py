@@ -23,6 +23,7 @@ WRITER_ROLE = "sansetu_writer"  # imports and live batches from the web, checked
 SERVICE_ROLES = (APP_ROLE, AUTH_ROLE, WRITER_ROLE)  # one password (SANSETU_APP_DB_PASSWORD) for the three
 DEFAULT_APP_PASSWORD = "sansetu-app-local"  # local development only; set SANSETU_APP_DB_PASSWORD elsewhere
 LANGUAGES = ("zh-CN",)
+MOST_CLOCK_SKEW_MINUTES = 24 * 60
 
 
 class SettingsError(ValueError):
@@ -41,6 +42,7 @@ class Settings:
     port: int = 8050
     language: str = "zh-CN"
     state_dir: Path = ROOT / ".sansetu"  # secret key, uploads, background jobs, caches
+    clock_skew_minutes: int = 5  # SANSETU_CLOCK_SKEW_MINUTES: how far ahead of now a row's time may lie
 
     @property
     def uploads_dir(self) -> Path:
@@ -91,6 +93,10 @@ def load(environ: Mapping[str, str]) -> Settings:
     port = environ.get("PORT", "8050")
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise SettingsError(f"PORT: {port!r}")
+    skew = environ.get("SANSETU_CLOCK_SKEW_MINUTES") or "5"
+    if not (skew.isascii() and skew.isdigit()) or int(skew) > MOST_CLOCK_SKEW_MINUTES:
+        raise SettingsError(f"SANSETU_CLOCK_SKEW_MINUTES must be whole minutes from 0 to "
+                            f"{MOST_CLOCK_SKEW_MINUTES}: {skew!r}")
     language = environ.get("SANSETU_LANG", "zh-CN")
     if language not in LANGUAGES:
         raise SettingsError(f"SANSETU_LANG: {language!r}")
@@ -98,7 +104,7 @@ def load(environ: Mapping[str, str]) -> Settings:
         database_url=database, app_database_url=app, app_password=password,
         demo=_flag(environ, "SANSETU_DEMO"), https=_flag(environ, "SANSETU_HTTPS"),
         secret_key=environ.get("SANSETU_SECRET_KEY") or None, host=environ.get("HOST", "127.0.0.1"),
-        port=int(port), language=language,
+        port=int(port), language=language, clock_skew_minutes=int(skew),
         state_dir=Path(environ["SANSETU_STATE_DIR"]) if environ.get("SANSETU_STATE_DIR") else ROOT / ".sansetu",
     )
 

@@ -268,6 +268,8 @@ TEXT = {
     "import.reason.duplicate": "与文件中的另一行重复",
     "import.reason.required_for_changes": "按“变更批次”导入时每行都须填写变码时间（或改选“全量快照”）",
     "import.reason.end_before_start": "结束日期早于开始日期",
+    "import.reason.future_time": "时间晚于当前时间（超出允许的时钟误差），变码等时间不能是将来的时间：请检查年份和日期",
+    "import.reason.future_date": "日期晚于今天，不能是将来的日期：请检查年份和日期",
     "import.reason.unknown_community": "本区没有这个社区（请填写社区名称或 12 位社区代码）",
     "import.reason.ambiguous_community": "社区名称不唯一，请同时填写所属街道，或改填 12 位社区代码",
     "import.reason.out_of_scope": "超出您负责的区域",
@@ -300,6 +302,8 @@ TEXT = {
     "import.file.gis": "无法读取这个地理数据文件：{reason}",
     "import.file.no_crs": "文件没有坐标系信息（缺少 .prj）：请在导入时选择坐标系",
     "import.file.kind": "未知的数据类型：{kind}",
+    "import.file.as_of_future": "快照时间 {as_of} 晚于当前时间，不能是将来的时间："
+    "请检查快照时间（--as-of）的年份和日期",
     "import.result.loaded": "导入成功：读取 {read} 行，写入 {written} 行，跳过 {skipped} 行。",
     "import.result.rejected": "文件被拒绝，未写入任何数据：{bad_rows} 行共 {errors} 处错误，"
     "请下载错误报告修改后重新导入。",

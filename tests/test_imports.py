@@ -11,7 +11,7 @@ import io
 import json
 import threading
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,10 +25,10 @@ from stdnum.cn import ric
 
 from data_access.demo.load import load_demo
 from data_access.importing import cells
-from data_access.importing.cells import BEIJING
 from data_access.importing.load import ImportRequest, run_import
 from data_access.importing.reports import error_report, reason_text, template
 from data_access.setup_db import migrate
+from domain import clock
 from geo.gcj02 import wgs84_to_gcj02
 from i18n import t
 from tests.builders import credit_code, id_number
@@ -36,6 +36,7 @@ from tests.helpers import recreate_database
 
 DISTRICT = "330105000000"
 TZL = "330105005052"  # 台州路社区, 拱宸桥街道
+DEMO_DAYS_AGO = 2  # the demo's colour history ends two days ago, so the changes tests load lie between it and now
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def db(test_url):
     recreate_database(url)
     migrate(url)
     engine = create_engine(url)
-    load_demo(engine, scale=0.005, seed=11)
+    load_demo(engine, scale=0.005, seed=11, as_of=clock.today() - timedelta(days=DEMO_DAYS_AGO))
     yield engine
     engine.dispose()
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -102,8 +103,14 @@ def load(engine, kind: str, content: bytes, name: str = "file.csv", **options):
 
 
 def later(hours: int) -> str:
-    """A Beijing time after everything the demo wrote (its history ends now), in the order tests need."""
-    return (datetime.now(BEIJING) + timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M:%S")
+    """A Beijing time after everything the demo wrote (its history ends two days ago) and before now (a time
+    ahead of now is refused), in the order tests need: hours 1 to 11 run from 11 to 1 hours ago."""
+    return (clock.now() - timedelta(hours=12 - hours)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def ahead(**delta: float) -> datetime:
+    """Now plus delta, in Beijing."""
+    return clock.now() + timedelta(**delta)
 
 
 def wrong_check_digit(number: str) -> str:
@@ -198,6 +205,14 @@ def corpus(engine) -> list[tuple[str, str, bytes, dict, str]]:
         ("end before start", "managed",
          csv_bytes([MANAGED_HEAD, [person, "居家隔离", "台州路社区", "2022-04-10", "2022-04-01"]], "gbk"), {},
          "end_before_start"),
+        ("managed start next year", "managed",
+         csv_bytes([MANAGED_HEAD, [person, "居家隔离", "台州路社区", f"{ahead(days=366):%Y-%m-%d}", ""]]), {},
+         "future_date"),
+        ("enrolment date next year", "employment",
+         csv_bytes([[*EMPLOY_HEAD, "参保日期"], [good_code, person, "赵六", f"{ahead(days=366):%Y/%m/%d}"]]), {},
+         "future_date"),
+        ("change time next year", "health_codes",
+         csv_bytes([CODES_HEAD, [person, "红码", f"{ahead(days=366):%Y-%m-%d %H:%M:%S}"]]), {}, "future_time"),
         ("date 13th month", "managed",
          xlsx_bytes([MANAGED_HEAD, [person, "居家隔离", "台州路社区", "2022/13/01", None]]), {}, "date"),
         ("old .xls", "residents", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, {}, "import.file.xls"),
@@ -348,7 +363,7 @@ def test_snapshot_mode_takes_a_time_for_the_file_and_skips_stale_rows(db):
     (person, colour), (other, _) = some_people(db, 2)
     new = "红码" if colour != "red" else "绿码"
     content = csv_bytes([["身份证号码", "健康码颜色"], [person, new], [other, "绿码"]])
-    taken = datetime.now(UTC) + timedelta(days=30)  # after every time the demo and the other tests wrote
+    taken = datetime.now(UTC) - timedelta(minutes=30)  # after every time the demo and the other tests wrote
     result = load(db, "health_codes", content, mode="snapshot", as_of=taken, name="snapshot.csv")
     assert result.result == "loaded" and result.rows_written >= 1
     assert any("快照中没有" in n for n in result.notes)
@@ -430,6 +445,114 @@ def test_templates_have_the_documented_headers(db):
     pid = some_people(db, 1)[0][0]
     filled = template("health_codes") + f"{pid},绿码,{later(4)}\r\n".encode()
     assert load(db, "health_codes", filled, name="filled.csv").result == "loaded"
+
+
+# --- times in the future ---------------------------------------------------------------------------
+# These come after the other health-code tests: they write changes a minute to an hour ago, which would
+# make those tests' earlier times stale for the same persons.
+
+FLIP = {"green": "黄码", "yellow": "绿码", "red": "绿码"}
+COLOURS = {"黄码": "yellow", "绿码": "green"}
+
+
+def test_a_change_time_in_the_future_refuses_the_file_naming_its_row_and_writes_nothing(db):
+    people = some_people(db, 3)
+    typo = ahead(days=366).strftime("%Y-%m-%d %H:%M:%S")  # 2027 typed for 2026: a year ahead
+    rows = [[p, FLIP[c], typo if i == 1 else later(11)] for i, (p, c) in enumerate(people)]
+    before = fingerprint(db)
+    result = load(db, "health_codes", csv_bytes([CODES_HEAD, *rows], "gbk"), name="typo.csv")
+    assert result.result == "rejected" and result.rows_written == 0
+    assert [(e.row, e.column, e.value, e.reason) for e in result.errors] == [(3, "变码时间", typo, "future_time")]
+    assert "将来" in reason_text(result.errors[0].as_dict())
+    assert fingerprint(db) == before
+
+
+def test_offsets_are_compared_as_instants_and_times_without_one_are_beijing_time(db):
+    people = [p for p, _ in some_people(db, 4)]
+    in_utc = ahead(minutes=10).astimezone(UTC).isoformat(timespec="seconds")  # ahead; its digits read 8 h earlier
+    in_kiribati = ahead(hours=-1).astimezone(timezone(timedelta(hours=14))).isoformat()  # past; digits 6 h later
+    beijing_past = ahead(hours=-1).strftime("%Y-%m-%d %H:%M")  # past in Beijing; ahead if read as UTC
+    beijing_ahead = ahead(minutes=10).strftime("%Y/%m/%d %H:%M:%S")
+    rows = [[p, "黄码", when] for p, when in zip(people, [in_utc, in_kiribati, beijing_past, beijing_ahead],
+                                                  strict=True)]
+    before = fingerprint(db)
+    result = load(db, "health_codes", csv_bytes([CODES_HEAD, *rows]), name="offsets.csv")
+    assert [(e.row, e.value, e.reason) for e in result.errors] == [(2, in_utc, "future_time"),
+                                                                   (5, beijing_ahead, "future_time")]
+    assert result.result == "rejected" and fingerprint(db) == before
+
+
+def test_the_limit_is_now_plus_the_clock_skew_whatever_the_offset(monkeypatch):
+    from data_access.importing.registry import kind
+    from data_access.importing.rows import check_rows
+
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 4, 1, 8, 0, tzinfo=clock.BEIJING))  # skew: 5 min
+    times = ["2026-04-01 08:05:00", "2026-04-01 08:05:01", "2026-04-01T00:05:01Z", "2026-04-01T00:04:59+00:00",
+             "2026/4/1 8:05", "2027-04-01 07:00"]
+    frame = pd.DataFrame({"row": range(2, 8), "id_number": [id_number() for _ in times], "colour": "红码",
+                          "changed_at": times})
+    _, errors = check_rows(frame, kind("health_codes"))
+    assert [(e.row, e.reason) for e in errors] == [(3, "future_time"), (4, "future_time"), (7, "future_time")]
+    starts = pd.DataFrame({"row": [2, 3], "id_number": [id_number(), id_number()], "kind": "居家隔离",
+                           "community": "台州路社区", "street": "", "start_date": ["2026-04-01", "2026-04-02"],
+                           "end_date": "2026-04-30"})
+    _, errors = check_rows(starts, kind("managed"))
+    assert [(e.row, e.column, e.reason) for e in errors] == [(3, "开始日期", "future_date")]
+
+
+def test_skip_bad_rows_loads_the_other_rows_and_lists_the_future_one(db):
+    people = some_people(db, 6)[3:]
+    typo = ahead(days=366).strftime("%Y-%m-%d %H:%M")
+    rows = [[p, FLIP[c], typo if i == 1 else later(11)] for i, (p, c) in enumerate(people)]
+    result = load(db, "health_codes", csv_bytes([CODES_HEAD, *rows]), skip_bad_rows=True, name="skip-future.csv")
+    assert result.result == "loaded" and result.rows_written == 2 and result.rows_skipped == 1
+    assert [(e.row, e.value, e.reason) for e in result.errors] == [(3, typo, "future_time")]
+    report = error_report([e.as_dict() for e in result.errors], []).decode("utf-8-sig").splitlines()
+    assert report[1] == f"3,变码时间,{typo},{t('import.reason.future_time')}"
+    with db.connect() as conn:
+        stored = {r[0]: (r[1], r[2]) for r in conn.execute(text(
+            "SELECT id_number, colour, changed_at FROM health_code WHERE id_number = ANY (:i)"),
+            {"i": [p for p, _ in people]})}
+    assert {p: colour for p, (colour, _) in stored.items()} == {
+        people[0][0]: COLOURS[FLIP[people[0][1]]], people[2][0]: COLOURS[FLIP[people[2][1]]],
+        people[1][0]: people[1][1]}  # the row with the typo'd year left the record as it was
+    assert stored[people[1][0]][1] < clock.now()
+
+
+def test_a_change_time_within_the_allowed_clock_skew_is_accepted(db):
+    person, colour = some_people(db, 7)[6]
+    soon = ahead(minutes=2).strftime("%Y-%m-%d %H:%M:%S")  # the sender's clock runs two minutes fast
+    result = load(db, "health_codes", csv_bytes([CODES_HEAD, [person, FLIP[colour], soon]]), name="soon.csv")
+    assert result.result == "loaded" and result.rows_written == 1, result.errors
+
+
+def test_the_allowed_skew_is_the_setting(db, monkeypatch):
+    from data_access.importing import base
+    from data_access.settings import load as settings_from
+
+    monkeypatch.setattr(base, "settings", lambda: settings_from({"SANSETU_CLOCK_SKEW_MINUTES": "0"}))
+    person, colour = some_people(db, 8)[7]
+    soon = ahead(minutes=2).strftime("%Y-%m-%d %H:%M:%S")
+    result = load(db, "health_codes", csv_bytes([CODES_HEAD, [person, FLIP[colour], soon]]), check_only=True)
+    assert result.result == "rejected" and [e.reason for e in result.errors] == ["future_time"]
+
+
+def test_a_snapshot_as_of_in_the_future_is_refused_in_one_line(db, monkeypatch, capsys, tmp_path):
+    from data_access import cli
+
+    monkeypatch.setattr(cli, "get_engine", lambda: db)
+    path = tmp_path / "snapshot.csv"
+    path.write_bytes(csv_bytes([["身份证号码", "健康码颜色"], [some_people(db, 9)[8][0], "红码"]]))
+    before = fingerprint(db)
+    code = cli.main(["import", "health_codes", str(path), "--mode", "snapshot",
+                     "--as-of", f"{ahead(days=366):%Y-%m-%d}"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 4 and len(err) == 1 and "快照时间" in err[0] and "将来" in err[0], err
+    assert fingerprint(db) == before
+    # --as-of without an offset is Beijing time, as in the files: an hour ago is not 7 hours ahead
+    past = f"{ahead(hours=-1):%Y-%m-%dT%H:%M}"
+    code = cli.main(["import", "health_codes", str(path), "--mode", "snapshot", "--as-of", past, "--check-only"])
+    assert code == 0, capsys.readouterr().err
 
 
 # --- boundaries ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ with its reasons; a good batch lands with its history, and the map's next poll r
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -17,9 +17,9 @@ from tests.helpers import ids, logged_in_client, view_callback_body
 TZL = "330105005052"
 
 
-def now() -> str:
-    """Now, with its offset: after every colour the demo set, never in the future."""
-    return datetime.now(UTC).astimezone().isoformat()
+def now(**ahead: float) -> str:
+    """Now (or ahead of now by minutes=...), with its offset: after every colour the demo set."""
+    return (datetime.now(UTC) + timedelta(**ahead)).astimezone().isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +152,32 @@ def test_a_live_batch_does_not_wait_behind_a_long_file_import(app_module, engine
         worker.join(timeout=20)
         importing.rollback()
     assert answers == [200]
+
+
+def colours_of(engine, people: list[str]) -> dict:
+    with engine.connect() as conn:
+        return dict(conn.execute(text("SELECT id_number, colour || ' ' || changed_at FROM health_code"
+                                      " WHERE id_number = ANY (:p)"), {"p": people}).all())
+
+
+def test_a_change_in_the_future_is_refused_with_its_index_and_nothing_is_applied(app_module, engine, token):
+    people = residents(engine, 3)
+    before, red = colours_of(engine, people), red_residents(engine)
+    body = {"changes": [{"id_number": people[0], "colour": "red", "changed_at": now()},
+                        {"id_number": people[1], "colour": "red", "changed_at": "2099-01-01T00:00:00+08:00"},
+                        {"id_number": people[2], "colour": "red", "changed_at": "2099-01-01"}]}
+    response = post(app_module, body, token)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert [(e["index"], e["field"], e["column"], e["value"]) for e in errors] == [
+        (2, "changed_at", "变码时间", "2099-01-01T00:00:00+08:00"), (3, "changed_at", "变码时间", "2099-01-01")]
+    assert all("将来" in e["reason"] for e in errors)
+    assert colours_of(engine, people) == before and red_residents(engine) == red
+
+
+def test_a_change_two_minutes_ahead_is_within_the_allowed_clock_skew(app_module, engine, token):
+    person = residents(engine, 1)[0]
+    body = {"changes": [{"id_number": person, "colour": "yellow", "changed_at": now(minutes=2)}]}
+    response = post(app_module, body, token)
+    assert response.status_code == 200 and response.get_json()["applied"] == 1
+    assert colours_of(engine, [person])[person].startswith("yellow ")

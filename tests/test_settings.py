@@ -39,11 +39,20 @@ def test_values_are_read_and_checked():
 
 
 @pytest.mark.parametrize("environ", [{"PORT": "eighty"}, {"PORT": "70000"}, {"SANSETU_DEMO": "yes"},
-                                     {"SANSETU_LANG": "xx"}, {"DATABASE_URL": "::not a url::"}])
+                                     {"SANSETU_LANG": "xx"}, {"DATABASE_URL": "::not a url::"},
+                                     {"SANSETU_CLOCK_SKEW_MINUTES": "-1"}, {"SANSETU_CLOCK_SKEW_MINUTES": "2.5"},
+                                     {"SANSETU_CLOCK_SKEW_MINUTES": "five"}, {"SANSETU_CLOCK_SKEW_MINUTES": "²"},
+                                     {"SANSETU_CLOCK_SKEW_MINUTES": "1441"}])
 def test_a_bad_value_is_refused_at_start_up_naming_the_setting(environ):
     with pytest.raises(SettingsError) as refused:
         load(environ)
     assert next(iter(environ)) in str(refused.value)
+
+
+def test_the_clock_skew_for_times_ahead_of_now_is_five_minutes_unless_set():
+    assert load({}).clock_skew_minutes == 5
+    assert load({"SANSETU_CLOCK_SKEW_MINUTES": "0"}).clock_skew_minutes == 0
+    assert load({"SANSETU_CLOCK_SKEW_MINUTES": "30"}).clock_skew_minutes == 30
 
 
 def test_the_secret_key_file_is_created_owner_only(tmp_path):

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from data_access.importing.cells import Checked
+from data_access.settings import settings
+from domain import clock
 from i18n import t
 
 if TYPE_CHECKING:
@@ -48,6 +50,12 @@ class RowError:
 
 def rows_with_errors(errors: list[RowError]) -> set[int]:
     return {e.row for e in errors}
+
+
+def latest_time() -> datetime:
+    """The latest time a row (or a snapshot) may say something happened: now in Beijing, plus the clock
+    skew allowed between the sender's clock and ours (SANSETU_CLOCK_SKEW_MINUTES)."""
+    return clock.now() + timedelta(minutes=settings().clock_skew_minutes)
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,11 @@ class Field:
     required: bool = True
     example: str = ""
     bulk: Callable[[pd.Series], tuple[pd.Series, pd.Series]] | None = None  # the check for a whole column
+    not_future: bool = False  # when something happened (a change, a start): refused if later than now
+
+    def __post_init__(self) -> None:
+        if self.bulk and self.not_future:  # check_rows applies not_future to the per-cell check only
+            raise TypeError(f"field {self.name!r}: not_future needs a per-cell check, not a bulk one")
 
     @property
     def header(self) -> str:

@@ -214,6 +214,21 @@ def moment(value: str, required: bool = True) -> Checked:
     return (parsed, None) if 2000 <= parsed.year <= 2100 else (None, "datetime")
 
 
+def not_after(check: Callable[[str], Checked], latest: datetime) -> Callable[[str], Checked]:
+    """check, then refuse a time later than latest (a date after latest's Beijing day): what a row says
+    happened cannot lie ahead, and a typo'd year would otherwise outrank every real change after it."""
+
+    def checked(value: str) -> Checked:
+        parsed, reason = check(value)
+        if isinstance(parsed, datetime):
+            return (None, "future_time") if parsed > latest else (parsed, reason)
+        if isinstance(parsed, date):
+            return (None, "future_date") if parsed > latest.astimezone(BEIJING).date() else (parsed, reason)
+        return parsed, reason
+
+    return checked
+
+
 def number(value: str, low: float, high: float, reason: str) -> Checked:
     cleaned = normalise(value)
     if not cleaned:

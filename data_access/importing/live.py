@@ -33,7 +33,7 @@ def apply_batch(integration: str, token: str, changes: list, body: bytes) -> Imp
     request = ImportRequest("health_codes", f"api:{integration}", body, f"api:{integration}", DISTRICT_CODE,
                             role=None, mode="changes", source=integration, exclusive=False, session=token)
     clean, errors = check_rows(frame, kind("health_codes"))
-    errors += request_checks(request, clean)
+    errors += request_checks(request, clean, errors)
     result = ImportResult("rejected", rows_read=len(frame), file_format="JSON")
     return load_rows(SessionWriter(token), request, clean, errors, result, lambda _f, _s: None, started)
 

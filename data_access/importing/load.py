@@ -85,13 +85,20 @@ def _prepare_table(request: ImportRequest, result: ImportResult, report: Progres
     result.rows_read = len(rows.frame)
     report(0.15, "import.stage.check")
     clean, errors = check_rows(rows.frame, chosen)
-    return clean, errors + request_checks(request, clean)
+    return clean, errors + request_checks(request, clean, errors)
 
 
-def request_checks(request: ImportRequest, clean: pd.DataFrame) -> list[RowError]:
-    """Rules across columns, and options the rows depend on (the kind's own; may adjust clean)."""
+def request_checks(request: ImportRequest, clean: pd.DataFrame, found: list[RowError]) -> list[RowError]:
+    """Rules across columns, and options the rows depend on (the kind's own; may adjust clean).
+
+    A cell the cell checks refused is empty in clean: its reason stands, and no second one (such as
+    "required") is added for the same cell.
+    """
     chosen = kind_named(request.kind)
-    return chosen.request_checks(request, clean) if chosen.request_checks else []
+    if not chosen.request_checks:
+        return []
+    refused = {(e.row, e.column) for e in found}
+    return [e for e in chosen.request_checks(request, clean) if (e.row, e.column) not in refused]
 
 
 def steps_for(request: ImportRequest) -> Steps:

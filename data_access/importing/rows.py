@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 
-from data_access.importing.base import Kind, RowError, rows_with_errors
+from data_access.importing.base import Kind, RowError, latest_time, rows_with_errors
+from data_access.importing.cells import not_after
 
 __all__ = ["RowError", "check_rows", "rows_with_errors"]
 
 
-def check_rows(frame: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, list[RowError]]:
+def check_rows(frame: pd.DataFrame, kind: Kind, latest: datetime | None = None
+               ) -> tuple[pd.DataFrame, list[RowError]]:
     """The rows with each cell normalised (typed values), and the errors found.
 
     Each distinct value is checked once: a snapshot repeats the same colour and time a million times.
+    A field marked not_future refuses a time after latest (default: now plus the clock skew allowed).
     """
     clean = pd.DataFrame({"row": frame["row"].to_numpy()})
     errors: list[RowError] = []
+    latest = latest or latest_time()
     for f in kind.fields:
         raw = frame[f.name].fillna("").astype(str)
         if f.bulk:
             values, reasons = f.bulk(raw)
             clean[f.name] = values.to_numpy()
         else:
-            results = {value: f.check(value) for value in raw.unique()}
+            check = not_after(f.check, latest) if f.not_future else f.check
+            results = {value: check(value) for value in raw.unique()}
             clean[f.name] = raw.map(lambda v, r=results: r[v][0]).to_numpy()
             reasons = raw.map(lambda v, r=results: r[v][1])
         bad = reasons.notna().to_numpy()

@@ -38,7 +38,7 @@ KIND = Kind(
     fields=(
         CREDIT, ID, NAME, PHONE,
         Field("since", ("参保日期", "参保时间", "入职日期", "since"), optional(cells.day), required=False,
-              example="2020-01-01"),
+              example="2020-01-01", not_future=True),
     ),
     key=("credit_code", "id_number"),
     stage_columns="credit_code char(18), id_number char(18), name text, phone text, since date",

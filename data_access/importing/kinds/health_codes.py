@@ -9,20 +9,26 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from data_access.importing import cells
-from data_access.importing.base import Field, ImportRequest, Kind, Note, RowError
+from data_access.importing.base import Field, FileProblem, ImportRequest, Kind, Note, RowError, latest_time
 from data_access.importing.kinds.common import ID, TABLE_OPTIONS, optional
 from data_access.importing.staging import found
 
 CHANGED_AT = Field("changed_at", ("变码时间", "变更时间", "赋码时间", "时间", "changed_at"), optional(cells.moment),
-                   required=False, example="2022-04-01 08:00:00")
+                   required=False, example="2022-04-01 08:00:00", not_future=True)
 
 
 def request_checks(request: ImportRequest, clean: pd.DataFrame) -> list[RowError]:
-    """A change needs its time; a snapshot's rows without one take the snapshot's time."""
+    """A change needs its time; a snapshot's rows without one take the snapshot's time, which may not lie
+    ahead of now any more than a row's (naive: Beijing time, as in the files)."""
     if request.mode == "changes":
         return [RowError(int(r), CHANGED_AT.header, "", "required_for_changes")
                 for r in clean.loc[clean["changed_at"].isna(), "row"]]
     as_of = request.as_of or datetime.now(UTC)
+    if as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=cells.BEIJING)
+    if as_of > latest_time():
+        raise FileProblem("import.file.as_of_future", as_of=as_of.astimezone(cells.BEIJING).strftime(
+            "%Y-%m-%d %H:%M:%S"))
     clean["changed_at"] = clean["changed_at"].where(clean["changed_at"].notna(), as_of)
     return []
 
