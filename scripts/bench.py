@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,7 +213,7 @@ def _live_batch(size: int) -> None:
         people = conn.execute(text("SELECT id_number FROM health_code WHERE colour = 'green'"
                                    " ORDER BY md5(id_number || 'live') LIMIT :n"), {"n": size}).scalars().all()
         red_before = conn.execute(text("SELECT sum(residents_red) + sum(employees_red) FROM community_stats")).scalar()
-    changes = [{"id_number": p, "colour": "red", "changed_at": "2026-11-27T12:00:00+08:00"} for p in people]
+    changes = [{"id_number": p, "colour": "red", "changed_at": datetime.now(UTC).isoformat()} for p in people]
     body = json.dumps({"changes": changes}).encode()
     started = time.perf_counter()
     result = apply_batch(name, token, changes, body)
@@ -228,7 +229,6 @@ def _snapshot_import(changed_share: float) -> None:
     """A full health-code snapshot as the platform sends it: every person, one CSV, a few colours changed."""
     import csv
     import io
-    from datetime import UTC, datetime
 
     from data_access.importing.load import ImportRequest, run_import
 
@@ -246,7 +246,7 @@ def _snapshot_import(changed_share: float) -> None:
     started = time.perf_counter()
     result = run_import(get_engine(), ImportRequest(
         "health_codes", "snapshot.csv", content, "bench", "330105000000", mode="snapshot",
-        as_of=datetime(2030, 1, 1, tzinfo=UTC)), lambda _f, stage: stages.append((stage, time.perf_counter())))
+        as_of=datetime.now(UTC)), lambda _f, stage: stages.append((stage, time.perf_counter())))
     seconds = time.perf_counter() - started
     phases = ", ".join(f"{stages[i][0].split('.')[-1]} {stages[i + 1][1] - stages[i][1]:.1f}"
                        for i in range(len(stages) - 1))
