@@ -43,5 +43,5 @@ def writer_engine() -> Engine:
 
 def after_fork() -> None:
     """In a child process (a background job): never reuse the parent's pooled connections."""
-    for engine in (get_engine(), app_engine(), auth_engine(), writer_engine()):
+    for engine in (app_engine(), auth_engine(), writer_engine()):  # the web never uses the owner's
         engine.dispose(close=False)

@@ -74,12 +74,14 @@ BEGIN
 END $function$;
 
 -- Bulk loaders set sansetu.bulk_load = 'on' for their transaction and call refresh_all_stats() at the end.
+-- Only the owner's loaders may: a service role (the web, the login, the writer) setting it changes nothing.
 CREATE OR REPLACE FUNCTION public.stats_maintenance_paused()
  RETURNS boolean
  LANGUAGE sql
  STABLE
 AS $function$
   SELECT coalesce(current_setting('sansetu.bulk_load', true), '') = 'on'
+     AND session_user NOT IN ('sansetu_app', 'sansetu_auth', 'sansetu_writer')
 $function$;
 
 -- Enterprises changed: recompute them, then the enterprise columns of their communities (old and new),

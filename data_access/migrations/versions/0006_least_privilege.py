@@ -22,6 +22,8 @@ HERE = Path(__file__).resolve().parent
 def upgrade() -> None:
     cursor = op.get_bind().connection.driver_connection.cursor()
     cursor.execute((HERE.parent / "sql" / "0006_least_privilege.sql").read_text(encoding="utf-8"))
+    # the aggregates' pause for bulk loads, now the owner's only
+    cursor.execute((HERE.parent.parent / "sql" / "aggregates.sql").read_text(encoding="utf-8"))
 
 
 WRITER_POLICIES = {
