@@ -225,9 +225,9 @@ def test_the_writer_writes_only_within_the_senders_area(role_conn, demo):
     operator = signed_in("gcq.operator.test", "测试", "data_operator", GCQ)
     with role_conn(WRITER_ROLE) as conn:
         _enter(conn, operator)
-        inside = conn.execute(text("SELECT id_number FROM person WHERE community_code LIKE '330105005%' LIMIT 1")).scalar()
-        outside = conn.execute(text("SELECT id_number FROM person WHERE community_code LIKE '330105001%' LIMIT 1")
-                               ).scalar()
+        one = "SELECT id_number FROM person WHERE community_code LIKE :p LIMIT 1"
+        inside = conn.execute(text(one), {"p": "330105005%"}).scalar()
+        outside = conn.execute(text(one), {"p": "330105001%"}).scalar()
         assert conn.execute(text("UPDATE health_code SET source = 'writer.test' WHERE id_number = :i"),
                             {"i": inside}).rowcount == 1
         assert conn.execute(text("UPDATE health_code SET source = 'writer.test' WHERE id_number = :i"),
