@@ -27,9 +27,7 @@ run: db
 	@SANSETU_DEMO=1 $(PY) app.py
 
 serve-prod: db
-	@$(PY) -c 'import app, sys; sys.exit(0 if app.port_free("127.0.0.1", 8050) else 1)' \
-	  || { echo "端口 8050 已被占用：请关闭占用它的程序。" >&2; exit 1; }
-	@$(PY) -c 'import app; app.refuse_public_demo_passwords()'
+	@$(PY) -c 'import app, sys; sys.exit(None if app.port_free("127.0.0.1", 8050) else app.t("cli.port_in_use", port=8050))'
 	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:8050 app:server
 
 lint: $(VENV)/.installed
@@ -42,7 +40,7 @@ test: $(VENV)/.installed
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest
 
 bench: setup
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) SANSETU_DEMO=1 $(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache

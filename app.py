@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import socket
 import sys
 
@@ -10,11 +11,11 @@ from dash import Dash
 from flask import Response
 
 import i18n
-from callbacks import api, audit, auth, bigscreen, colour_map, enterprises, imports, shell, statistics, users
+from callbacks import api, audit, auth, bigscreen, colour_map, enterprises, imports, inputs, shell, statistics, users
 from callbacks.gate import NotAllowed
-from callbacks.modules import Module, check_modules
-from data_access.session import writing
-from data_access.settings import settings
+from callbacks.modules import Module, check_modules, register_modules
+from data_access.session import DataUnavailable, writing
+from data_access.settings import DEFAULT_APP_PASSWORD, settings
 from data_access.users.accounts import demo_passwords_in_use
 from i18n import t
 from layouts.shell import shell as shell_layout
@@ -31,19 +32,24 @@ MODULES: tuple[Module, ...] = (
 )
 
 
+class StartRefused(RuntimeError):
+    """The app may not start as configured; the message (one line of Chinese) says what to change."""
+
+
 def create_app(modules: tuple[Module, ...] = MODULES) -> Dash:
     check_modules(modules)
     i18n.use(settings().language)
+    os.umask(0o077)  # everything the server writes (secret key, uploads, the job cache) is the owner's alone
+    refuse_public_passwords()
     dash_app = Dash(__name__, title=t("app.title"), update_title=None, serve_locally=True, compress=False)
     dash_app.layout = shell_layout
     dash_app.validation_layout = shell.validation_layout(modules)
     server = dash_app.server
     auth.register(server, shell.public_pages(modules), {api.PATH})
+    inputs.register(server)
     api.register(server)
     shell.register(dash_app, modules)
-    for module in modules:
-        module.callbacks(dash_app)
-        module.routes(server)
+    register_modules(dash_app, modules)
     server.register_error_handler(NotAllowed, _refused)
     server.add_url_rule("/healthz", "healthz", lambda: ("ok", 200))
     return dash_app
@@ -55,7 +61,28 @@ def _refused(error: NotAllowed) -> Response:
     return Response(t(key), status=status, mimetype="text/plain")
 
 
-app = create_app()
+def refuse_public_passwords() -> None:
+    """Outside demo mode (SANSETU_DEMO=1) no account may use a published demo password and the web role may
+    not use the published default database password: StartRefused, however the app is started."""
+    config = settings()
+    if config.demo:
+        return
+    try:
+        with writing(None) as work:
+            count = demo_passwords_in_use(work.conn)
+    except DataUnavailable as exc:  # cannot tell: refuse rather than start unchecked
+        raise StartRefused(t("cli.db_unreachable", url=config.app_database_url.render_as_string(), reason=exc)) from exc
+    if count:
+        raise StartRefused(t("cli.demo_passwords", count=count))
+    if DEFAULT_APP_PASSWORD in (config.app_password, config.app_database_url.password):
+        raise StartRefused(t("cli.default_app_password"))
+
+
+try:
+    app = create_app()
+except StartRefused as refused:
+    print(refused, file=sys.stderr)
+    sys.exit(4)  # one line, no traceback; under gunicorn 4 is "app failed to load", which stops the master too
 server = app.server
 # Everything built at start-up (modules, layouts, callbacks) is long-lived: keep it out of the garbage
 # collector's full passes, which otherwise add 100+ ms to one request in twenty (make bench).
@@ -72,23 +99,11 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
-def refuse_public_demo_passwords() -> None:
-    """Outside demo mode (SANSETU_DEMO=1), no account may still use a published demo password."""
-    if settings().demo:
-        return
-    with writing(None) as work:
-        count = demo_passwords_in_use(work.conn)
-    if count:
-        print(t("cli.demo_passwords", count=count), file=sys.stderr)
-        sys.exit(1)
-
-
 def main() -> None:
     config = settings()
     if not port_free(config.host, config.port):
         print(t("cli.port_in_use", port=config.port), file=sys.stderr)
         sys.exit(1)
-    refuse_public_demo_passwords()
     app.run(host=config.host, port=config.port, debug=False)
 
 

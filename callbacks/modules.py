@@ -8,7 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dash import Dash
-from flask import Flask
+from flask import Flask, request
+
+from callbacks.gate import NotAllowed, current_actor
+from callbacks.inputs import BadInput, json_body
+from data_access.session import writing
 
 
 def _nothing(_target) -> None:
@@ -46,3 +50,42 @@ def check_modules(modules: tuple[Module, ...]) -> None:
     missing = {m.tab_of for m in modules if m.tab_of} - pages
     if missing:
         raise ValueError(f"tabs under unknown pages: {sorted(missing)}")
+
+
+def register_modules(app: Dash, modules: tuple[Module, ...]) -> dict[str, str]:
+    """Each module's callbacks and routes, each behind the gate for the module's action: a role that may not
+    see a module gets 403 from all of it before any of its code runs (a background job's requests too).
+
+    Returns the action of each callback (by its output key, as the browser names it) and route (endpoint).
+    """
+    actions: dict[str, str] = {}
+    for module in modules:
+        before = _registered(app)
+        module.callbacks(app)
+        module.routes(app.server)
+        actions |= dict.fromkeys(_registered(app) - before, module.action)
+    app.server.before_request(lambda: _gate(app, actions))
+    return actions
+
+
+def _registered(app: Dash) -> set[str]:
+    return set(app.callback_map) | {rule.endpoint for rule in app.server.url_map.iter_rules()}
+
+
+def _gate(app: Dash, actions: dict[str, str]) -> None:
+    """NotAllowed (403) for a callback or route of a module the user may not see; BadInput for a callback
+    the app does not have (or one that runs in the browser): Dash would answer those with a 500."""
+    key = request.endpoint
+    if request.path == app.config.routes_pathname_prefix + "_dash-update-component":
+        body = json_body()
+        key = body.get("output") if isinstance(body, dict) else None
+        if not isinstance(key, str) or app.callback_map.get(key, {}).get("callback") is None:
+            raise BadInput("input.unknown_callback")
+    action = actions.get(key)
+    if action is None:
+        return
+    actor = current_actor()
+    if not actor.may(action):
+        with writing(actor) as work:  # a refusal is audited: someone asked for what they may not have
+            work.audit("refused", None, {"asked": request.full_path if key == request.endpoint else key})
+        raise NotAllowed(f"{actor.role} may not {action}")

@@ -163,6 +163,8 @@ TEXT = {
     "cli.password_reset": "已重置 {username} 的密码：{password}",
     "cli.user_disabled": "已停用用户 {username}",
     "cli.user_enabled": "已启用用户 {username}",
+    "cli.default_app_password": "Web 应用的数据库角色仍在使用公开的默认密码：请设置 SANSETU_APP_DB_PASSWORD 并重新运行 "
+    "python -m data_access.cli setup-db，或以演示模式运行（SANSETU_DEMO=1）。",
     "cli.demo_passwords": "仍有 {count} 个演示账号使用公开的演示密码：请先修改密码或停用（python -m data_access.cli "
     "reset-password / disable-user），或以演示模式运行（SANSETU_DEMO=1）。",
     "role.leader": "领导",
@@ -191,6 +193,11 @@ TEXT = {
     "auth.required": "请先登录。",
     "auth.user": "{name}（{role}）",
     "auth.forbidden": "无权访问。",
+    "input.nul": "输入中含有不允许的控制字符（NUL），请删除后重试。",
+    "input.bad_json": "请求内容不是有效的 JSON，或嵌套层数过深。",
+    "input.bad_date": "日期无效：{value}，请使用 2022-04-01 这样的格式。",
+    "input.not_found": "找不到请求的文件。",
+    "input.unknown_callback": "页面请求的操作不存在，请刷新页面后重试。",
     "auth.out_of_scope": "无权查看该区域，已显示您负责的区域。",
     "reveal.button": "显示完整信息",
     "reveal.shown": "{name}：身份证号 {id_number}，手机 {phone}（已记录查看）",

@@ -10,16 +10,22 @@ import json
 import os
 import re
 import resource
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import requests  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from data_access import aggregates  # noqa: E402
@@ -32,6 +38,7 @@ from layouts.colour_map import ids  # noqa: E402
 from layouts.enterprises import ids as table_ids  # noqa: E402
 
 RUNS = 60
+LOAD_CLIENTS, LOAD_SECONDS = 20, 60  # the load smoke: logged-in browsers drilling at once, for how long
 
 
 def main() -> None:
@@ -59,6 +66,8 @@ def main() -> None:
     for label, search in steps:
         _print(f"  {label:<22}", _timings(lambda s=search: _post_view(client, s)))
     _print("  map click -> URL      ", _timings(lambda: _post_click(client, steps[1][1])))
+    if os.environ.get("BENCH_LOAD") != "0":  # BENCH_LOAD=0: skip the minute of load
+        _load_smoke([search for _, search in steps[:3]])
     _print("enterprise table, one page of 50", _timings(lambda: _post_rows(client)))
 
     for kind in ("xlsx", "csv"):
@@ -155,6 +164,102 @@ def _post_rows(client) -> None:
     }
     response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 200, response.data[:300]
+
+
+class _Http:
+    """The calls the drill makes on a Flask test client, made over HTTP to a running server instead."""
+
+    class Answer:
+        def __init__(self, response: requests.Response) -> None:
+            self.status_code, self.data = response.status_code, response.content
+
+    def __init__(self, base: str) -> None:
+        self.base, self.session = base, requests.Session()
+
+    def get(self, path: str) -> Answer:
+        return self.Answer(self.session.get(self.base + path, allow_redirects=False, timeout=60))
+
+    def post(self, path: str, data=None, content_type: str | None = None) -> Answer:
+        headers = {"Content-Type": content_type} if content_type else {}
+        return self.Answer(self.session.post(self.base + path, data=data, headers=headers, allow_redirects=False,
+                                             timeout=60))
+
+
+def _load_smoke(searches: list[str]) -> None:
+    """LOAD_CLIENTS logged-in officials drilling district -> street -> community for LOAD_SECONDS, against
+    the production server as `make serve-prod` runs it."""
+    with _production_server() as base:
+        clients = [_logged_in(_Http(base), "official", "demo-official-2020") for _ in range(LOAD_CLIENTS)]
+        samples, errors = _drill_together(clients, searches)
+    samples.sort()
+    p50, p95 = (statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]) if samples else (0, 0)
+    print(f"load smoke, gunicorn 2 workers x 4 threads, {LOAD_CLIENTS} clients drilling for {LOAD_SECONDS} s:"
+          f" {len(samples):,} answers ({len(samples) / LOAD_SECONDS:.0f}/s), {len(errors)} errors,"
+          f" median {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
+    for error in sorted(set(errors))[:5]:
+        print(f"  error: {error}")
+
+
+@contextmanager
+def _production_server() -> Iterator[str]:
+    """gunicorn as `make serve-prod` runs it (2 workers x 4 threads), on a free port: its address. Stopped
+    on the way out, whatever happened; its log is printed if something failed."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--threads",
+                                   "4", "--bind", f"127.0.0.1:{port}", "app:server"], cwd=ROOT, stdout=log, stderr=log)
+        try:
+            _wait_for(f"http://127.0.0.1:{port}", server)
+            yield f"http://127.0.0.1:{port}"
+        except BaseException:
+            log.seek(0)
+            print(log.read().decode(errors="replace")[-2000:], file=sys.stderr)
+            raise
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def _wait_for(base: str, server: subprocess.Popen) -> None:
+    for _ in range(120):
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
+        try:
+            if requests.get(base + "/healthz", timeout=5).status_code == 200:
+                return
+        except requests.RequestException:  # not listening yet, or no worker booted yet
+            pass
+        time.sleep(0.5)
+    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+
+def _drill_together(clients: list[_Http], searches: list[str]) -> tuple[list[float], list[str]]:
+    """Each client in its own thread, round and round the drill until time is up: latencies and errors."""
+    samples: list[float] = []
+    errors: list[str] = []
+    deadline = time.monotonic() + LOAD_SECONDS
+
+    def drill(client: _Http) -> None:
+        while time.monotonic() < deadline:
+            for search in searches:
+                started = time.perf_counter()
+                try:
+                    _post_view(client, search)
+                    samples.append(time.perf_counter() - started)
+                except (AssertionError, requests.RequestException) as exc:
+                    errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")
+
+    threads = [threading.Thread(target=drill, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples, errors
 
 
 def _get(client, url: str) -> None:

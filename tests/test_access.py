@@ -128,7 +128,7 @@ def test_outside_demo_mode_the_app_refuses_to_start_with_demo_passwords(demo):
     env = {k: v for k, v in os.environ.items() if k != "SANSETU_DEMO"}
     result = subprocess.run([sys.executable, "app.py"], cwd=ROOT, capture_output=True, text=True, timeout=60,
                             env={**env, "PYTHONPATH": str(ROOT), "PORT": "8799"})
-    assert result.returncode == 1 and "演示密码" in result.stderr
+    assert result.returncode == 4 and result.stderr.strip().count("\n") == 0 and "演示密码" in result.stderr
 
 
 # --- what each role sees ------------------------------------------------------------------------------

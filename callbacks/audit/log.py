@@ -10,6 +10,7 @@ from flask import Flask, Response, request
 
 from callbacks.downloads import attachment, refusal
 from callbacks.gate import current_actor, ensure, require
+from callbacks.inputs import BadInput
 from data_access.audit.log import MOST_ROWS, audit_rows
 from data_access.exporters import Column, write_csv
 from data_access.session import reading, writing
@@ -39,7 +40,11 @@ def show_audit_log(action: str | None, username: str | None, since: str | None):
 
 
 def audit_since(since: str | None) -> datetime | None:
-    return datetime.combine(date.fromisoformat(since[:10]), time(0), BEIJING) if since else None
+    """The start of the day `since` (2022-04-01...) in Beijing; BadInput (400) for anything else."""
+    try:
+        return datetime.combine(date.fromisoformat(since[:10]), time(0), BEIJING) if since else None
+    except (TypeError, ValueError):
+        raise BadInput("input.bad_date", value=str(since)[:40]) from None
 
 
 def audit_view(actor: Actor, action: str | None, username: str | None, since: str | None) -> tuple[list, str]:
@@ -60,10 +65,7 @@ def export_audit() -> Response:
         with writing(actor) as work:
             work.audit("refused", None, {"asked": request.full_path})
         return refusal("auth.forbidden", 403)
-    try:
-        since = audit_since(request.args.get("since"))
-    except ValueError:
-        return refusal("export.bad_request", 400, field="since")
+    since = audit_since(request.args.get("since"))
     with reading(actor) as conn:
         rows = audit_rows(conn, request.args.get("action") or None, request.args.get("user") or None, since,
                           limit=MOST_ROWS)
