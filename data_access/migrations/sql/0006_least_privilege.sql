@@ -45,32 +45,38 @@ CREATE FUNCTION session_token_sha256() RETURNS text LANGUAGE sql STABLE AS $$
   SELECT encode(sha256(convert_to(nullif(current_setting('sansetu.session', true), ''), 'UTF8')), 'hex')
 $$;
 
--- The session's area (leading digits of its community codes), role and name: a live user session, or an
--- active integration (district-wide). NULL for anything else, so no row is visible or writable.
+-- The session this transaction was entered with, if it is live (not ended, not expired).
+CREATE FUNCTION live_session() RETURNS SETOF app_session LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public AS $$
+  SELECT * FROM app_session
+  WHERE token_sha256 = session_token_sha256() AND ended_at IS NULL AND expires_at > now()
+$$;
+
+-- The active integration whose token this transaction was entered with (a system, district-wide).
+CREATE FUNCTION live_integration() RETURNS SETOF integration LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public AS $$
+  SELECT * FROM integration WHERE token_sha256 = session_token_sha256() AND active
+$$;
+
+-- The session's area (leading digits of its community codes), name and rights: a live user session, or
+-- an active integration. NULL (false) for anything else, so no row is visible or writable.
 CREATE OR REPLACE FUNCTION session_scope() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = public AS $$
-  SELECT s.scope FROM app_session s
-  WHERE s.token_sha256 = session_token_sha256() AND s.ended_at IS NULL AND s.expires_at > now()
+  SELECT scope FROM live_session()
   UNION ALL
-  SELECT left(d.code, 6) FROM integration i CROSS JOIN district d
-  WHERE i.token_sha256 = session_token_sha256() AND i.active
+  SELECT left(d.code, 6) FROM live_integration() CROSS JOIN district d
   LIMIT 1
 $$;
 
 CREATE OR REPLACE FUNCTION session_actor() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = public AS $$
-  SELECT s.username FROM app_session s
-  WHERE s.token_sha256 = session_token_sha256() AND s.ended_at IS NULL AND s.expires_at > now()
-  UNION ALL
-  SELECT 'api:' || i.name FROM integration i WHERE i.token_sha256 = session_token_sha256() AND i.active
-  LIMIT 1
+  SELECT username FROM live_session() UNION ALL SELECT 'api:' || name FROM live_integration() LIMIT 1
 $$;
 
 -- Whether the session's role may take an action (the permission table above).
 CREATE FUNCTION session_may(wanted text) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = public AS $$
-  SELECT EXISTS (SELECT 1 FROM app_session s JOIN permission p ON p.role = s.role AND p.action = wanted
-                 WHERE s.token_sha256 = session_token_sha256() AND s.ended_at IS NULL AND s.expires_at > now())
+  SELECT EXISTS (SELECT 1 FROM live_session() s JOIN permission p ON p.role = s.role AND p.action = wanted)
 $$;
 
 CREATE OR REPLACE FUNCTION in_scope(code text) RETURNS boolean LANGUAGE sql STABLE AS $$

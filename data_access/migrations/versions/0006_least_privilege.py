@@ -47,8 +47,8 @@ def downgrade() -> None:
     # 0005's and 0002's policies and functions, as they were
     cursor = op.get_bind().connection.driver_connection.cursor()
     cursor.execute((HERE.parent / "sql" / "0006_downgrade.sql").read_text(encoding="utf-8"))
-    op.execute("DROP FUNCTION session_may(text); DROP TABLE app_session; DROP TABLE permission;"
-               " DROP FUNCTION session_token_sha256()")
+    op.execute("DROP FUNCTION session_may(text); DROP FUNCTION live_session(); DROP FUNCTION live_integration();"
+               " DROP TABLE app_session; DROP TABLE permission; DROP FUNCTION session_token_sha256()")
     for role in ("sansetu_auth", "sansetu_writer"):
         op.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role};"
                    f" REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM {role};"
