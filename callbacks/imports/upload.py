@@ -127,7 +127,8 @@ def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, opt
     sender = Actor(job_data["user"], job_data["user"], job_data["role"], job_data["org"],
                    session=session.read_text())
     request = ImportRequest(kind, job_data["name"], path.read_bytes(), sender.username, sender.org_code,
-                            role=sender.role, mode=mode or "changes", gcj02="gcj02" in chosen,
+                            role=sender.role, mode=mode or "changes", gcj02="gcj02" in chosen, bd09="bd09" in chosen,
+                            point_wins="point_wins" in chosen, strict_places="strict_places" in chosen,
                             crs=(crs or "").strip() or None, skip_bad_rows="skip_bad_rows" in chosen,
                             check_only="check_only" in chosen, session=sender.session)
     result = run(request, lambda fraction, stage: set_progress((str(int(fraction * 100)), t(stage))))
@@ -139,4 +140,4 @@ def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, opt
     except DataUnavailable:
         runs = no_update
     ok = result.result in ("loaded", "checked", "unchanged")
-    return result_panel(ok, result.message, result.notes, result.run_id, len(result.errors)), runs
+    return result_panel(ok, result.message, result.notes, result.run_id, len(result.errors + result.warnings)), runs
