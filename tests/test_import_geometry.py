@@ -8,6 +8,7 @@ from the database, moved and put back, points drawn inside known communities).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -25,7 +26,7 @@ from sqlalchemy import create_engine, text
 
 from data_access.demo import shape_cache
 from data_access.demo.load import load_demo
-from data_access.importing import history
+from data_access.importing import history, registry
 from data_access.importing.base import FileProblem, ImportRequest
 from data_access.importing.kinds.boundary_files import _member_name
 from data_access.importing.load import run_import
@@ -257,6 +258,18 @@ def test_bd09_boundaries_are_converted_and_both_datums_at_once_are_refused(db):
     assert worst_metres(db, "community", original) < 0.5
     with pytest.raises(FileProblem):
         _ = ImportRequest("enterprises", "x.csv", b"", "u", DISTRICT, gcj02=True, bd09=True).datum
+
+
+def test_every_box_the_import_tab_offers_is_a_field_of_the_request_it_sends():
+    from callbacks.imports.upload import option_flags
+
+    fields = {f.name for f in dataclasses.fields(ImportRequest) if f.type == "bool"}
+    assert all(set(k.options) <= fields for k in registry.kinds())
+    flags = option_flags("enterprises", {"bd09", "point_wins", "crs"})
+    assert flags == {"gcj02": False, "bd09": True, "point_wins": True, "strict_places": False,
+                     "skip_bad_rows": False, "check_only": False}
+    assert option_flags("residents", {"bd09"}) == {"skip_bad_rows": False, "check_only": False}
+    assert ImportRequest("enterprises", "f.csv", b"", "u", DISTRICT, **flags).datum == "bd09"
 
 
 # --- 5 and 6: a point that contradicts the community (or street) its row names -----------------------
