@@ -315,6 +315,7 @@ TEXT = {
     "import.file.json": "不是有效的 GeoJSON（也不是要素数组）",
     "import.file.gis": "无法读取这个地理数据文件：{reason}",
     "import.file.no_crs": "文件没有坐标系信息（缺少 .prj）：请在导入时选择坐标系",
+    "import.file.bad_crs": "无法识别坐标系“{crs}”（应写成 EPSG:4549 这样的形式）",
     "import.file.two_datums": "“坐标为 GCJ-02”和“坐标为 BD-09”只能选一个",
     "import.file.layers": "文件中有多个图层（{layers}），其中 {unmatched} 没有区划代码列，无法判断是哪一级边界："
                           "请删去不需要的图层，或为其补上区划代码列",
@@ -342,7 +343,7 @@ TEXT = {
     "import.note.layer": "图层“{layer}”：第 {first}–{last} 行，坐标系 {crs}",
     "import.note.overlap": "新旧边界重合度 {share}（同一区划新旧边界的交集面积占并集面积）；最低的是 {name}：{lowest}",
     "import.note.coverage": "有坐标的 {total} 家企业中，{inside} 家（{share}）落在其所属区划的新边界内",
-    "import.note.warnings": "{count} 行有警告（坐标与所填社区或街道不一致），详见报告，请核对",
+    "import.note.warnings": "{count} 行有警告，已列入错误报告（原因以“警告”开头），请核对",
     "import.note.repaired": "以下边界图形无效，已自动修复（ST_MakeValid）：{names}",
     "import.stage.read": "正在读取文件…",
     "import.stage.check": "正在逐行校验…",

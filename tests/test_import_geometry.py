@@ -389,6 +389,8 @@ def test_a_geojson_in_metres_without_a_crs_member_loads_with_the_crs_named(db):
     assert result.result == "loaded", (result.problem, result.errors)
     assert result.notes[0] == "坐标系：EPSG:4549"
     assert worst_metres(db, "community", original) < 0.5
+    typo = load(db, "boundaries", json.dumps(metres).encode(), name="metres.geojson", crs="EPSG:45490")
+    assert typo.result == "rejected" and "EPSG:45490" in typo.problem
 
 
 def test_a_datav_array_in_cgcs2000_takes_the_crs_named_and_a_stated_crs_is_named_too(db):

@@ -12,6 +12,7 @@ import math
 
 import geopandas as gpd
 import pandas as pd
+from pyproj.exceptions import CRSError
 from sqlalchemy import Connection, text
 
 from data_access.bulk import copy_frame
@@ -65,7 +66,10 @@ def _rows(layer: Layer, code_column: str, chosen_crs: str | None, datum: str | N
     as the note says it: the operator's CRS, when given, wins over the file's (and the note says both)."""
     frame, stated = layer.frame, layer.frame.crs.to_string() if layer.stated and layer.frame.crs else None
     if chosen_crs:
-        frame = frame.set_crs(chosen_crs, allow_override=True)
+        try:
+            frame = frame.set_crs(chosen_crs, allow_override=True)
+        except CRSError as exc:
+            raise FileProblem("import.file.bad_crs", crs=chosen_crs) from exc
     elif frame.crs is None:
         raise FileProblem("import.file.no_crs")
     crs = frame.crs.to_string()

@@ -93,7 +93,7 @@ def _part(shp: Path, suffix: str) -> Path:
 def _layers_of(path: Path, name: str) -> list[Layer]:
     suffix = path.suffix.lower()
     if suffix == ".gpkg":
-        spatial = [str(n) for n, geometry in pyogrio.list_layers(path) if geometry]
+        spatial = [str(n) for n, geometry in _listed(path) if geometry]
         shown = [f"{name}:{n}" if name else n for n in spatial]
         return [Layer(s, frame, frame.crs is not None, "GeoPackage")
                 for s, frame in ((s, _read_frame(path, layer=n)) for s, n in zip(shown, spatial, strict=True))]
@@ -103,6 +103,13 @@ def _layers_of(path: Path, name: str) -> list[Layer]:
         return [Layer(name or "GeoJSON", _read_frame(path), "crs" in data, "GeoJSON")]
     frame = _read_frame(path)
     return [Layer(name, frame, frame.crs is not None, "Shapefile")]
+
+
+def _listed(path: Path) -> list:
+    try:
+        return list(pyogrio.list_layers(path))
+    except Exception as exc:  # a damaged GeoPackage: GDAL's own exception types
+        raise FileProblem("import.file.gis", reason=str(exc).splitlines()[0][:200]) from exc
 
 
 def _feature_collection(content: bytes) -> dict:
