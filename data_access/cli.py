@@ -124,7 +124,14 @@ def _import_commands(sub) -> None:
     load.add_argument("--mode", choices=("changes", "snapshot"), default="changes",
                       help="health codes: a batch of changes (each row with its time) or a full snapshot")
     load.add_argument("--as-of", type=datetime.fromisoformat, help="snapshot time for rows without one")
-    load.add_argument("--gcj02", action="store_true", help="coordinates are GCJ-02 (web maps): convert")
+    datum = load.add_mutually_exclusive_group()
+    datum.add_argument("--gcj02", action="store_true", help="coordinates are GCJ-02 (AMap, Tencent): convert")
+    datum.add_argument("--bd09", action="store_true", help="coordinates are BD-09 (Baidu maps): convert")
+    places = load.add_mutually_exclusive_group()
+    places.add_argument("--point-wins", action="store_true",
+                        help="enterprises: a point outside the named community moves the row to the point's")
+    places.add_argument("--strict-places", action="store_true",
+                        help="enterprises: refuse rows whose point lies outside the named community or street")
     load.add_argument("--crs", help="boundaries: the CRS when the file has none, e.g. EPSG:4549")
     load.add_argument("--skip-bad-rows", action="store_true", help="load the good rows, report the bad ones")
     load.add_argument("--check-only", action="store_true", help="a trial: check everything, write nothing")
@@ -144,14 +151,15 @@ def _import(args) -> int:
     if not args.file.is_file():
         return _fail(t("cli.no_file", path=args.file))
     request = ImportRequest(args.kind, args.file.name, args.file.read_bytes(), "cli:" + getpass.getuser(),
-                            args.org, role=None, mode=args.mode, as_of=args.as_of, gcj02=args.gcj02,
+                            args.org, role=None, mode=args.mode, as_of=args.as_of, gcj02=args.gcj02, bd09=args.bd09,
+                            point_wins=args.point_wins, strict_places=args.strict_places,
                             crs=args.crs, skip_bad_rows=args.skip_bad_rows, source=args.source,
                             check_only=args.check_only)
     result = run_import(get_engine(), request)
     line = t("cli.import_loaded", message=result.message, file=args.file)
-    if result.errors:
+    if result.errors or result.warnings:
         path = args.report or args.file.with_name(args.file.name + ".errors.csv")
-        path.write_bytes(error_report([e.as_dict() for e in result.errors], []))
+        path.write_bytes(error_report([e.as_dict() for e in result.errors + result.warnings], []))
         line += t("cli.import_report", path=path)
     if result.result not in ("loaded", "checked", "unchanged"):
         return _fail(line, code=4)  # one line: what happened and where the report is

@@ -34,8 +34,9 @@ def test_the_import_tab_lists_the_kinds_in_its_order_with_the_options_it_showed(
     # What layouts/imports.py hard-coded before the kinds described themselves.
     assert registry.names() == ("health_codes", "residents", "enterprises", "employment", "managed", "boundaries")
     for kind in registry.kinds():
-        coordinates = kind.name in ("enterprises", "boundaries")
-        assert kind.options == (("gcj02",) if coordinates else ()) + ("skip_bad_rows", "check_only"), kind.name
+        datums = ("gcj02", "bd09") if kind.name in ("enterprises", "boundaries") else ()
+        places = ("point_wins", "strict_places") if kind.name == "enterprises" else ()
+        assert kind.options == datums + places + ("skip_bad_rows", "check_only"), kind.name
         assert all(f"ui.import.{o}" in zh_CN.TEXT for o in kind.options)
         assert kind.modes == (("changes", "snapshot") if kind.name == "health_codes" else ())
         assert all(f"ui.import.mode.{m}" in zh_CN.TEXT for m in kind.modes)

@@ -113,6 +113,12 @@ def _write_private(path, content: bytes) -> None:
         f.write(content)
 
 
+def option_flags(kind: str, ticked: set[str]) -> dict[str, bool]:
+    """The kind's check boxes as the request's fields of the same names (a box of another kind is ignored)."""
+    offered = registry.kind(kind).options if kind in registry.names() else ()
+    return {option: option in ticked for option in offered}
+
+
 def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, options: list | None, crs: str | None):
     after_fork()  # this runs in a child process: its own database connections
     try:
@@ -127,9 +133,8 @@ def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, opt
     sender = Actor(job_data["user"], job_data["user"], job_data["role"], job_data["org"],
                    session=session.read_text())
     request = ImportRequest(kind, job_data["name"], path.read_bytes(), sender.username, sender.org_code,
-                            role=sender.role, mode=mode or "changes", gcj02="gcj02" in chosen,
-                            crs=(crs or "").strip() or None, skip_bad_rows="skip_bad_rows" in chosen,
-                            check_only="check_only" in chosen, session=sender.session)
+                            role=sender.role, mode=mode or "changes", crs=(crs or "").strip() or None,
+                            session=sender.session, **option_flags(kind, chosen))
     result = run(request, lambda fraction, stage: set_progress((str(int(fraction * 100)), t(stage))))
     path.unlink(missing_ok=True)
     session.unlink(missing_ok=True)
@@ -139,4 +144,4 @@ def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, opt
     except DataUnavailable:
         runs = no_update
     ok = result.result in ("loaded", "checked", "unchanged")
-    return result_panel(ok, result.message, result.notes, result.run_id, len(result.errors)), runs
+    return result_panel(ok, result.message, result.notes, result.run_id, len(result.errors + result.warnings)), runs

@@ -69,6 +69,11 @@ class ImportRequest:
     mode: str = "changes"  # for a kind with modes (health codes: "changes" or "snapshot")
     as_of: datetime | None = None  # a snapshot's time (default: now) for rows without one
     gcj02: bool = False  # coordinates are GCJ-02 (Chinese web maps): convert to WGS-84
+    bd09: bool = False  # coordinates are BD-09 (Baidu maps): convert to WGS-84
+    # A point outside the community its row names: warned, and the named community kept, unless the point
+    # wins (its community is taken) or the operator asked for such rows to be refused (strict).
+    point_wins: bool = False
+    strict_places: bool = False
     crs: str | None = None  # a geometry kind: the CRS when the file does not say
     skip_bad_rows: bool = False
     source: str | None = None  # recorded as the rows' source where a kind keeps one (default: the file name)
@@ -79,6 +84,13 @@ class ImportRequest:
     session: str | None = field(default=None, repr=False, compare=False)
 
     @property
+    def datum(self) -> str | None:
+        """The web-map datum the coordinates are in (geo.datums), None for WGS-84 or a file's own CRS."""
+        if self.gcj02 and self.bd09:
+            raise FileProblem("import.file.two_datums")
+        return "gcj02" if self.gcj02 else "bd09" if self.bd09 else None
+
+    @property
     def sha256(self) -> str:
         return hashlib.sha256(self.content).hexdigest()
 
@@ -86,7 +98,9 @@ class ImportRequest:
         """The options as recorded with the run (and compared to find the same file again)."""
         chosen = {"mode": self.mode if has_modes else None,
                   "as_of": self.as_of.isoformat() if self.as_of else None,
-                  "gcj02": self.gcj02 or None, "crs": self.crs, "skip_bad_rows": self.skip_bad_rows or None,
+                  "gcj02": self.gcj02 or None, "bd09": self.bd09 or None, "point_wins": self.point_wins or None,
+                  "strict_places": self.strict_places or None,
+                  "crs": self.crs, "skip_bad_rows": self.skip_bad_rows or None,
                   "source": self.source, "check_only": self.check_only or None}
         return {k: v for k, v in chosen.items() if v is not None}
 
@@ -98,6 +112,7 @@ class ImportResult:
     rows_written: int = 0
     rows_skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # rows loaded, but worth a look (in the report)
     problem: str = ""  # why the file as a whole was refused (Chinese)
     notes: list[str] = field(default_factory=list)  # what the operator should know (Chinese)
     encoding: str = ""
@@ -120,6 +135,7 @@ class Steps:
     stage: Callable[[Connection, pd.DataFrame], None]  # the usable rows into the temporary table "stage"
     verify: Callable[[Connection], list[tuple]]  # (row, column, value, reason key) found by the database
     write: Callable[[Connection], tuple[int, list[str]]]  # merge: rows written, notes for the operator
+    review: Callable[[Connection], tuple[list[tuple], list[tuple]]] = lambda _conn: ([], [])  # errors, warnings
 
 
 @dataclass(frozen=True)
@@ -146,6 +162,8 @@ Verify = Callable[["Connection", str, bool], list[tuple]]  # (conn, area prefix,
 Merge = Callable[["Connection", str], tuple[int, list[Note]]]  # (conn, source) -> written, notes
 RequestChecks = Callable[[ImportRequest, "pd.DataFrame"], list[RowError]]
 AfterMerge = Callable[["Connection", ImportRequest, str, bool], list[Note]]
+# After verify, checks that depend on the request's options: (errors, warnings), each (row, column, value, reason)
+Review = Callable[["Connection", ImportRequest, str], tuple[list[tuple], list[tuple]]]
 
 
 @dataclass(frozen=True)
@@ -163,6 +181,7 @@ class Kind:
     merge: Merge | None = None  # the staged rows into the registers
     request_checks: RequestChecks | None = None  # rules across columns and options the rows depend on
     after_merge: AfterMerge | None = None  # notes that depend on the request's options (a snapshot's gaps)
+    review: Review | None = None  # staged rows worth a warning, or an error under an option
     prepare: Prepare | None = None  # its own reading and row checks (default: a CSV/XLSX table of fields)
     stage: Callable[[Connection, pd.DataFrame], None] | None = None  # its own staging (default: copied)
     options: tuple[str, ...] = ("skip_bad_rows", "check_only")  # the check boxes the operator may tick

@@ -122,7 +122,10 @@ def steps_for(request: ImportRequest) -> Steps:
             notes = notes + chosen.after_merge(conn, request, scope.prefix, whole)
         return written, [t(key, **values) for key, values in notes]
 
-    return Steps(stage, lambda conn: verify(conn, scope.prefix, whole), write)
+    def review(conn: Connection) -> tuple[list[tuple], list[tuple]]:
+        return chosen.review(conn, request, scope.prefix) if chosen.review else ([], [])
+
+    return Steps(stage, lambda conn: verify(conn, scope.prefix, whole), write, review)
 
 
 def load_rows(engine: Engine, request: ImportRequest, rows: pd.DataFrame, errors: list[RowError],
@@ -145,7 +148,7 @@ def load_rows(engine: Engine, request: ImportRequest, rows: pd.DataFrame, errors
             report(0.35, "import.stage.copy")
             steps.stage(conn, rows[~rows["row"].isin(rows_with_errors(errors))])
             report(0.5, "import.stage.verify")
-            found = [RowError(r, c, "" if v is None else str(v), why) for r, c, v, why in steps.verify(conn)]
+            found, result.warnings = _verify(conn, steps)
             errors = errors + found
             if found and not request.skip_bad_rows:
                 raise Rejected(errors)
@@ -155,6 +158,8 @@ def load_rows(engine: Engine, request: ImportRequest, rows: pd.DataFrame, errors
             report(0.65, "import.stage.merge")
             written, notes = steps.write(conn)
             result.notes += notes
+            if result.warnings:
+                result.notes.append(t("import.note.warnings", count=len(rows_with_errors(result.warnings))))
             result.result, result.rows_written, result.errors = "loaded", written, errors
             result.rows_skipped = len(rows_with_errors(errors))
             report(0.95, "import.stage.record")
@@ -176,6 +181,19 @@ def load_rows(engine: Engine, request: ImportRequest, rows: pd.DataFrame, errors
             record_run(engine, request, result, started)
     report(1.0, "import.stage.done")
     return result
+
+
+def _verify(conn: Connection, steps: Steps) -> tuple[list[RowError], list[RowError]]:
+    """The database's errors, then the review's (errors and warnings) for the rows the database let pass."""
+    found = _row_errors(steps.verify(conn))
+    refused = rows_with_errors(found)
+    more, warnings = (_row_errors(problems) for problems in steps.review(conn))
+    return (found + [e for e in more if e.row not in refused],
+            [w for w in warnings if w.row not in refused | rows_with_errors(more)])
+
+
+def _row_errors(problems: list[tuple]) -> list[RowError]:
+    return [RowError(r, c, "" if v is None else str(v), why) for r, c, v, why in problems]
 
 
 class CheckedOnly(Exception):
@@ -221,8 +239,9 @@ def insert_run(conn: Connection, request: ImportRequest, result: ImportResult, s
         "file": request.file_name[:255], "sha": request.sha256, "options": json.dumps(recorded_options(request)),
         "read": result.rows_read, "written": result.rows_written, "skipped": result.rows_skipped,
         "result": result.result, "message": "；".join([result.message, *result.notes]),
-        "error_count": len(result.errors),
-        "errors": json.dumps([e.as_dict() for e in result.errors[:KEPT_ERRORS]], ensure_ascii=False, default=str),
+        "error_count": len(result.errors) + len(result.warnings),
+        "errors": json.dumps([e.as_dict() for e in (result.errors + result.warnings)[:KEPT_ERRORS]],
+                             ensure_ascii=False, default=str),
     }).scalar_one()
     action = "live_batch" if request.username.startswith("api:") else "import"
     audit_trail.record(conn, request.username, request.role, action, request.org_code,

@@ -20,7 +20,7 @@ class KindChoice:
 
     name: str
     label: str  # i18n key
-    options: tuple[str, ...]  # check boxes: gcj02, skip_bad_rows, check_only
+    options: tuple[str, ...]  # check boxes: gcj02, bd09, point_wins, strict_places, skip_bad_rows, check_only
     modes: tuple[str, ...]  # the mode switch's values, if the kind has one
     crs: bool  # the CRS box (geometry files)
     template: bool  # a downloadable template
@@ -54,7 +54,7 @@ def import_tab(kinds: tuple[KindChoice, ...]) -> html.Div:
 
 
 def choices(kind: KindChoice) -> list[dict]:
-    """The options that apply to a kind (GCJ-02 only where there are coordinates)."""
+    """The options that apply to a kind (GCJ-02 and BD-09 only where there are coordinates)."""
     return [{"label": t(f"ui.import.{c}"), "value": c} for c in kind.options]
 
 

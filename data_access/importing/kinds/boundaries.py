@@ -1,31 +1,28 @@
 """Boundary files from the planning bureau or a web map: GeoJSON (also DataV's bare array of features),
 zipped Shapefile, GeoPackage. The CRS is read from the file (or given by the operator), transformed to
-WGS-84 with pyproj; GCJ-02 converted when the operator says so; invalid polygons repaired with
+WGS-84 with pyproj; GCJ-02 or BD-09 converted when the operator says so; invalid polygons repaired with
 ST_MakeValid and named in the result. Features are matched to divisions by their 12-digit code; a new
-division is added when its parent is known and it has a name.
+division is added when its parent is known and it has a name. The result says how well the new boundaries
+agree with the old ones and cover the enterprises' points.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import tempfile
-import zipfile
-from pathlib import Path
+import math
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
+from pyproj.exceptions import CRSError
 from sqlalchemy import Connection, text
 
 from data_access.bulk import copy_frame
 from data_access.importing.base import FileProblem, ImportRequest, ImportResult, Kind, Note, Progress, RowError
 from data_access.importing.files import header_key
+from data_access.importing.kinds.boundary_files import Layer, read_layers
 from data_access.importing.kinds.common import POINT_OPTIONS
 from data_access.reference import district_outline
 from domain.divisions import DISTRICT_CODE
-from geo.gcj02 import gcj02_to_wgs84
+from geo.datums import geometries_to_wgs84
 from i18n import t
 
 CODE_COLUMNS = ("code", "adcode", "区划代码", "行政区划代码", "代码", "编码", "xzqdm", "dm")
@@ -35,94 +32,58 @@ NEAR_DEGREES = 0.05  # a feature must touch the district widened by about 5 km, 
 
 
 def prepare(request: ImportRequest, result: ImportResult, _report: Progress) -> tuple[pd.DataFrame, list[RowError]]:
-    """Read and check a boundary file (the rows load_rows stages, verifies and merges in its transaction)."""
-    frame, result.file_format, crs = _read(request)
-    result.rows_read = len(frame)
-    rows, errors = _check(frame, request)
-    result.notes.append(t("import.note.crs", crs=crs))
-    return rows, errors
+    """Read and check a boundary file (the rows load_rows stages, verifies and merges in its transaction).
 
-
-def _read(request: ImportRequest) -> tuple[gpd.GeoDataFrame, str, str]:
-    content = request.content
-    with tempfile.TemporaryDirectory(prefix="sansetu-boundary-") as folder:
-        root = Path(folder)
-        if content[:4] == b"PK\x03\x04":
-            path, file_format = _unzip(content, root)
-        elif content[:16] == b"SQLite format 3\x00":
-            path, file_format = root / "upload.gpkg", "GeoPackage"
-            path.write_bytes(content)
-        else:
-            path, file_format = root / "upload.geojson", "GeoJSON"
-            path.write_text(json.dumps(_feature_collection(content), ensure_ascii=False), encoding="utf-8")
-        frame = _read_frame(path)
-    if frame.empty:
+    Every layer of the file is read; several layers are loaded together (each feature's code says its
+    level) when each has a code column, and refused, naming them, when one has not.
+    """
+    datum = request.datum
+    layers = [layer for layer in read_layers(request.content) if not layer.frame.empty]
+    if not layers:
         raise FileProblem("import.file.no_rows")
-    declared = frame.crs
-    if declared is None:
-        if not request.crs:
-            raise FileProblem("import.file.no_crs")
-        frame = frame.set_crs(request.crs, allow_override=True)
-    elif request.crs and file_format != "GeoJSON":
-        frame = frame.set_crs(request.crs, allow_override=True)
-    crs_name = frame.crs.to_string()
+    codes = {layer.name: _column(layer.frame, CODE_COLUMNS) for layer in layers}
+    if len(layers) > 1 and None in codes.values():
+        raise FileProblem("import.file.layers", layers="、".join(codes),
+                          unmatched="、".join(n for n, c in codes.items() if c is None))
+    if codes[layers[0].name] is None:
+        raise FileProblem("import.file.missing_columns", columns=CODE)
+    parts, first = [], 1
+    for layer in layers:
+        rows, crs = _rows(layer, codes[layer.name], request.crs, datum, first)
+        parts.append(rows)
+        result.notes.append(t("import.note.crs", crs=crs) if len(layers) == 1 else t(
+            "import.note.layer", layer=layer.name, first=first, last=first + len(rows) - 1, crs=crs))
+        first += len(rows)
+    rows = pd.concat(parts, ignore_index=True)
+    result.rows_read = len(rows)
+    result.file_format = "、".join(dict.fromkeys(layer.file_format for layer in layers))
+    return rows, _check(rows)
+
+
+def _rows(layer: Layer, code_column: str, chosen_crs: str | None, datum: str | None, first: int
+          ) -> tuple[pd.DataFrame, str]:
+    """A layer's features as rows (row, code, name, geometry in WGS-84) numbered from first, and its CRS
+    as the note says it: the operator's CRS, when given, wins over the file's (and the note says both)."""
+    frame, stated = layer.frame, layer.frame.crs.to_string() if layer.stated and layer.frame.crs else None
+    if chosen_crs:
+        try:
+            frame = frame.set_crs(chosen_crs, allow_override=True)
+        except CRSError as exc:
+            raise FileProblem("import.file.bad_crs", crs=chosen_crs) from exc
+    elif frame.crs is None:
+        raise FileProblem("import.file.no_crs")
+    crs = frame.crs.to_string()
+    if stated and stated != crs:
+        crs = t("import.note.crs_chosen", crs=crs, stated=stated)
     frame = frame.to_crs("EPSG:4326")
-    if request.gcj02:
-        frame["geometry"] = shapely.transform(
-            frame.geometry.values, lambda xy: np.column_stack(gcj02_to_wgs84(xy[:, 0], xy[:, 1])))
-    return frame, file_format, crs_name
-
-
-def _unzip(content: bytes, root: Path) -> tuple[Path, str]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = [n for n in archive.namelist() if not n.endswith("/") and "__MACOSX" not in n]
-            for name in names:
-                target = root / Path(name).name  # flattened: no path from the archive is trusted
-                target.write_bytes(archive.read(name))
-    except zipfile.BadZipFile as exc:
-        raise FileProblem("import.file.zip") from exc
-    files = [root / Path(n).name for n in names]
-    for suffix, file_format in ((".shp", "Shapefile"), (".gpkg", "GeoPackage"), (".geojson", "GeoJSON"),
-                                (".json", "GeoJSON")):
-        found = [f for f in files if f.suffix.lower() == suffix]
-        if found:
-            if suffix == ".shp":
-                missing = [s for s in (".shx", ".dbf") if not found[0].with_suffix(s).exists()
-                           and not found[0].with_suffix(s.upper()).exists()]
-                if missing:
-                    raise FileProblem("import.file.shapefile_parts", parts="、".join(missing))
-            return found[0], file_format
-    raise FileProblem("import.file.zip_contents")
-
-
-def _feature_collection(content: bytes) -> dict:
-    try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FileProblem("import.file.json") from exc
-    if isinstance(data, list):  # DataV and other web maps: a bare array of features
-        data = {"type": "FeatureCollection", "features": data}
-    elif isinstance(data, dict) and data.get("type") == "Feature":
-        data = {"type": "FeatureCollection", "features": [data]}
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
-            data.get("features"), list):
-        raise FileProblem("import.file.json")
-    return data
-
-
-def _read_frame(path: Path) -> gpd.GeoDataFrame:
-    try:
-        if path.suffix.lower() == ".shp" and not path.with_suffix(".cpg").exists():
-            try:  # no code page given: UTF-8, else what Chinese GIS software writes
-                return gpd.read_file(path, engine="pyogrio", encoding="utf-8")
-            except UnicodeDecodeError:
-                return gpd.read_file(path, engine="pyogrio", encoding="gb18030")
-        return gpd.read_file(path, engine="pyogrio")
-    except FileProblem:
-        raise
-    except Exception as exc:  # GDAL reports damaged files with many exception types
-        raise FileProblem("import.file.gis", reason=str(exc).splitlines()[0][:200]) from exc
+    geometry = geometries_to_wgs84(frame.geometry.values, datum) if datum else frame.geometry.values
+    name_column = _column(frame, NAME_COLUMNS)
+    return pd.DataFrame({
+        "row": range(first, first + len(frame)),
+        "code": [_code_text(v) for v in frame[code_column]],
+        "name": [str(v).strip() if isinstance(v, str) else "" for v in frame[name_column]] if name_column else "",
+        "geometry": geometry,
+    }), crs
 
 
 def _column(frame: gpd.GeoDataFrame, names: tuple[str, ...]) -> str | None:
@@ -139,17 +100,7 @@ def _code_text(value: object) -> str:
     return code
 
 
-def _check(frame: gpd.GeoDataFrame, request: ImportRequest) -> tuple[pd.DataFrame, list[RowError]]:
-    code_column, name_column = _column(frame, CODE_COLUMNS), _column(frame, NAME_COLUMNS)
-    if code_column is None:
-        raise FileProblem("import.file.missing_columns", columns=CODE)
-    rows = pd.DataFrame({
-        "row": range(1, len(frame) + 1),
-        "code": [_code_text(v) for v in frame[code_column]],
-        "name": [str(v).strip() if isinstance(v, str) else "" for v in frame[name_column]]
-        if name_column else "",
-        "geometry": frame.geometry.values,
-    })
+def _check(rows: pd.DataFrame) -> list[RowError]:
     errors = []
     for r in rows.itertuples():
         if not (len(r.code) == 12 and r.code.isdigit()):
@@ -163,7 +114,7 @@ def _check(frame: gpd.GeoDataFrame, request: ImportRequest) -> tuple[pd.DataFram
     repeated = rows[rows.duplicated("code", keep="first") & (rows.code != "")]
     first = rows.drop_duplicates("code").set_index("code")["row"]
     errors += [RowError(int(r.row), CODE, r.code, "duplicate", str(first[r.code])) for r in repeated.itertuples()]
-    return rows, errors
+    return errors
 
 
 def stage(conn: Connection, rows: pd.DataFrame) -> None:
@@ -204,6 +155,7 @@ def verify(conn: Connection, prefix: str, _whole_district: bool) -> list[tuple]:
 
 
 def merge(conn: Connection, _source: str) -> tuple[int, list[Note]]:
+    notes = _overlap(conn)
     written = 0
     for table, parent in (("district", None), ("street", "district_code"), ("community", "street_code")):
         parent_value = {"street": "left(code, 6) || '000000'", "community": "left(code, 9) || '000'"}.get(table)
@@ -225,18 +177,45 @@ def merge(conn: Connection, _source: str) -> tuple[int, list[Note]]:
             EXCEPT SELECT code FROM stage WHERE level = 'street')
           GROUP BY c.street_code) u
         WHERE t.code = u.street_code"""))
-    notes: list[Note] = []
     repaired = conn.execute(text("SELECT string_agg(coalesce(name, code), '、' ORDER BY row_no) FROM stage"
                                  " WHERE repaired")).scalar()
     if repaired:
         notes.append(("import.note.repaired", {"names": repaired}))
-    outside = conn.execute(text("""
-        SELECT count(*) FROM enterprise e JOIN community c ON c.code = e.community_code
-        WHERE c.code IN (SELECT code FROM stage) AND e.location IS NOT NULL AND NOT ST_Covers(c.geom, e.location)
-    """)).scalar()
-    if outside:
-        notes.append(("import.note.enterprises_outside", {"count": outside}))
-    return written, notes
+    return written, notes + _coverage(conn)
+
+
+def _overlap(conn: Connection) -> list[Note]:
+    """How far the new boundaries agree with the ones they replace: the area both share over the area
+    either covers, over all of them and for the division that agrees least (before the merge)."""
+    shared = conn.execute(text("""
+        SELECT coalesce(s.name, x.name), ST_Area(ST_Intersection(x.geom, s.geom)), ST_Area(ST_Union(x.geom, s.geom))
+        FROM stage s JOIN (SELECT code, name, geom FROM district UNION ALL SELECT code, name, geom FROM street
+                           UNION ALL SELECT code, name, geom FROM community) x USING (code)
+        WHERE NOT ST_IsEmpty(s.geom)""")).all()
+    if not shared:
+        return []
+    name, both, either = min(shared, key=lambda r: r[1] / r[2] if r[2] else 1.0)
+    return [("import.note.overlap", {"share": _percent(sum(r[1] for r in shared) / sum(r[2] for r in shared)),
+                                     "name": name, "lowest": _percent(both / either if either else 1.0)})]
+
+
+def _coverage(conn: Connection) -> list[Note]:
+    """How many enterprises with a point lie in the new boundary of their own division (the most detailed
+    of their community, street and district that the file holds)."""
+    total, inside = conn.execute(text("""
+        SELECT count(*), count(*) FILTER (WHERE ST_Covers(g.geom, e.location)) FROM enterprise e
+        JOIN LATERAL (SELECT s.geom FROM stage s WHERE s.code IN (e.community_code,
+                        left(e.community_code, 9) || '000', left(e.community_code, 6) || '000000')
+                      ORDER BY s.code DESC LIMIT 1) g ON true
+        WHERE e.location IS NOT NULL""")).one()
+    if not total:
+        return []
+    return [("import.note.coverage", {"total": total, "inside": inside, "share": _percent(inside / total)})]
+
+
+def _percent(share: float) -> str:
+    """A share as a percentage that never rounds a shortfall up to 100%."""
+    return f"{math.floor(share * 1000) / 10:.1f}%"
 
 
 # No fields or template: a geometry file is read by prepare and matched to divisions by its code column.

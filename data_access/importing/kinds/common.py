@@ -16,9 +16,10 @@ from data_access.importing import cells
 from data_access.importing.base import Checked, Field
 from data_access.importing.staging import found
 
-# The options every tabular kind offers, and those of kinds with coordinates.
+# The options every tabular kind offers, those of kinds with coordinates, and of points that name a place.
 TABLE_OPTIONS = ("skip_bad_rows", "check_only")
-POINT_OPTIONS = ("gcj02", *TABLE_OPTIONS)
+POINT_OPTIONS = ("gcj02", "bd09", *TABLE_OPTIONS)
+PLACE_OPTIONS = ("gcj02", "bd09", "point_wins", "strict_places", *TABLE_OPTIONS)
 
 
 def optional(check: Callable[..., Checked]) -> Callable[[str], Checked]:
