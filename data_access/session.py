@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from data_access import audit_trail
@@ -80,10 +80,11 @@ class SessionWriter:
     token): what load_rows needs of an engine, with PostgreSQL checking every row against that area."""
 
     session: str
+    engine: Engine | None = None  # the writer role's engine (default: the process's)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        with writer_engine().begin() as conn:
+        with (self.engine or writer_engine()).begin() as conn:
             conn.execute(text("SELECT set_config('sansetu.session', :s, true)"), {"s": self.session})
             yield conn
 

@@ -48,9 +48,10 @@ def access_of(username: str):
     return signed_in(name, display, role, org)
 
 
-def signed_in(username: str, display: str, role: str, org: str, address: str | None = None):
+def signed_in(username: str, display: str, role: str, org: str, address: str | None = None, engine=None):
     """An Actor with a live session, as a login opens one; the user is created first if need be (as the
-    owner: tests only). PostgreSQL takes the area and role from that session."""
+    owner, in the settings' database or engine's: tests only). PostgreSQL takes the area and role from that
+    session."""
     import secrets
 
     from data_access.engine import get_engine
@@ -60,7 +61,7 @@ def signed_in(username: str, display: str, role: str, org: str, address: str | N
     from domain.divisions import Scope
 
     token = secrets.token_urlsafe(32)
-    with get_engine().begin() as conn:
+    with (engine or get_engine()).begin() as conn:
         user_id, role, org = conn.execute(text(
             "INSERT INTO app_user (username, display_name, role, org_code, password_hash) VALUES (:u, :d, :r, :o, :h)"
             " ON CONFLICT (username) DO UPDATE SET display_name = app_user.display_name"

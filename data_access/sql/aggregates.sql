@@ -111,6 +111,7 @@ END $function$;
 
 -- One trigger function per base table; each is attached once per event because PostgreSQL allows
 -- transition tables only on single-event triggers. Branches read only the transition tables their event has.
+-- They run as their owner, whoever changed the table (a service role may not call the maintenance itself).
 CREATE OR REPLACE FUNCTION public.health_code_changed()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -141,6 +142,8 @@ END $function$;
 CREATE OR REPLACE FUNCTION public.person_changed()
  RETURNS trigger
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public'
 AS $function$
 DECLARE comms char(12)[];
 BEGIN
@@ -163,6 +166,8 @@ END $function$;
 CREATE OR REPLACE FUNCTION public.employment_changed()
  RETURNS trigger
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public'
 AS $function$
 DECLARE ents char(18)[];
 BEGIN
@@ -182,6 +187,8 @@ END $function$;
 CREATE OR REPLACE FUNCTION public.enterprise_changed()
  RETURNS trigger
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public'
 AS $function$
 DECLARE ents char(18)[]; comms char(12)[];
 BEGIN
@@ -205,6 +212,8 @@ END $function$;
 CREATE OR REPLACE FUNCTION public.community_changed()
  RETURNS trigger
  LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public'
 AS $function$
 DECLARE comms char(12)[];
 BEGIN

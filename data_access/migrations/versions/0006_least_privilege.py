@@ -30,7 +30,7 @@ WRITER_POLICIES = {
     "community": ("read", "insert", "update"), "street": ("read", "insert", "update"),
     "person": ("read", "insert", "update"), "enterprise": ("read", "insert", "update"),
     "employment": ("read", "write"), "health_code": ("read", "write"), "health_code_history": ("read",),
-    "managed_person": ("read", "write"), "community_stats": ("read",), "enterprise_stats": ("read",),
+    "managed_person": ("read", "write"), "community_stats": ("read", "touch"), "enterprise_stats": ("read",),
 }
 
 
