@@ -70,6 +70,7 @@ class ImportRequest:
     as_of: datetime | None = None  # a snapshot's time (default: now) for rows without one
     gcj02: bool = False  # coordinates are GCJ-02 (Chinese web maps): convert to WGS-84
     crs: str | None = None  # a geometry kind: the CRS when the file does not say
+    sheet: str | None = None  # the XLSX sheet (or HTML table) to read when the file has several
     skip_bad_rows: bool = False
     source: str | None = None  # recorded as the rows' source where a kind keeps one (default: the file name)
     exclusive: bool = True  # wait for other imports; live batches do not (row locks order their writes)
@@ -86,8 +87,8 @@ class ImportRequest:
         """The options as recorded with the run (and compared to find the same file again)."""
         chosen = {"mode": self.mode if has_modes else None,
                   "as_of": self.as_of.isoformat() if self.as_of else None,
-                  "gcj02": self.gcj02 or None, "crs": self.crs, "skip_bad_rows": self.skip_bad_rows or None,
-                  "source": self.source, "check_only": self.check_only or None}
+                  "gcj02": self.gcj02 or None, "crs": self.crs, "sheet": self.sheet,
+                  "skip_bad_rows": self.skip_bad_rows or None, "source": self.source, "check_only": self.check_only or None}
         return {k: v for k, v in chosen.items() if v is not None}
 
 
