@@ -386,6 +386,8 @@ TEXT = {
     "ui.import.file": "已选择：{name}（{size}）",
     "ui.import.start": "开始导入",
     "ui.import.history": "导入记录",
+    "ui.import.sheet": "工作表（默认自动选择有表头的工作表）",
+    "ui.import.errors_shown": "前 {shown} 处错误（共 {count} 处，完整列表见错误报告）：",
     "ui.import.report": "下载错误报告",
     "ui.import.report_short": "错误报告（{count}）",
     "ui.import.rows": "读 {read} / 写 {written}",

@@ -88,7 +88,8 @@ class ImportRequest:
         chosen = {"mode": self.mode if has_modes else None,
                   "as_of": self.as_of.isoformat() if self.as_of else None,
                   "gcj02": self.gcj02 or None, "crs": self.crs, "sheet": self.sheet,
-                  "skip_bad_rows": self.skip_bad_rows or None, "source": self.source, "check_only": self.check_only or None}
+                  "skip_bad_rows": self.skip_bad_rows or None, "source": self.source,
+                  "check_only": self.check_only or None}
         return {k: v for k, v in chosen.items() if v is not None}
 
 
