@@ -42,6 +42,9 @@ from layouts.imports.tab import (
 )
 
 UPLOAD_LIFETIME = 3600  # seconds an uploaded file waits for its import
+# After a refusal or a trial the file stays (up to UPLOAD_LIFETIME), so the operator can choose a sheet or
+# change an option and start again without choosing the file again.
+KEPT_AFTER = ("rejected", "checked")
 
 
 @cache
@@ -145,8 +148,9 @@ def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, opt
                             skip_bad_rows="skip_bad_rows" in chosen, check_only="check_only" in chosen,
                             session=sender.session)
     result = run(request, lambda fraction, stage: set_progress((str(int(fraction * 100)), t(stage))))
-    path.unlink(missing_ok=True)
-    session.unlink(missing_ok=True)
+    if result.result not in KEPT_AFTER:
+        path.unlink(missing_ok=True)
+        session.unlink(missing_ok=True)
     try:
         with reading(sender) as conn:
             runs = history_table(history.recent_runs(conn, sender.scope))
