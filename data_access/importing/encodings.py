@@ -46,12 +46,12 @@ def _strict(data: bytes, codec: str, name: str) -> str:
 def _refuse_mixed(body: bytes) -> None:
     """Some lines valid UTF-8 Chinese and others not UTF-8 at all: refuse, naming the fewer."""
     lines = body.decode("utf-8", errors="replace").split("\n")
-    broken = [n for n, line in enumerate(lines, start=1) if "\ufffd" in line]
     utf8 = [n for n, line in enumerate(lines, start=1)
             if not line.isascii() and "\ufffd" not in line and _CHINESE.search(line)
             and not _NOT_CHINESE_TEXT.search(line)]
-    if not broken or not utf8:
+    if not utf8:
         return
+    broken = [n for n, line in enumerate(lines, start=1) if "\ufffd" in line]
     few, other = ("UTF-8", "GBK") if len(utf8) <= len(broken) else ("GBK", "UTF-8")
     named = utf8 if few == "UTF-8" else broken
     raise FileProblem("import.file.mixed_encoding", lines=_lines(named), count=len(named), few=few, other=other)
