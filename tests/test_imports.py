@@ -603,6 +603,8 @@ def test_a_filled_template_with_its_notes_sheet_reads_the_data_sheet_whichever_i
     content = workbook({"说明": notes, "居民": [[h + "*" for h in RESIDENT_HEAD], row]}, active=0)
     result = load(db, "residents", content, name="template.xlsx")
     assert result.result == "loaded" and result.rows_written == 1, (result.problem, result.errors)
+    incomplete = workbook({"说明": notes, "居民": [RESIDENT_HEAD[:3] + RESIDENT_HEAD[4:], row[:3] + row[4:]]})
+    assert refused(db, "residents", incomplete, name="t.xlsx") == t("import.file.missing_columns", columns="人口类型")
 
 
 def test_two_visible_sheets_with_data_are_refused_by_name_unless_one_is_chosen(db, monkeypatch, capsys, tmp_path):
@@ -685,6 +687,11 @@ def test_an_html_table_saved_as_xls_is_read(db):
     assert result.result == "loaded" and result.rows_written == 2, (result.problem, result.errors)
     assert result.file_format == "HTML" and result.encoding == "GBK/GB18030"
     assert stored_persons(db, [rows[1][0]])[rows[1][0]][0] == "张 三"
+    xhtml = resident()
+    page = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">\n'
+            + html_page([RESIDENT_HEAD, xhtml]))
+    result = load(db, "residents", page, name="xhtml.xls")
+    assert result.result == "loaded" and result.rows_written == 1, (result.problem, result.errors)
 
 
 def test_other_web_exports_say_what_they_are(db):

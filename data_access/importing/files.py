@@ -67,7 +67,10 @@ def _picker(kind: Kind, sheet: str | None) -> workbooks.Pick:
         complete = [name for name, rows in previews.items() if _complete_header(rows, kind)]
         if len(complete) > 1:
             raise FileProblem("import.file.several_sheets", sheets="、".join(complete))
-        return complete[0] if complete else default
+        if complete:
+            return complete[0]
+        # None fits: the one that comes closest (its refusal names what is missing), else the default.
+        return max(previews, key=lambda name: (_known_columns(previews[name], kind), name == default))
 
     return pick
 
@@ -75,6 +78,12 @@ def _picker(kind: Kind, sheet: str | None) -> workbooks.Pick:
 def _complete_header(rows: Table, kind: Kind) -> bool:
     lookup, required = _lookup(kind), {f.name for f in kind.fields if f.required}
     return any(required <= {lookup.get(header_key(c)) for c in row} for _, row in rows[:5])
+
+
+def _known_columns(rows: Table, kind: Kind) -> int:
+    """The most columns of the kind that one of the first five rows names."""
+    lookup = _lookup(kind)
+    return max((len({lookup.get(header_key(c)) for c in row} - {None}) for _, row in rows[:5]), default=0)
 
 
 def _csv_rows(text: str, kind: Kind) -> Table:
@@ -92,14 +101,13 @@ def _delimiter(text: str, kind: Kind) -> str:
     """The delimiter that splits a header row (within the first five lines) into the most known columns:
     a title row above the header says nothing about the delimiter. Else the commonest in the first line."""
     head = text.split("\n", 5)[:5]
-    lookup = _lookup(kind)
 
     def known(delimiter: str) -> int:
         try:
             rows = list(csv.reader(head, delimiter=delimiter))
         except csv.Error:  # a broken quote: the full read names its row
             return 0
-        return max((sum(1 for c in row if lookup.get(header_key(c))) for row in rows), default=0)
+        return _known_columns(list(enumerate(rows, start=1)), kind)
 
     best = max(DELIMITERS, key=known)
     if known(best):

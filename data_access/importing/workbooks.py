@@ -17,7 +17,7 @@ Table = list[tuple[int, list[str]]]  # (row number in the file, cells as text)
 Pick = Callable[[dict[str, Table], str], str]  # (previews of the tables, the default) -> the name to read
 PREVIEW_ROWS = 5
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_HTML = re.compile(rb"^\s*(<!doctype html|<html|<table|<meta|<head|<body|<style)", re.IGNORECASE)
+_HTML = re.compile(rb"<(html|table)\b", re.IGNORECASE)
 _SPREADSHEET_XML = re.compile(rb"urn:schemas-microsoft-com:office:spreadsheet")
 
 
@@ -34,7 +34,9 @@ def refuse_office_container(content: bytes) -> None:
 
 
 def is_html(content: bytes) -> bool:
-    return bool(_HTML.match(content[:2048].lstrip(b"\xef\xbb\xbf")))
+    """A web page (also XHTML, or a bare table) rather than a CSV: markup first, and an html or table tag."""
+    start = content[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start.startswith(b"<") and bool(_HTML.search(start))
 
 
 def refuse_spreadsheet_xml(content: bytes) -> None:
