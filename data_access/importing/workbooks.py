@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time
+from typing import NoReturn
 
 from data_access.importing.base import FileProblem
 
@@ -21,7 +22,7 @@ _HTML = re.compile(rb"<(html|table)\b", re.IGNORECASE)
 _SPREADSHEET_XML = re.compile(rb"urn:schemas-microsoft-com:office:spreadsheet")
 
 
-def refuse_office_container(content: bytes) -> None:
+def refuse_office_container(content: bytes) -> NoReturn:
     """An OLE compound file: an XLSX with an opening password (Excel encrypts the package inside one), or an
     old .xls, or another Office file. Always raises, saying which."""
     import msoffcrypto  # imported here: only such files need it
