@@ -133,6 +133,7 @@ def _import_commands(sub) -> None:
     places.add_argument("--strict-places", action="store_true",
                         help="enterprises: refuse rows whose point lies outside the named community or street")
     load.add_argument("--crs", help="boundaries: the CRS when the file has none, e.g. EPSG:4549")
+    load.add_argument("--sheet", help="XLSX: the sheet to read when several have the kind's header")
     load.add_argument("--skip-bad-rows", action="store_true", help="load the good rows, report the bad ones")
     load.add_argument("--check-only", action="store_true", help="a trial: check everything, write nothing")
     load.add_argument("--source", help="health codes: where they come from (default: the file name)")
@@ -152,8 +153,8 @@ def _import(args) -> int:
         return _fail(t("cli.no_file", path=args.file))
     request = ImportRequest(args.kind, args.file.name, args.file.read_bytes(), "cli:" + getpass.getuser(),
                             args.org, role=None, mode=args.mode, as_of=args.as_of, gcj02=args.gcj02, bd09=args.bd09,
-                            point_wins=args.point_wins, strict_places=args.strict_places,
-                            crs=args.crs, skip_bad_rows=args.skip_bad_rows, source=args.source,
+                            point_wins=args.point_wins, strict_places=args.strict_places, crs=args.crs,
+                            sheet=args.sheet, skip_bad_rows=args.skip_bad_rows, source=args.source,
                             check_only=args.check_only)
     result = run_import(get_engine(), request)
     line = t("cli.import_loaded", message=result.message, file=args.file)

@@ -309,8 +309,28 @@ TEXT = {
     "import.file.empty": "文件是空的",
     "import.file.xls": "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV",
     "import.file.xlsx": "无法打开这个 Excel 文件（文件可能已损坏，或不是 .xlsx）",
-    "import.file.encoding": "无法识别文件编码（支持 UTF-8、GBK、GB18030）",
-    "import.file.csv": "CSV 格式错误（第 {line} 行）：{reason}",
+    "import.file.encoding": "无法识别文件编码（支持 UTF-8、GBK、GB18030、UTF-16）：按 {encoding} 读取时第 {line} 行"
+                            "有无法识别的字节",
+    "import.file.mixed_encoding": "文件混用了两种编码：大部分行是 {other}，第 {lines} 行是 {few}（共 {count} 行），"
+                                  "按任何一种编码读取都会出现乱码。请核对这些行，把整个文件统一保存为一种编码后再导入",
+    "import.file.garbled": "第 {lines} 行含有乱码（“�”或“锟斤拷”，共 {count} 行），文件曾按错误的编码保存过："
+                           "请从原始系统重新导出",
+    "import.file.csv": "CSV 格式错误：第 {row} 行无法解析，请在 Excel 中打开检查后重新保存",
+    "import.file.csv_open_quote": "CSV 格式错误：第 {row} 行的引号没有闭合（文件在引号内结束），请检查该行的引号",
+    "import.file.csv_field_limit": "CSV 格式错误：第 {row} 行有一个单元格超过 {limit} 个字符，多半是该行或上一行的引号"
+                                   "没有闭合，请检查引号",
+    "import.file.csv_quote": "CSV 格式错误：第 {row} 行的引号用法不对（结束引号后面应紧跟分隔符）",
+    "import.file.csv_newline": "CSV 格式错误：第 {row} 行的单元格中有不成对的换行符，请在 Excel 中打开后重新保存",
+    "import.file.csv_nul": "CSV 格式错误：第 {row} 行含有空字符（NUL），文件可能已损坏或不是文本文件",
+    "import.file.password": "文件设置了打开密码（加密的 Excel 文件），无法读取：请在 Excel 中打开，删除密码"
+                            "（文件 → 信息 → 保护工作簿 → 用密码进行加密）并另存为 .xlsx 后再导入",
+    "import.file.spreadsheet_xml": "这是 Excel 2003 XML 表格（网页系统常把它存成 .xls），无法直接读取："
+                                   "请在 Excel 中打开后另存为 .xlsx 或 CSV",
+    "import.file.html": "这是网页（HTML）文件，但其中没有可读取的表格：请在 Excel 中打开后另存为 .xlsx",
+    "import.file.table_name": "表格{n}",
+    "import.file.no_sheet": "文件中没有名为“{sheet}”的工作表（共有：{sheets}）",
+    "import.file.several_sheets": "有多个工作表都含有这类数据的表头：{sheets}。请选择要导入的工作表"
+                                  "（命令行用 --sheet），或只保留一个",
     "import.file.no_header": "没有找到表头：前 5 行中应有这些列：{headers}",
     "import.file.duplicate_column": "表头中“{column}”出现了两次",
     "import.file.missing_columns": "缺少必填列：{columns}",
@@ -341,6 +361,7 @@ TEXT = {
     "import.result.loaded_file": "{problem}",
     "import.result.unchanged_file": "{problem}",
     "import.note.ignored": "未识别的列已忽略：{columns}",
+    "import.note.sheet": "已读取工作表“{sheet}”",
     "import.note.same_file": "此文件已导入过（内容和选项相同）",
     "import.note.new_persons": "参保名单中有 {count} 人不在人口库中，已作为非本区居民的职工登记",
     "import.note.stale": "{count} 行的变码时间早于系统中已有的记录，未覆盖",
@@ -397,6 +418,8 @@ TEXT = {
     "ui.import.file": "已选择：{name}（{size}）",
     "ui.import.start": "开始导入",
     "ui.import.history": "导入记录",
+    "ui.import.sheet": "工作表（默认自动选择有表头的工作表）",
+    "ui.import.errors_shown": "前 {shown} 处错误（共 {count} 处，完整列表见错误报告）：",
     "ui.import.report": "下载错误报告",
     "ui.import.report_short": "错误报告（{count}）",
     "ui.import.rows": "读 {read} / 写 {written}",

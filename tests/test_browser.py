@@ -289,6 +289,60 @@ def test_a_data_operator_uploads_a_file_sees_progress_and_the_result(browser, se
     page.close()
 
 
+def _workbook(sheets: dict[str, list[list[str]]]) -> bytes:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_import_tab_offers_a_workbooks_sheets_and_lists_the_first_twenty_errors(browser, server, engine,
+                                                                                    tmp_path):
+    page = browser.new_page(viewport={"width": 1600, "height": 1200}, locale="zh-CN")
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    login(page, server, "operator")
+    page.get_by_text("数据导入", exact=True).click()
+    page.wait_for_selector("#import-templates a")
+    people = _green_residents(engine, 25)
+    head = ["身份证号码", "健康码颜色", "变码时间"]
+    path = tmp_path / "两个月.xlsx"
+    path.write_bytes(_workbook({"一月": [head, [people[0], "黄码", _beijing_now()]],
+                                "二月": [head, *([p, "紫码", _beijing_now()] for p in people)]}))
+    page.set_input_files("#import-upload input[type=file]", str(path))
+    page.wait_for_function("() => !document.querySelector('#import-start').disabled", timeout=10_000)
+    assert page.is_visible("#import-sheet")
+    page.click("#import-start")  # no sheet chosen: both have the header, so the file is refused naming them
+    page.wait_for_function("() => document.querySelector('#import-result').innerText.includes('一月、二月')",
+                           timeout=60_000)
+    page.click("#import-sheet")
+    page.get_by_role("option", name="二月").click()
+    page.click("#import-start")  # the refused file is kept for another try with other options
+    page.wait_for_selector("#import-result table.import-errors", timeout=60_000)  # the same upload, again
+    rows = page.locator("#import-result table.import-errors tbody tr")
+    assert rows.count() == 20
+    assert rows.nth(0).locator("td").all_inner_texts() == ["2", "健康码颜色", "紫码",
+                                                           "健康码颜色只能是 绿码、黄码、红码"]
+    assert rows.nth(19).locator("td").first.inner_text() == "21"
+    assert "前 20 处错误（共 25 处" in page.inner_text("#import-result")
+    href = page.get_attribute("#import-result a.import-report", "href")
+    report = page.request.get(server + href).body().decode("utf-8-sig").splitlines()
+    assert len(report) == 26  # the header and every one of the 25 errors
+    with engine.connect() as conn:
+        colours = conn.execute(text("SELECT DISTINCT colour FROM health_code WHERE id_number = ANY (:p)"),
+                               {"p": people}).scalars().all()
+    assert colours == ["green"]  # nothing of either sheet was written
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "import_errors.png"), full_page=True)
+    assert errors == []
+    page.close()
+
+
 def test_a_live_batch_reaches_the_big_screen_without_a_reload(browser, server, engine):
     from data_access.users import integrations
 

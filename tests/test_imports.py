@@ -579,6 +579,252 @@ def test_a_snapshot_as_of_in_the_future_is_refused_in_one_line(db, monkeypatch, 
     assert code == 0, capsys.readouterr().err
 
 
+# --- how files are read: sheets, encodings, separators, containers, parser messages ------------------
+
+def workbook(sheets: dict[str, list[list[object]]], active: int = 0, hidden: tuple[str, ...] = ()) -> bytes:
+    """An XLSX of the named sheets in order, the active one and the hidden ones as given."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.sheet_state = "hidden" if name in hidden else "visible"
+        for row in rows:
+            sheet.append(row)
+    book.active = active
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def stored_persons(engine, ids: list[str]) -> dict[str, tuple]:
+    with engine.connect() as conn:
+        return {r[0]: tuple(r[1:]) for r in conn.execute(text(
+            "SELECT id_number, name, address, community_code FROM person WHERE id_number = ANY (:i)"), {"i": ids})}
+
+
+def refused(engine, kind: str, content: bytes, name: str = "file.csv", **options) -> str:
+    """Load a file that must be refused whole, and nothing written; its message."""
+    before = fingerprint(engine)
+    result = load(engine, kind, content, name=name, **options)
+    assert result.result == "rejected" and result.problem, (result.result, result.errors)
+    assert fingerprint(engine) == before
+    return result.problem
+
+
+def test_the_visible_sheet_is_read_not_a_hidden_first_one(db):
+    hidden, shown = resident(), resident()
+    content = workbook({"旧名单": [RESIDENT_HEAD, hidden], "名单": [RESIDENT_HEAD, shown]}, active=1,
+                       hidden=("旧名单",))
+    result = load(db, "residents", content, name="hidden.xlsx")
+    assert result.result == "loaded" and result.rows_written == 1, result.errors
+    assert set(stored_persons(db, [hidden[0], shown[0]])) == {shown[0]}
+    assert t("import.note.sheet", sheet="名单") in result.notes
+
+
+def test_a_filled_template_with_its_notes_sheet_reads_the_data_sheet_whichever_is_active(db):
+    row = resident()
+    notes = [["说明", "带 * 的列必填"], *([h + "*", "示例"] for h in RESIDENT_HEAD)]  # one header per row
+    content = workbook({"说明": notes, "居民": [[h + "*" for h in RESIDENT_HEAD], row]}, active=0)
+    result = load(db, "residents", content, name="template.xlsx")
+    assert result.result == "loaded" and result.rows_written == 1, (result.problem, result.errors)
+    incomplete = workbook({"说明": notes, "居民": [RESIDENT_HEAD[:3] + RESIDENT_HEAD[4:], row[:3] + row[4:]]})
+    assert refused(db, "residents", incomplete, name="t.xlsx") == t("import.file.missing_columns", columns="人口类型")
+
+
+def test_two_visible_sheets_with_data_are_refused_by_name_unless_one_is_chosen(db, monkeypatch, capsys, tmp_path):
+    first, second = resident(), resident()
+    content = workbook({"一月": [RESIDENT_HEAD, first], "二月": [["居民名单"], RESIDENT_HEAD, second]}, active=1)
+    problem = refused(db, "residents", content, name="two.xlsx")
+    assert "一月、二月" in problem and "--sheet" in problem
+    assert "二月" in refused(db, "residents", content, name="two.xlsx", sheet="三月")  # names the sheets there are
+    from data_access import cli
+
+    monkeypatch.setattr(cli, "get_engine", lambda: db)
+    path = tmp_path / "两个月.xlsx"
+    path.write_bytes(content)
+    assert cli.main(["import", "residents", str(path), "--sheet", "一月"]) == 0, capsys.readouterr().err
+    assert set(stored_persons(db, [first[0], second[0]])) == {first[0]}
+
+
+def test_a_gbk_file_with_one_utf8_row_is_refused_naming_the_row(db):
+    rows = [RESIDENT_HEAD, resident(), resident(name="王芳"), resident(name="李四")]
+    lines = [",".join(r).encode("utf-8" if i == 2 else "gbk") for i, r in enumerate(rows)]
+    problem = refused(db, "residents", b"\r\n".join(lines) + b"\r\n", name="mixed.csv")
+    assert "第 3 行是 UTF-8" in problem and "大部分行是 GBK" in problem, problem
+    assert not stored_persons(db, [r[0] for r in rows[1:]])
+
+
+def test_a_utf8_file_with_gbk_rows_or_earlier_mojibake_is_refused_naming_the_rows(db):
+    rows = [CODES_HEAD, *([p, "红码", later(2)] for p, _ in some_people(db, 14)[10:14])]
+    lines = [",".join(r).encode("gbk" if i in (2, 4) else "utf-8") for i, r in enumerate(rows)]
+    problem = refused(db, "health_codes", b"\xef\xbb\xbf" + b"\n".join(lines), name="bom-mixed.csv")
+    assert "第 3、5 行是 GBK" in problem and "共 2 行" in problem, problem
+    garbled = csv_bytes([RESIDENT_HEAD, resident(), resident(name="锟斤拷"), resident(address="拱墅\ufffd")])
+    assert "第 3、4 行含有乱码" in refused(db, "residents", garbled)
+
+
+def test_names_and_addresses_are_stored_as_written_codes_are_normalised(db):
+    code = credit_code()
+    full_width_code = code.translate(str.maketrans("0123456789ABCDEFGHJKLMNPQRTUWXY",
+                                                   "０１２３４５６７８９ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ"))
+    head = ["统一社会信用代码", "企业名称", "行业", "地址", "所属社区"]
+    row = [full_width_code, "杭州某某有限公司（拱墅分公司）", "批发和零售业", " １号（ＡＢＣ大厦）\u3000", "台州路社区"]
+    result = load(db, "enterprises", csv_bytes([head, row]))
+    assert result.result == "loaded", result.errors
+    with db.connect() as conn:
+        stored = conn.execute(text("SELECT name, address FROM enterprise WHERE credit_code = :c"), {"c": code}).one()
+    assert tuple(stored) == ("杭州某某有限公司（拱墅分公司）", "１号（ＡＢＣ大厦）")
+
+
+def test_a_resident_named_in_full_width_keeps_the_name_and_a_full_width_community_code_still_resolves(db):
+    pid = id_number()
+    width = str.maketrans("0123456789", "０１２３４５６７８９")
+    address = "丰潭路１８号（Ａ座）  ３０１室"
+    row = [pid, "Ｍａｒｙ　王", "13812345678", "户籍", TZL.translate(width), "拱宸桥街道", address]
+    result = load(db, "residents", csv_bytes([[*RESIDENT_HEAD, "所属街道", "居住地址"], row]))
+    assert result.result == "loaded", result.errors
+    assert stored_persons(db, [pid])[pid] == ("Ｍａｒｙ　王", address, TZL)
+
+
+def test_a_password_protected_xlsx_is_named_as_such(db):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(xlsx_bytes([RESIDENT_HEAD, resident()]))).encrypt("口令", encrypted)
+    problem = refused(db, "residents", encrypted.getvalue(), name="加密.xlsx")
+    assert "密码" in problem and ".xls 文件" not in problem
+    assert "旧版 .xls" in refused(db, "residents", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, name="a.xls")
+
+
+def html_page(rows: list[list[str]], charset: str = "utf-8", title: str = "居民信息导出") -> bytes:
+    """A table as web systems export it and name .xls: a title row across all columns, th headers."""
+    cells = "".join("<tr>" + "".join(f"<{'th' if i == 0 else 'td'}>{c}</{'th' if i == 0 else 'td'}>" for c in r)
+                    + "</tr>\n" for i, r in enumerate(rows))
+    return (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}"></head><body>'
+            f'<table border="1"><tr><td colspan="{len(rows[0])}">{title}</td></tr>\n{cells}</table>'
+            "</body></html>").encode(charset)
+
+
+def test_an_html_table_saved_as_xls_is_read(db):
+    rows = [resident(), resident(name="张&nbsp;三")]
+    result = load(db, "residents", html_page([RESIDENT_HEAD, *rows], "gbk"), name="导出.xls")
+    assert result.result == "loaded" and result.rows_written == 2, (result.problem, result.errors)
+    assert result.file_format == "HTML" and result.encoding == "GBK/GB18030"
+    assert stored_persons(db, [rows[1][0]])[rows[1][0]][0] == "张 三"
+    xhtml = resident()
+    page = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">\n'
+            + html_page([RESIDENT_HEAD, xhtml]))
+    result = load(db, "residents", page, name="xhtml.xls")
+    assert result.result == "loaded" and result.rows_written == 1, (result.problem, result.errors)
+
+
+def test_other_web_exports_say_what_they_are(db):
+    spreadsheet_xml = ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook xmlns='
+                       '"urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Sheet1"/></Workbook>')
+    assert "Excel 2003 XML" in refused(db, "residents", spreadsheet_xml.encode(), name="导出.xls")
+    assert "没有可读取的表格" in refused(db, "residents", b"<html><body><p>404</p></body></html>", name="x.xls")
+    two = html_page([RESIDENT_HEAD, resident()]).replace(b"</body>", html_page([RESIDENT_HEAD, resident()])
+                                                         .split(b"<body>")[1])
+    assert "表格1、表格2" in refused(db, "residents", two, name="two.xls")
+
+
+def test_a_title_row_above_a_semicolon_header_is_skipped(db):
+    rows = [resident(), resident()]
+    content = "\r\n".join(["拱墅区居民名单（2022 年 4 月）", ";".join(RESIDENT_HEAD), *(";".join(r) for r in rows)])
+    result = load(db, "residents", content.encode("gbk"))
+    assert result.result == "loaded" and result.rows_written == 2, (result.problem, result.errors)
+    assert set(stored_persons(db, [r[0] for r in rows])) == {r[0] for r in rows}
+
+
+def test_a_title_with_commas_above_a_tab_separated_header_is_skipped(db):
+    row = resident()
+    content = "\n".join(["居民名单,截至 2022-04-01,拱宸桥街道", "", "\t".join(RESIDENT_HEAD), "\t".join(row)])
+    result = load(db, "residents", content.encode("utf-16"))
+    assert result.result == "loaded" and result.rows_written == 1, (result.problem, result.errors)
+    assert [e for e in result.errors] == [] and result.encoding == "UTF-16"
+
+
+def test_zero_width_characters_are_stripped_from_ids(db):
+    pid = id_number()
+    dirty = "\ufeff" + pid[:6] + "\u200b" + pid[6:]
+    result = load(db, "residents", csv_bytes([RESIDENT_HEAD, resident(dirty, name="\u200b赵六")]))
+    assert result.result == "loaded", result.errors
+    assert stored_persons(db, [pid])[pid][0] == "赵六"
+
+
+def test_zero_width_characters_are_stripped_from_credit_codes_colours_and_phones(db):
+    code, pid = credit_code(), id_number()
+    head = ["统一社会信用代码", "企业名称", "行业", "所属社区"]
+    result = load(db, "enterprises", xlsx_bytes([head, [code[:9] + "\u200d" + code[9:] + "\u2060", "零宽公司",
+                                                         "制造业", "台州路社区"]]), name="zw.xlsx")
+    assert result.result == "loaded", result.errors
+    staff = [code, pid + "\u200b", "钱七", "138\u200b1234\u200c5678"]
+    result = load(db, "employment", xlsx_bytes([[*EMPLOY_HEAD, "手机号码"], staff]), name="e.xlsx")
+    assert result.result == "loaded", result.errors
+    with db.connect() as conn:
+        assert conn.execute(text("SELECT phone FROM person WHERE id_number = :i"), {"i": pid}).scalar() == \
+            "13812345678"
+    assert cells.colour("红码\u200b") == ("red", None)
+
+
+def excel_serial(moment: datetime) -> float:
+    """The number Excel keeps for a Beijing date and time."""
+    naive = moment.astimezone(clock.BEIJING).replace(tzinfo=None)
+    return round((naive - datetime(1899, 12, 30)).total_seconds() / 86400, 6)
+
+
+def stored_change(engine, pid: str) -> datetime:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT changed_at FROM health_code WHERE id_number = :i"), {"i": pid}).scalar()
+
+
+def test_an_excel_serial_time_in_a_general_cell_is_a_time(db):
+    (person, colour), = some_people(db, 16)[15:16]
+    when = (clock.now() - timedelta(hours=3)).replace(microsecond=0)
+    result = load(db, "health_codes", xlsx_bytes([CODES_HEAD, [person, FLIP[colour], excel_serial(when)]]),
+                  name="serial.xlsx")
+    assert result.result == "loaded" and result.rows_written == 1, result.errors
+    assert abs((stored_change(db, person) - when).total_seconds()) <= 1
+
+
+def test_excel_serials_as_csv_text_and_as_dates_are_accepted_and_a_future_serial_is_refused(db):
+    (person, colour), (other, _) = some_people(db, 18)[16:18]
+    when = (clock.now() - timedelta(hours=2)).replace(microsecond=0)
+    rows = [[person, FLIP[colour], str(excel_serial(when))], [other, "红码", str(excel_serial(ahead(days=366)))]]
+    result = load(db, "health_codes", csv_bytes([CODES_HEAD, *rows]), name="serial.csv")
+    assert [(e.row, e.reason) for e in result.errors] == [(3, "future_time")]
+    result = load(db, "health_codes", csv_bytes([CODES_HEAD, rows[0]]), name="serial.csv")
+    assert result.result == "loaded", result.errors
+    assert abs((stored_change(db, person) - when).total_seconds()) <= 1
+    start = int(excel_serial(clock.now() - timedelta(days=3)))
+    result = load(db, "managed", xlsx_bytes([MANAGED_HEAD, [person, "居家隔离", "台州路社区", start, None]]),
+                  name="m.xlsx")
+    assert result.result == "loaded", result.errors
+    with db.connect() as conn:
+        assert conn.execute(text("SELECT max(start_date) FROM managed_person WHERE id_number = :i"),
+                            {"i": person}).scalar() == (clock.now() - timedelta(days=3)).date()
+
+
+ENGLISH = ("unexpected", "field larger", "expected after", "new-line", "Error")
+
+
+def test_csv_parser_errors_are_chinese_and_name_the_row(db):
+    head = ",".join(RESIDENT_HEAD).encode()
+    good = ",".join(resident()).encode()
+    unclosed = head + b"\r\n" + good + b"\r\n" + '"330105,王五,户籍,台州路社区\r\n'.encode()
+    problem = refused(db, "residents", unclosed)
+    assert "第 3 行" in problem and "引号没有闭合" in problem and not any(w in problem for w in ENGLISH)
+    huge = head + b"\r\n" + good + b"\r\n" + good + b"\r\n" + b'1,"' + b"x" * 140_000 + b"\r\n" + good
+    problem = refused(db, "residents", huge)
+    assert "第 4 行" in problem and "131072" in problem and not any(w in problem for w in ENGLISH), problem
+
+
+def test_a_stray_quote_in_a_gbk_file_is_chinese_and_names_the_row(db):
+    rows = [RESIDENT_HEAD, resident(), resident(), resident(name='"王"五')]
+    problem = refused(db, "residents", csv_bytes(rows, "gbk"))
+    assert "第 4 行" in problem and "引号" in problem and not any(w in problem for w in ENGLISH), problem
+
+
 # --- boundaries ------------------------------------------------------------------------------------
 
 def street_frame(engine, street: str) -> gpd.GeoDataFrame:

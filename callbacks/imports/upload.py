@@ -21,16 +21,30 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from callbacks.gate import require
 from data_access.engine import after_fork
 from data_access.importing import history, registry
-from data_access.importing.load import ImportRequest, run
+from data_access.importing.files import sheet_names
+from data_access.importing.load import ImportRequest, ImportResult, run
+from data_access.importing.reports import reason_text
 from data_access.session import DataUnavailable, reading
 from data_access.settings import settings
 from domain.actor import Actor
 from domain.permissions import IMPORT_DATA
 from i18n import t
 from layouts.imports import ids
-from layouts.imports.tab import KindChoice, choices, history_table, result_panel, shown_for, templates
+from layouts.imports.tab import (
+    SHOWN_ERRORS,
+    KindChoice,
+    choices,
+    history_table,
+    result_panel,
+    sheet_choice,
+    shown_for,
+    templates,
+)
 
 UPLOAD_LIFETIME = 3600  # seconds an uploaded file waits for its import
+# After a refusal or a trial the file stays (up to UPLOAD_LIFETIME), so the operator can choose a sheet or
+# change an option and start again without choosing the file again.
+KEPT_AFTER = ("rejected", "checked")
 
 
 @cache
@@ -59,13 +73,14 @@ def register(app: Dash) -> None:
     )(show_import_tab)
     app.callback(
         Output(ids.IMPORT_JOB, "data"), Output(ids.IMPORT_FILE, "children"), Output(ids.IMPORT_START, "disabled"),
+        Output(ids.IMPORT_SHEET, "options"), Output(ids.IMPORT_SHEET, "style"), Output(ids.IMPORT_SHEET, "value"),
         Input(ids.IMPORT_UPLOAD, "contents"), State(ids.IMPORT_UPLOAD, "filename"), prevent_initial_call=True,
     )(receive_upload)
     app.callback(
         Output(ids.IMPORT_RESULT, "children"), Output(ids.IMPORT_HISTORY, "children"),
         Input(ids.IMPORT_START, "n_clicks"),
         State(ids.IMPORT_JOB, "data"), State(ids.IMPORT_KIND, "value"), State(ids.IMPORT_MODE, "value"),
-        State(ids.IMPORT_OPTIONS, "value"), State(ids.IMPORT_CRS, "value"),
+        State(ids.IMPORT_OPTIONS, "value"), State(ids.IMPORT_CRS, "value"), State(ids.IMPORT_SHEET, "value"),
         background=True, manager=manager(), prevent_initial_call=True,
         progress=[Output(ids.IMPORT_PROGRESS, "value"), Output(ids.IMPORT_STAGE, "children")],
         running=[(Output(ids.IMPORT_START, "disabled"), True, False)],
@@ -91,7 +106,7 @@ def receive_upload(contents: str | None, filename: str | None):
     try:
         content = base64.b64decode((contents or "").partition(",")[2], validate=True)
     except (binascii.Error, ValueError):
-        return None, t("import.file.empty"), True
+        return None, t("import.file.empty"), True, *sheet_choice([]), None
     uploads = settings().uploads_dir
     uploads.mkdir(mode=0o700, parents=True, exist_ok=True)
     for old in uploads.iterdir():  # files whose import never started
@@ -105,7 +120,7 @@ def receive_upload(contents: str | None, filename: str | None):
                            "org": access.org_code, "role": access.role})
     size = (f"{len(content) / 1024 / 1024:.1f} MB" if len(content) >= 1024 * 1024
             else f"{len(content) / 1024:.0f} KB" if len(content) >= 1024 else f"{len(content)} B")
-    return job, t("ui.import.file", name=filename, size=size), False
+    return job, t("ui.import.file", name=filename, size=size), False, *sheet_choice(sheet_names(content)), None
 
 
 def _write_private(path, content: bytes) -> None:
@@ -119,7 +134,8 @@ def option_flags(kind: str, ticked: set[str]) -> dict[str, bool]:
     return {option: option in ticked for option in offered}
 
 
-def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, options: list | None, crs: str | None):
+def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, options: list | None, crs: str | None,
+               sheet: str | None):
     after_fork()  # this runs in a child process: its own database connections
     try:
         job_data = _signer().loads(job or "", max_age=UPLOAD_LIFETIME)
@@ -134,14 +150,22 @@ def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, opt
                    session=session.read_text())
     request = ImportRequest(kind, job_data["name"], path.read_bytes(), sender.username, sender.org_code,
                             role=sender.role, mode=mode or "changes", crs=(crs or "").strip() or None,
-                            session=sender.session, **option_flags(kind, chosen))
+                            sheet=sheet or None, session=sender.session, **option_flags(kind, chosen))
     result = run(request, lambda fraction, stage: set_progress((str(int(fraction * 100)), t(stage))))
-    path.unlink(missing_ok=True)
-    session.unlink(missing_ok=True)
+    if result.result not in KEPT_AFTER:
+        path.unlink(missing_ok=True)
+        session.unlink(missing_ok=True)
     try:
         with reading(sender) as conn:
             runs = history_table(history.recent_runs(conn, sender.scope))
     except DataUnavailable:
         runs = no_update
+    return shown_result(result), runs
+
+
+def shown_result(result: ImportResult):
+    """The result panel: the message, the notes, and the first errors with their reasons in Chinese."""
+    first = [{**e.as_dict(), "reason": reason_text(e.as_dict())} for e in result.errors[:SHOWN_ERRORS]]
     ok = result.result in ("loaded", "checked", "unchanged")
-    return result_panel(ok, result.message, result.notes, result.run_id, len(result.errors + result.warnings)), runs
+    return result_panel(ok, result.message, result.notes, result.run_id, len(result.errors + result.warnings),
+                        first), runs

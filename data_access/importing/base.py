@@ -75,6 +75,7 @@ class ImportRequest:
     point_wins: bool = False
     strict_places: bool = False
     crs: str | None = None  # a geometry kind: the CRS when the file does not say
+    sheet: str | None = None  # the XLSX sheet (or HTML table) to read when the file has several
     skip_bad_rows: bool = False
     source: str | None = None  # recorded as the rows' source where a kind keeps one (default: the file name)
     exclusive: bool = True  # wait for other imports; live batches do not (row locks order their writes)
@@ -99,9 +100,9 @@ class ImportRequest:
         chosen = {"mode": self.mode if has_modes else None,
                   "as_of": self.as_of.isoformat() if self.as_of else None,
                   "gcj02": self.gcj02 or None, "bd09": self.bd09 or None, "point_wins": self.point_wins or None,
-                  "strict_places": self.strict_places or None,
-                  "crs": self.crs, "skip_bad_rows": self.skip_bad_rows or None,
-                  "source": self.source, "check_only": self.check_only or None}
+                  "strict_places": self.strict_places or None, "crs": self.crs, "sheet": self.sheet,
+                  "skip_bad_rows": self.skip_bad_rows or None, "source": self.source,
+                  "check_only": self.check_only or None}
         return {k: v for k, v in chosen.items() if v is not None}
 
 

@@ -2,6 +2,8 @@
 
 Each checker takes the cell's text and returns (value, None) or (None, reason key). Reasons are i18n
 keys (``import.reason.*``); the value is what the database stores. Check digits are python-stdnum's.
+Codes, numbers, dates and colours are normalised (full width to half width, invisible characters out);
+names and addresses are stored as written, only trimmed, so an export matches the registration.
 """
 
 from __future__ import annotations
@@ -19,15 +21,27 @@ from stdnum.cn import ric, uscc
 Checked = tuple[object, str | None]
 BEIJING = timezone(timedelta(hours=8))
 
-_SPACES = re.compile(r"\s+")
+# Zero-width spaces and joiners, direction marks, BOMs and soft hyphens: pasted from web pages and chat,
+# invisible in Excel, and never part of a code.
+INVISIBLE = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_NOISE = f"[\\s{INVISIBLE}]+"  # what a code never contains: spaces of any kind and invisible characters
+_SPACES = re.compile(_NOISE)
+_EDGES = re.compile(f"^{_NOISE}|{_NOISE}$")
 _SCIENTIFIC = re.compile(r"^[0-9](\.[0-9]+)?E\+?[0-9]+$")
 _FLOAT_TAIL = re.compile(r"^([0-9]+)\.0+$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def normalise(value: str) -> str:
-    """Full-width letters and digits to half-width (NFKC), surrounding spaces off."""
-    return unicodedata.normalize("NFKC", value).strip()
+    """Full-width letters and digits to half-width (NFKC), invisible characters and surrounding spaces off:
+    for codes, numbers, dates and colours only."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).strip()
+
+
+def as_written(value: str) -> str:
+    """A name or address as written: only spaces (and invisible characters) at either end taken off."""
+    return _EDGES.sub("", value)
 
 
 def _compact(value: str) -> str:
@@ -76,7 +90,7 @@ def id_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     character and a birth date that exists. Only the rest go through id_number, which names the reason.
     tests/test_imports.py checks that both agree.
     """
-    compact = (values.str.normalize("NFKC").str.replace(r"\s+", "", regex=True).str.lstrip("'").str.upper())
+    compact = values.str.normalize("NFKC").str.replace(_NOISE, "", regex=True).str.lstrip("'").str.upper()
     shaped = compact.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).to_numpy(dtype=bool)
     ok = np.zeros(len(values), dtype=bool)
     if shaped.any():
@@ -122,10 +136,19 @@ def phone(value: str) -> Checked:
 
 
 def text(value: str, required: bool = True, longest: int = 200) -> Checked:
-    cleaned = _SPACES.sub(" ", normalise(value))
+    """A name, an address, an industry: as written."""
+    cleaned = as_written(value)
     if not cleaned:
         return None, ("required" if required else None)
     return (cleaned, None) if len(cleaned) <= longest else (None, "too_long")
+
+
+def place(value: str, required: bool = True) -> Checked:
+    """A community or street: its 12-digit code (normalised, as any code) or its name (as written)."""
+    code = _compact(value)
+    if re.fullmatch(r"[0-9]{12}", code):
+        return code, None
+    return text(value, required)
 
 
 def choice(labels: dict[str, str], reason: str) -> Callable[[str], Checked]:
@@ -169,6 +192,19 @@ _DATE_COMPACT = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
 _TIME = re.compile(r"^([0-9]{1,2})[:：时]([0-9]{1,2})(?:[:：分]([0-9]{1,2})(?:\.[0-9]+)?秒?)?$")
 
 
+_SERIAL = re.compile(r"^[0-9]{5}(\.[0-9]+)?$")
+_SERIAL_DAYS = (20000, 80000)  # Excel serials of 1954-10-03 to 2119-01-10: outside, a number is no date
+
+
+def _serial(value: str) -> datetime | None:
+    """An Excel serial date or date-and-time (46353.74: days since 1899-12-30, the fraction the time of day),
+    which a cell formatted as General, or a CSV saved from it, holds instead of the date."""
+    if not _SERIAL.match(value) or not _SERIAL_DAYS[0] <= float(value) < _SERIAL_DAYS[1]:
+        return None
+    seconds = round(float(value) * 86400)
+    return datetime.combine(_EXCEL_EPOCH, datetime.min.time()) + timedelta(seconds=seconds)
+
+
 def _parse_date(value: str) -> date | None:
     match = _DATE.match(value) or _DATE_COMPACT.match(value)
     if match:
@@ -176,11 +212,8 @@ def _parse_date(value: str) -> date | None:
             return date(*(int(g) for g in match.groups()))
         except ValueError:
             return None
-    serial = _FLOAT_TAIL.match(value)
-    serial_text = serial.group(1) if serial else value
-    if serial_text.isdigit() and 20000 <= int(serial_text) <= 80000:  # an Excel date serial (1954-2119)
-        return _EXCEL_EPOCH + timedelta(days=int(serial_text))
-    return None
+    serial = _serial(value)
+    return serial.date() if serial else None
 
 
 def day(value: str, required: bool = True) -> Checked:
@@ -198,7 +231,7 @@ def moment(value: str, required: bool = True) -> Checked:
     if not cleaned:
         return None, ("required" if required else None)
     try:
-        parsed = datetime.fromisoformat(cleaned)
+        parsed = _serial(cleaned) or datetime.fromisoformat(cleaned)
     except ValueError:
         parts = cleaned.split()
         when = _parse_date(parts[0]) if parts else None

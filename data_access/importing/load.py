@@ -78,8 +78,10 @@ def _prepare_table(request: ImportRequest, result: ImportResult, report: Progres
                    ) -> tuple[pd.DataFrame, list[RowError]]:
     """A CSV or XLSX file of the kind's fields: read, check every cell, then the kind's own rules."""
     chosen = kind_named(request.kind)
-    rows = read_rows(request.content, request.file_name, chosen)
+    rows = read_rows(request.content, request.file_name, chosen, request.sheet)
     result.encoding, result.file_format = rows.encoding, rows.file_format
+    if rows.sheet:
+        result.notes.append(t("import.note.sheet", sheet=rows.sheet))
     if rows.ignored:
         result.notes.append(t("import.note.ignored", columns="、".join(rows.ignored)))
     result.rows_read = len(rows.frame)

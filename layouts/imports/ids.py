@@ -4,6 +4,7 @@ IMPORT_KIND = "import-kind"
 IMPORT_MODE = "import-mode"
 IMPORT_OPTIONS = "import-options"
 IMPORT_CRS = "import-crs"
+IMPORT_SHEET = "import-sheet"  # the XLSX sheet to read, offered when the uploaded workbook has several
 IMPORT_TEMPLATES = "import-templates"
 IMPORT_UPLOAD = "import-upload"
 IMPORT_FILE = "import-file"

@@ -11,6 +11,9 @@ from layouts import formatting
 from layouts.imports import ids
 
 MAX_UPLOAD_MB = 200
+SHOWN_ERRORS = 20  # errors shown on the page; the report lists them all
+ERROR_COLUMNS = ("row", "column", "value", "reason")
+HIDDEN = {"display": "none"}
 MODES = ("changes", "snapshot")  # health codes: a batch of changes, or a snapshot of every colour
 
 
@@ -42,6 +45,8 @@ def import_tab(kinds: tuple[KindChoice, ...]) -> html.Div:
             dcc.Upload(id=ids.IMPORT_UPLOAD, className="import-upload", max_size=MAX_UPLOAD_MB * 1024 * 1024,
                        children=html.Div(t("ui.import.drop", limit=MAX_UPLOAD_MB))),
             html.Div(id=ids.IMPORT_FILE, className="import-file"),
+            dcc.Dropdown(id=ids.IMPORT_SHEET, options=[], value=None, placeholder=t("ui.import.sheet"),
+                         className="import-sheet", style=HIDDEN),
             dcc.Store(id=ids.IMPORT_JOB),
             html.Button(t("ui.import.start"), id=ids.IMPORT_START, disabled=True, className="import-start"),
             html.Progress(id=ids.IMPORT_PROGRESS, value="0", max="100", className="import-progress"),
@@ -60,8 +65,13 @@ def choices(kind: KindChoice) -> list[dict]:
 
 def shown_for(kind: KindChoice) -> tuple[dict, dict]:
     """Styles of the mode switch and the CRS box: hidden for kinds without them."""
-    hidden = {"display": "none"}
-    return ({} if kind.modes else hidden), ({} if kind.crs else hidden)
+    return ({} if kind.modes else HIDDEN), ({} if kind.crs else HIDDEN)
+
+
+def sheet_choice(sheets: list[str]) -> tuple[list[dict], dict]:
+    """The sheet picker's options and style: shown only for a workbook of several sheets (empty: the
+    import chooses the sheet whose header fits, and refuses when several do)."""
+    return [{"label": s, "value": s} for s in sheets], ({} if len(sheets) > 1 else HIDDEN)
 
 
 def templates(kind: KindChoice) -> list:
@@ -71,12 +81,24 @@ def templates(kind: KindChoice) -> list:
             html.A("Excel", href=f"/import/template/{kind.name}.xlsx")]
 
 
-def result_panel(ok: bool, message: str, notes: list[str], run_id: int | None, errors: int) -> html.Div:
+def result_panel(ok: bool, message: str, notes: list[str], run_id: int | None, errors: int,
+                 first: list[dict] | None = None) -> html.Div:
+    """The result; for a rejected file its first errors (row, column, value, reason) and the full report."""
     children = [html.P(message, className="import-message")]
     children += [html.P(n, className="import-note") for n in notes]
+    if first:
+        children += [html.P(t("ui.import.errors_shown", shown=len(first), count=errors), className="import-note"),
+                     error_table(first)]
     if errors and run_id:
         children.append(html.A(t("ui.import.report"), href=f"/import/report/{run_id}.csv", className="import-report"))
     return html.Div(children, className="import-ok" if ok else "import-bad")
+
+
+def error_table(errors: list[dict]) -> html.Table:
+    """Errors as the report lists them: each a dict of row, column, value and reason (Chinese)."""
+    head = html.Tr([html.Th(t(f"import.report.{c}")) for c in ERROR_COLUMNS])
+    body = [html.Tr([html.Td(str(e[c])) for c in ERROR_COLUMNS]) for e in errors]
+    return html.Table([html.Thead(head), html.Tbody(body)], className="import-errors")
 
 
 def history_table(runs: list[dict]) -> html.Table:

@@ -32,9 +32,9 @@ CREDIT = Field("credit_code", ("统一社会信用代码", "社会信用代码",
                cells.credit_code, example="91330105MA2A00000T")
 NAME = Field("name", ("姓名", "name"), cells.text, example="张三")
 PHONE = Field("phone", ("手机号码", "手机号", "联系电话", "phone"), cells.phone, required=False, example="13812345678")
-COMMUNITY = Field("community", ("所属社区", "社区", "社区名称", "社区代码", "community"), cells.text,
+COMMUNITY = Field("community", ("所属社区", "社区", "社区名称", "社区代码", "community"), cells.place,
                   example="台州路社区")
-STREET = Field("street", ("所属街道", "街道", "街道名称", "street"), optional(cells.text), required=False,
+STREET = Field("street", ("所属街道", "街道", "街道名称", "street"), optional(cells.place), required=False,
                example="拱宸桥街道")
 
 

@@ -23,7 +23,7 @@ from i18n import t
 
 LON = Field("lon", ("经度", "lon", "lng", "longitude"), cells.longitude, required=False, example="120.1523")
 LAT = Field("lat", ("纬度", "lat", "latitude"), cells.latitude, required=False, example="30.3195")
-PLACE = Field("community", COMMUNITY.headers, optional(cells.text), required=False, example="台州路社区")
+PLACE = Field("community", COMMUNITY.headers, optional(cells.place), required=False, example="台州路社区")
 
 
 def request_checks(request: ImportRequest, clean: pd.DataFrame) -> list[RowError]:
