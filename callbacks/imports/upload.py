@@ -168,4 +168,4 @@ def shown_result(result: ImportResult):
     first = [{**e.as_dict(), "reason": reason_text(e.as_dict())} for e in result.errors[:SHOWN_ERRORS]]
     ok = result.result in ("loaded", "checked", "unchanged")
     return result_panel(ok, result.message, result.notes, result.run_id, len(result.errors + result.warnings),
-                        first), runs
+                        first)
