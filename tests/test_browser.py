@@ -34,11 +34,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(demo):
+def _serve(argv: list[str]):
+    """The app in its own process on a free port: (base URL, process)."""
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "app.py"], cwd=ROOT,
+        [sys.executable, *argv], cwd=ROOT,
         env={**os.environ, "PORT": str(port), "PYTHONPATH": str(ROOT), "SANSETU_DEMO": "1"},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
@@ -52,9 +52,38 @@ def server(demo):
     else:
         process.kill()
         pytest.fail("the app did not start: " + process.stdout.read().decode(errors="replace"))
-    yield base
+    return base, process
+
+
+def _stop(process) -> None:
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(demo):
+    base, process = _serve(["app.py"])
+    yield base
+    _stop(process)
+
+
+# A busy server: every data request (callbacks, the big screen's version) answers after 2.5 s, longer than
+# the big screen's one-second refresh. The delay lives in this test's own server process only.
+SLOW_APP = """
+import time, flask, app
+@app.server.before_request
+def _busy():
+    if flask.request.path.startswith(("/_dash-update-component", "/bigscreen/")):
+        time.sleep(2.5)
+app.main()
+"""
+
+
+@pytest.fixture(scope="module")
+def slow_server(demo):
+    base, process = _serve(["-c", SLOW_APP])
+    yield base
+    _stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +128,7 @@ BIG_SCREEN_DRAWN = """() => {
   const plot = sel => document.querySelector(sel + ' .js-plotly-plot');
   const map = plot('.big-map'), trend = plot('.big-trend');
   const subplot = map && map._fullLayout && map._fullLayout.map && map._fullLayout.map._subplot;
-  return document.querySelector('h1').innerText.includes('指挥大屏')
+  return (document.querySelector('h1')?.innerText || '').includes('指挥大屏')
     && document.querySelectorAll('.big-ranking li').length === 10
     && document.querySelectorAll('.big-kpi-value').length === 6
     && !!(trend && trend._fullData && trend._fullData.length && trend.querySelector('.main-svg'))
@@ -362,3 +391,18 @@ def _reveal_in_the_browser(browser, server, engine, code: str, pid: str, before:
     page.screenshot(path=str(ARTIFACTS / "reveal.png"))
     assert errors == []
     context.close()
+
+
+def test_the_big_screen_draws_on_a_busy_server_and_keeps_its_picture(browser, slow_server):
+    """Each refresh takes 2.5 s against a one-second refresh: the screen still draws, once, and stays drawn."""
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, slow_server, "leader", "/bigscreen")
+    page.wait_for_function(BIG_SCREEN_DRAWN, timeout=60_000)
+    page.wait_for_timeout(6_000)  # several refreshes later, with no new data, the picture is still there
+    assert page.evaluate(BIG_SCREEN_DRAWN)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "bigscreen_busy_server.png"))
+    assert errors == []
+    page.close()
