@@ -406,3 +406,62 @@ def test_the_big_screen_draws_on_a_busy_server_and_keeps_its_picture(browser, sl
     page.screenshot(path=str(ARTIFACTS / "bigscreen_busy_server.png"))
     assert errors == []
     page.close()
+
+
+# English words a person can read: the page's visible text outside data cells (names and files are data),
+# and the tooltips, placeholders and toolbar titles shown on hover.
+ENGLISH_WORDS = """() => {
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (el && !el.closest('.ag-cell, script, style') && el.checkVisibility()) texts.push(node.textContent);
+  }
+  document.querySelectorAll('[title], [placeholder], [data-title]').forEach(el => {
+    if (!el.checkVisibility()) return;
+    for (const a of ['title', 'placeholder', 'data-title']) if (el.getAttribute(a)) texts.push(el.getAttribute(a));
+  });
+  return texts.join(' ').match(/[A-Za-z]{2,}/g) || [];
+}"""
+FILE_TYPES = {"Excel", "CSV", "XLSX", "csv", "xlsx"}
+
+
+def _english(page) -> set[str]:
+    return set(page.evaluate(ENGLISH_WORDS)) - FILE_TYPES
+
+
+def test_the_map_the_enterprise_table_and_the_audit_log_speak_only_chinese(browser, server):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    login(page, server, "official", "/?street=330105005000")
+    page.wait_for_selector("#community-map .modebar-btn", state="attached", timeout=30_000)
+    page.wait_for_selector(".maplibregl-canvas", timeout=30_000)
+    assert _english(page) == set()
+    titles = page.eval_on_selector_all("#community-map .modebar-btn", "bs => bs.map(b => b.dataset.title)")
+    assert titles and "放大" in titles  # the toolbar speaks Chinese; the cloud "share" button is gone
+    page.get_by_text("企业名单", exact=True).click()
+    page.wait_for_selector(".ag-row", timeout=30_000)
+    pager = page.inner_text(".ag-paging-row-summary-panel")
+    assert "页，共" not in pager and " 至 " in pager and " / " in pager
+    page.click("#table-status")
+    page.wait_for_timeout(500)  # the status filter's menu: its search box and select-all buttons
+    assert "全选" in page.inner_text("body")
+    assert _english(page) == set()
+    page.screenshot(path=str(ARTIFACTS / "enterprise_table_zh.png"))
+    assert page.request.get(server + "/export/enterprises.csv?area=330105005000&list=cleared").ok  # audited
+    context.close()
+
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    login(page, server, "auditor", "/audit")
+    page.wait_for_selector(".ag-row", timeout=30_000)
+    details = page.eval_on_selector_all(".ag-cell[col-id=detail]", "cs => cs.map(c => c.innerText)")
+    areas = page.eval_on_selector_all(".ag-cell[col-id=area]", "cs => cs.map(c => c.innerText)")
+    assert "{}" not in details and not any(d.startswith("{") for d in details)
+    assert any("名单：可复工企业名单" in d for d in details)
+    assert "拱墅区" in areas and not [a for a in areas if a.isdigit()]
+    page.click("#audit-action")
+    page.wait_for_timeout(500)
+    assert _english(page) == set()
+    page.screenshot(path=str(ARTIFACTS / "audit_zh.png"))
+    context.close()
