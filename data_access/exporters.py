@@ -61,19 +61,26 @@ def csv_cell(value, column: Column):
 HEADER_ROW = 2  # below the title and the rule
 
 
-def write_xlsx(rows: Iterable[dict], columns: list[Column], sheet: Sheet, about: list[tuple[str, str]]
+def write_xlsx(rows: Iterable[dict], columns: list[Column], sheet: Sheet | str, about: list[tuple[str, str]]
                ) -> tuple[bytes, int]:
-    """The table on its own sheet under a title and the list's rule (header frozen and repeated on every
-    printed page, columns sized, A4 landscape, page numbers), the facts of the export on a second sheet.
+    """The table on its own sheet, the facts of the export on a second sheet.
 
-    Returns the file and its number of rows.
+    A Sheet puts the table under a title and the list's rule, for people: header frozen and repeated on every
+    printed page, A4 landscape, page numbers. A bare sheet name gives the plain table, header on the first
+    row (templates and error reports that go back into the importer). Returns the file and its number of rows.
     """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True,
                                         "strings_to_formulas": False, "strings_to_urls": False})
     head = book.add_format({"bold": True, "bg_color": "#E8EEF5", "border": 1, "text_wrap": True})
-    table = book.add_worksheet(sheet.name)
-    _face(book, table, sheet, columns, head)
+    table = book.add_worksheet(sheet.name if isinstance(sheet, Sheet) else sheet)
+    header_row = HEADER_ROW if isinstance(sheet, Sheet) else 0
+    if isinstance(sheet, Sheet):
+        _face(book, table, sheet, columns)
+    for i, col in enumerate(columns):
+        table.set_column(i, i, col.width)
+        table.write_string(header_row, i, col.header, head)
+    table.freeze_panes(header_row + 1, 0)
     count = 0
     for count, row in enumerate(rows, start=1):
         for i, col in enumerate(columns):
@@ -81,10 +88,10 @@ def write_xlsx(rows: Iterable[dict], columns: list[Column], sheet: Sheet, about:
             if value is None:
                 continue
             if isinstance(value, str):
-                table.write_string(HEADER_ROW + count, i, value)
+                table.write_string(header_row + count, i, value)
             else:
-                table.write_number(HEADER_ROW + count, i, value)
-    table.autofilter(HEADER_ROW, 0, HEADER_ROW + max(count, 1), len(columns) - 1)
+                table.write_number(header_row + count, i, value)
+    table.autofilter(header_row, 0, header_row + max(count, 1), len(columns) - 1)
     notes = book.add_worksheet(t("export.about"))
     notes.set_column(0, 0, 14)
     notes.set_column(1, 1, 60)
@@ -95,15 +102,11 @@ def write_xlsx(rows: Iterable[dict], columns: list[Column], sheet: Sheet, about:
     return buffer.getvalue(), count
 
 
-def _face(book, table, sheet: Sheet, columns: list[Column], head) -> None:
-    """Title, rule and header rows; print set-up: A4 landscape, one page wide, header on every page."""
+def _face(book, table, sheet: Sheet, columns: list[Column]) -> None:
+    """Title and rule rows; print set-up: A4 landscape, one page wide, the header row on every page."""
     last = len(columns) - 1
     table.merge_range(0, 0, 0, last, safe_cell(sheet.title), book.add_format({"bold": True, "font_size": 16}))
     table.merge_range(1, 0, 1, last, safe_cell(sheet.rule), book.add_format({"font_color": "#444444"}))
-    for i, col in enumerate(columns):
-        table.set_column(i, i, col.width)
-        table.write_string(HEADER_ROW, i, col.header, head)
-    table.freeze_panes(HEADER_ROW + 1, 0)
     table.set_landscape()
     table.set_paper(A4)
     table.fit_to_pages(1, 0)
