@@ -15,6 +15,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from domain.classes import DEFAULT_BREAKS, Breaks, parse_breaks
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/sansetu"
 APP_ROLE = "sansetu_app"  # the web application, under row-level security
@@ -43,6 +45,8 @@ class Settings:
     language: str = "zh-CN"
     state_dir: Path = ROOT / ".sansetu"  # secret key, uploads, background jobs, caches
     clock_skew_minutes: int = 5  # SANSETU_CLOCK_SKEW_MINUTES: how far ahead of now a row's time may lie
+    # SANSETU_CLASS_BREAKS: the map's fixed class thresholds per metric (domain/classes.py)
+    class_breaks: Mapping[str, Breaks] = field(default_factory=lambda: dict(DEFAULT_BREAKS))
 
     @property
     def uploads_dir(self) -> Path:
@@ -100,11 +104,15 @@ def load(environ: Mapping[str, str]) -> Settings:
     language = environ.get("SANSETU_LANG", "zh-CN")
     if language not in LANGUAGES:
         raise SettingsError(f"SANSETU_LANG: {language!r}")
+    try:
+        breaks = parse_breaks(environ.get("SANSETU_CLASS_BREAKS", ""))
+    except ValueError as exc:
+        raise SettingsError(f"SANSETU_CLASS_BREAKS: {exc}") from None
     return Settings(
         database_url=database, app_database_url=app, app_password=password,
         demo=_flag(environ, "SANSETU_DEMO"), https=_flag(environ, "SANSETU_HTTPS"),
         secret_key=environ.get("SANSETU_SECRET_KEY") or None, host=environ.get("HOST", "127.0.0.1"),
-        port=int(port), language=language, clock_skew_minutes=int(skew),
+        port=int(port), language=language, clock_skew_minutes=int(skew), class_breaks=breaks,
         state_dir=Path(environ["SANSETU_STATE_DIR"]) if environ.get("SANSETU_STATE_DIR") else ROOT / ".sansetu",
     )
 

@@ -6,6 +6,27 @@ from i18n import t
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 RED, YELLOW = "#c62828", "#e0a000"
+# plotly's own words (toolbar tooltips, hints), keyed by its English text, and the i18n key that replaces them.
+PLOTLY_WORDS = {
+    "Zoom": "plotly.zoom", "Pan": "plotly.pan", "Zoom in": "plotly.zoom_in", "Zoom out": "plotly.zoom_out",
+    "Autoscale": "plotly.autoscale", "Reset axes": "plotly.reset_axes", "Reset view": "plotly.reset_view",
+    "Reset views": "plotly.reset_view", "Double-click to zoom back out": "plotly.double_click",
+    "Download plot as a png": "plotly.download_png", "Download plot": "plotly.download_png",
+}
+# Buttons that do nothing here (the cloud "share", selections) or nothing an official needs.
+NO_BUTTONS = ["sendChartToCloud", "toImage", "select2d", "lasso2d", "toggleSpikelines", "hoverClosestCartesian",
+              "hoverCompareCartesian"]
+
+
+def graph_config(**extra) -> dict:
+    """A graph's config: plotly's toolbar in Chinese, without the logo, the cloud share or selection tools."""
+    months = [t("plotly.month", n=n) for n in range(1, 13)]
+    days = [t(f"plotly.day{n}") for n in range(7)]
+    locale = {"dictionary": {english: t(key) for english, key in PLOTLY_WORDS.items()},
+              "format": {"months": months, "shortMonths": months, "days": days, "shortDays": days,
+                         "date": "%Y-%m-%d"}}
+    return {"displaylogo": False, "showSendToCloud": False, "modeBarButtonsToRemove": NO_BUTTONS,
+            "locale": "zh-CN", "locales": {"zh-CN": locale}, **extra}
 
 
 def _layout(title: str, dark: bool = False, scale: float = 1.0, **extra) -> dict:

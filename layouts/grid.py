@@ -1,4 +1,5 @@
-"""AG Grid's own words (pager, filters) in the UI's language, for every grid of the app."""
+"""The components' own words in the UI's language: AG Grid's (pager, filters) and the dropdowns' (search,
+select all), for every grid and dropdown of the app."""
 
 from __future__ import annotations
 
@@ -11,8 +12,17 @@ GRID_TEXT = ("page", "of", "to", "more", "loadingOoo", "noRowsToShow", "pageSize
              "notContains", "startsWith", "endsWith", "blank", "notBlank", "andCondition", "orCondition")
 
 
+DROPDOWN_TEXT = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
+                 "no_options_found")
+
+
 def grid_locale() -> dict[str, str]:
     return {key: t(f"grid.{key}") for key in GRID_TEXT}
+
+
+def dropdown_labels() -> dict[str, str]:
+    """dcc.Dropdown's labels (Dash 4 writes "Search", "Select All" ... otherwise)."""
+    return {key: t(f"dropdown.{key}") for key in DROPDOWN_TEXT}
 
 
 def simple_grid(grid_id: str, columns: list[tuple[str, str, int]], selectable: bool = False) -> dag.AgGrid:

@@ -1,22 +1,20 @@
-"""The metrics the map can colour communities by, on which basis, and their class breaks."""
+"""The metrics the map can colour communities by, on which basis, and their classes and legend labels."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
-import mapclassify
-import numpy as np
-
+from domain.classes import Breaks
 from domain.registers import COUNTED_COLOURS as COLOURS
+from i18n import t
 
 REDS = ["#fde0d6", "#fcae94", "#f76e54", "#d62f26", "#8f0c12"]
 YELLOWS = ["#fff3c4", "#ffdf80", "#f7bf3a", "#d99400", "#9a6300"]
 PURPLES = ["#ece7f2", "#c6b8de", "#9e86c4", "#7652a8", "#4a1f80"]
 GREENS = ["#e3f2dc", "#b5dca4", "#7cbf6b", "#3f9a3c", "#1b6a25"]
 NO_DATA = "#cfd4da"
+ZERO = "#eef3ea"  # nobody to worry about: pale, apart from every palette and from no data
 BASES = ("residents", "employees", "both")
 DEFAULT_BASIS = "residents"
 DEFAULT_METRIC = "red_ratio"
@@ -42,19 +40,21 @@ class Metric:
     by_basis: bool  # depends on the residents / employees basis
     colours: list[str]
     value: Callable[[dict, str], float | None]
+    unit: str  # percent, people or enterprises
 
 
 METRICS = {
     m.key: m
     for m in (
-        Metric("red_ratio", True, True, REDS, lambda r, b: _share(_people(r, b, "red"), _total(r, b))),
-        Metric("red", False, True, REDS, lambda r, b: _people(r, b, "red")),
-        Metric("yellow_ratio", True, True, YELLOWS, lambda r, b: _share(_people(r, b, "yellow"), _total(r, b))),
-        Metric("yellow", False, True, YELLOWS, lambda r, b: _people(r, b, "yellow")),
-        Metric("managed", False, False, PURPLES, lambda r, b: r["managed_total"]),
-        Metric("enterprises_warned", False, False, REDS, lambda r, b: r["enterprises_warned"]),
+        Metric("red_ratio", True, True, REDS, lambda r, b: _share(_people(r, b, "red"), _total(r, b)), "percent"),
+        Metric("red", False, True, REDS, lambda r, b: _people(r, b, "red"), "people"),
+        Metric("yellow_ratio", True, True, YELLOWS,
+               lambda r, b: _share(_people(r, b, "yellow"), _total(r, b)), "percent"),
+        Metric("yellow", False, True, YELLOWS, lambda r, b: _people(r, b, "yellow"), "people"),
+        Metric("managed", False, False, PURPLES, lambda r, b: r["managed_total"], "people"),
+        Metric("enterprises_warned", False, False, REDS, lambda r, b: r["enterprises_warned"], "enterprises"),
         Metric("cleared_share", True, False, GREENS,
-               lambda r, b: _share(r["enterprises_cleared"], r["enterprises_total"])),
+               lambda r, b: _share(r["enterprises_cleared"], r["enterprises_total"]), "percent"),
     )
 }
 
@@ -66,35 +66,47 @@ def metric_value(row: dict, metric: str, basis: str) -> float | None:
 
 @dataclass(frozen=True)
 class Classes:
-    """Class breaks for a map legend: class i holds values in (bounds[i-1], bounds[i]]."""
+    """The map's classes for one metric: fixed thresholds (domain.classes) and a colour for each class."""
 
-    bounds: list[float]
+    breaks: Breaks
     colours: list[str]
 
     def index(self, value: float | None) -> int | None:
-        if value is None:
-            return None
-        return int(np.searchsorted(self.bounds, value, side="left").clip(0, len(self.bounds) - 1))
+        return self.breaks.index(value)
 
 
-@lru_cache(maxsize=512)
-def _natural_breaks(values: tuple[float, ...], k: int) -> list[float]:
-    """Fisher-Jenks breaks, remembered: the same values (the same view of unchanged data) cost nothing again.
-
-    The key is the values themselves, so nothing computed for one user's area can reach another's.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "Numba not installed": pure Python takes ~10 ms for 99 values
-        return [float(b) for b in mapclassify.FisherJenks(np.array(values), k=k).bins]
+def metric_classes(metric: str, breaks: Breaks) -> Classes:
+    """The metric's palette spread over the classes above zero; zero (nobody) in its own pale colour."""
+    palette = METRICS[metric].colours
+    above = len(breaks.bounds) + 1
+    step = (len(palette) - 1) / max(1, above - 1)
+    return Classes(breaks, [ZERO] * breaks.zero + [palette[round(i * step)] for i in range(above)])
 
 
-def classify(values: list[float | None], palette: list[str], k: int = 5) -> Classes:
-    """Natural breaks (Fisher-Jenks, deterministic) over the values that exist; fewer classes when few values."""
-    known = np.array([v for v in values if v is not None], dtype=float)
-    distinct = len(np.unique(known))
-    if distinct <= 1:
-        top = float(known.max()) if len(known) else 0.0
-        return Classes([top], [palette[-1] if top > 0 else palette[0]])
-    bins = _natural_breaks(tuple(sorted(known.tolist())), min(k, distinct))
-    step = (len(palette) - 1) / max(1, len(bins) - 1)
-    return Classes(bins, [palette[round(i * step)] for i in range(len(bins))])
+def _bound(value: float, breaks: Breaks) -> str:
+    return f"{value * 100:.4g}%" if breaks.ratio else f"{value:,.4g}" if not breaks.whole else f"{int(value):,}"
+
+
+def class_labels(classes: Classes) -> list[str]:
+    """One label per class, in order: 0, ≤ 0.1%, 0.1% – 0.5%, …, > 5%; counts as 1 – 5, 6 – 20, …, > 200."""
+    breaks = classes.breaks
+    labels = [t("legend.zero")] if breaks.zero else []
+    low = None
+    for bound in breaks.bounds:
+        high = _bound(bound, breaks)
+        if low is None:
+            whole_from = "1" if breaks.zero else "0"
+            labels.append(t("legend.range", low=whole_from, high=high) if breaks.whole and high != whole_from
+                          else high if breaks.whole else t("legend.upto", high=high))
+        elif breaks.whole:
+            start = f"{int(low) + 1:,}"
+            labels.append(high if start == high else t("legend.range", low=start, high=high))
+        else:
+            labels.append(t("legend.range", low=_bound(low, breaks), high=high))
+        low = bound
+    labels.append(t("legend.above", low=_bound(breaks.bounds[-1], breaks)))
+    return labels
+
+
+def legend_title(metric: str) -> str:
+    return t("legend.with_unit", metric=t(f"metric.{metric}"), unit=t(f"unit.{METRICS[metric].unit}"))

@@ -257,7 +257,8 @@ def test_the_auditor_sees_the_officials_export_and_nobody_else_sees_the_log(app_
     official = logged_in_client(app_module, "gcq.official")
     assert official.get(f"/export/enterprises.csv?area={GCQ}&list=cleared").status_code == 200
     rows, href = audit_view(access_of("auditor"), "export", "gcq.official", None)
-    assert rows and rows[0]["action"] == "导出" and rows[0]["area"] == GCQ
+    assert rows and rows[0]["action"] == "导出" and rows[0]["area"] == "拱宸桥街道"  # the area's name, not its code
+    assert "名单：可复工企业名单" in rows[0]["detail"]
     assert "user=gcq.official" in href
     auditor = logged_in_client(app_module, "auditor")
     log = auditor.get(href)

@@ -146,3 +146,28 @@ def test_the_view_callback_answers_over_http_like_the_browser_asks(app_module):
     assert response.status_code == 200
     figure = json.loads(response.data)["response"][ids.MAP]["figure"]
     assert len(shown_codes(figure)) == 8
+
+
+def _colours(figure: dict) -> dict[str, str]:
+    return {c: t["colorscale"][0][1] for t in choropleths(figure) for c in t["locations"]}
+
+
+def test_a_community_keeps_its_colour_from_district_to_street_and_on_the_big_screen(district, engine, as_user):
+    """Fixed thresholds: a quiet street's communities are not drawn darkest because they lead their street."""
+    from callbacks.bigscreen.screen import draw_screen
+    from domain.classes import DEFAULT_BREAKS
+    from layouts.metrics import metric_classes
+
+    street = draw(View("330105005000"))
+    with as_user("leader"):
+        big = draw_screen({"key": "k", "area": "330105005000", "size": [1920, 1080], "at": 1})[2]
+    with engine.connect() as conn:
+        ratios = dict(conn.execute(text(
+            "SELECT community_code, residents_red::float / nullif(residents_green + residents_yellow"
+            " + residents_red + residents_none, 0) FROM community_stats"
+            " WHERE community_code LIKE '330105005%'")).all())
+    classes = metric_classes("red_ratio", DEFAULT_BREAKS["red_ratio"])
+    expected = {c: classes.colours[classes.index(r)] for c, r in ratios.items()}
+    at_district = _colours(district["figure"])
+    assert _colours(street["figure"]) == _colours(big) == expected == {c: at_district[c] for c in expected}
+    assert texts(street["legend"]) == texts(district["legend"])  # one legend at every level

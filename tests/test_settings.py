@@ -42,7 +42,8 @@ def test_values_are_read_and_checked():
                                      {"SANSETU_LANG": "xx"}, {"DATABASE_URL": "::not a url::"},
                                      {"SANSETU_CLOCK_SKEW_MINUTES": "-1"}, {"SANSETU_CLOCK_SKEW_MINUTES": "2.5"},
                                      {"SANSETU_CLOCK_SKEW_MINUTES": "five"}, {"SANSETU_CLOCK_SKEW_MINUTES": "²"},
-                                     {"SANSETU_CLOCK_SKEW_MINUTES": "1441"}])
+                                     {"SANSETU_CLOCK_SKEW_MINUTES": "1441"},
+                                     {"SANSETU_CLASS_BREAKS": "red_ratio=0.05,0.01"}])
 def test_a_bad_value_is_refused_at_start_up_naming_the_setting(environ):
     with pytest.raises(SettingsError) as refused:
         load(environ)
@@ -60,3 +61,11 @@ def test_the_secret_key_file_is_created_owner_only(tmp_path):
     key = settings.signing_key()
     assert len(key) == 64 and settings.signing_key() == key
     assert (tmp_path / "state" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_maps_class_thresholds_are_the_defaults_unless_set():
+    from domain.classes import DEFAULT_BREAKS
+
+    assert dict(load({}).class_breaks) == DEFAULT_BREAKS
+    chosen = load({"SANSETU_CLASS_BREAKS": "red=1,10"}).class_breaks
+    assert chosen["red"].bounds == (1, 10) and chosen["red_ratio"] == DEFAULT_BREAKS["red_ratio"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from dash import no_update
 from sqlalchemy import text
 
-from callbacks.bigscreen.screen import current_area, refresh_screen, screen_options
+from callbacks.bigscreen.screen import current_area, draw_screen, screen_options
 from data_access.aggregates import colour_trend, data_version
 from data_access.reference import divisions
 from domain.divisions import DISTRICT, Scope
-from tests.helpers import access_of
+from layouts.bigscreen.page import VERSION_PATH
+from tests.helpers import access_of, logged_in_client, texts
 
 CST = timezone(timedelta(hours=8))
 
@@ -54,24 +54,44 @@ def test_screen_options_are_read_and_bounded(search, expected):
 
 
 def test_rotation_moves_through_the_streets_at_the_chosen_pace():
-    options = {"refresh": 30, "rotate": 60, "street": None}
+    options = {"refresh": 1, "rotate": 60, "street": None}
     streets = [d.code for d in divisions() if d.level == "street"]
-    assert current_area(options, 0, streets) == current_area(options, 1, streets) == "330105001000"
-    assert current_area(options, 2, streets) == "330105002000"
-    assert current_area({**options, "rotate": 0}, 5, streets) == DISTRICT.code
+    assert current_area(options, 0, streets) == current_area(options, 59, streets) == "330105001000"
+    assert current_area(options, 60, streets) == "330105002000"
+    assert current_area(options, 60 * len(streets), streets) == streets[0]
+    assert current_area({**options, "rotate": 0}, 600, streets) == DISTRICT.code
+    assert current_area(options, 60, streets, "330105005052") == "330105005052"  # a worker sees their own
 
 
-def test_screen_requeries_only_when_the_data_changed(as_user):
+def test_the_version_check_names_the_area_and_stays_the_same_while_nothing_changes(app_module):
+    client = logged_in_client(app_module, "leader")
+    first = client.get(VERSION_PATH).get_json()
+    assert first["area"] == DISTRICT.code and client.get(VERSION_PATH).get_json() == first
+    street = client.get(VERSION_PATH + "?street=330105005000").get_json()
+    assert street["area"] == "330105005000" and street["key"] != first["key"]
+    worker = logged_in_client(app_module, "tzl.worker").get(VERSION_PATH + "?street=330105005000").get_json()
+    assert worker["area"] == "330105005052"
+    assert app_module.server.test_client().get(VERSION_PATH).status_code == 401
+
+
+WANTED = {"key": "v1|330105000000|day", "area": DISTRICT.code, "size": [1920, 1080], "at": 1}
+
+
+def test_the_screen_draws_the_wanted_picture_with_a_legend_units_and_data_time(as_user):
     with as_user("leader"):
-        first = refresh_screen(0, "", [1920, 1080], None)
-    title, kpis, figure, ranking, trend, version, clock = first
-    assert title == "拱墅区三色图指挥大屏" and len(kpis) == 6 and clock
-    assert len(trend["data"]) == 2 and len(ranking) == 2
+        title, kpis, figure, legend, ranking, trend, shown, hidden = draw_screen(WANTED)
+    assert title == "拱墅区三色图指挥大屏" and len(kpis) == 6 and len(trend["data"]) == 2 and len(ranking) == 2
     assert figure["layout"]["map"]["style"]["layers"][0]["type"] == "background"  # dark, offline
     assert sum(len(t["locations"]) for t in figure["data"] if t["type"] == "choroplethmap") == 99
-    with as_user("leader"):
-        again = refresh_screen(1, "", [1920, 1080], version)
-    assert again[:6] == (no_update,) * 6 and again[6]
+    words = texts(legend)
+    assert "红码率（%）" in words and "≤ 0.1%" in words and "> 5%" in words and "数据时间：" in words
+    assert shown == {"key": WANTED["key"], "at": 1, "size": [1920, 1080], "ok": True} and hidden is True
+
+
+def test_an_area_outside_the_users_own_is_not_drawn(as_user):
+    with as_user("tzl.worker"):
+        title = draw_screen({**WANTED, "size": "huge"})[0]
+    assert title == "拱宸桥街道台州路社区三色图指挥大屏"
 
 
 def test_statistics_rank_streets_at_district_level_and_compare_communities_in_a_street(engine):

@@ -19,6 +19,7 @@ from domain.clock import BEIJING
 from domain.permissions import READ_AUDIT
 from i18n import t
 from layouts.audit import ids
+from layouts.audit.detail import describe
 from layouts.formatting import beijing_time
 
 EXPORT = "/export/audit.csv"
@@ -51,7 +52,8 @@ def audit_view(actor: Actor, action: str | None, username: str | None, since: st
     ensure(actor, READ_AUDIT)
     with reading(actor) as conn:
         rows = audit_rows(conn, action or None, (username or "").strip() or None, audit_since(since))
-    shown = [{**r, "at": beijing_time(r["at"], seconds=True),
+    shown = [{**r, "at": beijing_time(r["at"], seconds=True), "area": r["area_name"] or r["area"] or "",
+              "detail": describe(r["detail"]),
               "action": t(f"action.{r['action']}"), "role": t(f"role.{r['role']}") if r["role"] else ""}
              for r in rows]
     query = urlencode({k: v for k, v in {"action": action, "user": username, "since": since}.items() if v})
@@ -69,7 +71,7 @@ def export_audit() -> Response:
     with reading(actor) as conn:
         rows = audit_rows(conn, request.args.get("action") or None, request.args.get("user") or None, since,
                           limit=MOST_ROWS)
-    body, count = write_csv(rows, [Column(f, t(f"audit.col.{f}"), 20) for f in COLUMNS])
+    body, count = write_csv(rows, [Column(f, t(f"audit.col.{f}"), 20, code=f == "area") for f in COLUMNS])
     with writing(actor) as work:
         work.audit("export", None, {"file": "audit.csv", "rows": count, "filter": dict(request.args)})
     return attachment(body, f"审计日志_{datetime.now(BEIJING):%Y%m%d_%H%M}.csv", "csv")

@@ -8,4 +8,5 @@ from domain.permissions import READ_BIG_SCREEN
 from layouts.bigscreen.page import bigscreen_page
 
 MODULE = Module(name="bigscreen", label="big.link", action=READ_BIG_SCREEN, path="/bigscreen",
-                layout=bigscreen_page, callbacks=screen.register, new_window=True, framed=False)
+                layout=bigscreen_page, callbacks=screen.register, routes=screen.register_routes,
+                new_window=True, framed=False)

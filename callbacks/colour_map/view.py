@@ -8,6 +8,7 @@ from callbacks.gate import clamp_view, require
 from data_access import aggregates, areas
 from data_access.colour_map import queries
 from data_access.session import DataUnavailable, reading
+from data_access.settings import settings
 from domain.actor import Actor
 from domain.divisions import DISTRICT, Scope
 from domain.permissions import READ_MAP, READ_PEOPLE, REVEAL_PERSON
@@ -17,7 +18,7 @@ from layouts.colour_map import ids, panels
 from layouts.colour_map.kpi import kpi_tiles
 from layouts.ids import URL
 from layouts.map_figure import community_map, empty_figure
-from layouts.metrics import METRICS, classify, metric_value
+from layouts.metrics import metric_classes, metric_value
 from layouts.view import View, drill, parse_view, view_search
 
 
@@ -82,7 +83,7 @@ def view_outputs(view: View, dropped: list[str], actor: Actor, refused: bool = F
     if view.enterprise and data["detail"] is None:
         messages.append(t("map.not_found", code=view.enterprise))
     values = {r["code"]: metric_value(r, view.metric, view.basis) for r in data["rows"]}
-    classes = classify(list(values.values()), METRICS[view.metric].colours)
+    classes = metric_classes(view.metric, settings().class_breaks[view.metric])
     focus = [view.community] if view.community else list(values)
     figure = community_map(data["rows"], data["streets"], values, classes, focus, data["points"], view.enterprise)
     names = {r["code"]: r["name"] for r in data["rows"]} | {r["code"]: r["name"] for r in data["streets"]}

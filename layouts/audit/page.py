@@ -7,13 +7,13 @@ from dash import dcc, html
 from domain.audit import AUDIT_ACTIONS
 from i18n import t
 from layouts.audit import ids
-from layouts.grid import simple_grid
+from layouts.grid import dropdown_labels, simple_grid
 
 
 def audit_page() -> html.Div:
     return html.Div(className="page", children=[
         html.Div(className="table-filters", children=[
-            dcc.Dropdown(id=ids.AUDIT_ACTION, placeholder=t("audit.action"),
+            dcc.Dropdown(id=ids.AUDIT_ACTION, placeholder=t("audit.action"), labels=dropdown_labels(),
                          options=[{"label": t(f"action.{a}"), "value": a} for a in AUDIT_ACTIONS]),
             dcc.Input(id=ids.AUDIT_USER, placeholder=t("audit.username"), debounce=True, maxLength=40,
                       className="search"),

@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from i18n import t
 from layouts import ids as shell_ids
+from layouts.charts import graph_config
 from layouts.colour_map import ids
 
 LIVE_SECONDS = 1  # how often an open map asks whether the data changed (one cheap query)
@@ -22,9 +23,7 @@ def map_page() -> html.Div:
         html.Div(id=ids.MESSAGE, className="message", role="alert"),
         html.Div(id=ids.KPIS, className="kpis"),
         html.Div(className="map-row", children=[
-            dcc.Graph(id=ids.MAP, className="map", config={
-                "displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["toImage", "select2d",
-                                                                                     "lasso2d"]}),
+            dcc.Graph(id=ids.MAP, className="map", config=graph_config(scrollZoom=True)),
             html.Aside(className="side", children=[
                 html.Div(id=ids.LEGEND, className="legend"),
                 html.Div(id=ids.SIDE, className="side-content"),

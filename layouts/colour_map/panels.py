@@ -11,7 +11,7 @@ from layouts import formatting
 from layouts.colour_map import ids
 from layouts.formatting import beijing_time
 from layouts.map_figure import STATUS_COLOURS
-from layouts.metrics import BASES, METRICS, NO_DATA, Classes
+from layouts.metrics import BASES, METRICS, NO_DATA, Classes, class_labels, legend_title
 from layouts.view import View, view_search
 
 
@@ -56,17 +56,13 @@ def choices(view: View) -> list:
 
 
 def legend(classes: Classes, metric: str, has_missing: bool) -> list:
-    fmt = formatting.percent if METRICS[metric].ratio else formatting.count
-    items = [html.Div(t(f"metric.{metric}"), className="legend-title")]
-    low = 0.0
-    for bound, colour in zip(classes.bounds, classes.colours, strict=True):
-        label = fmt(bound) if bound == low else t("legend.range", low=fmt(low), high=fmt(bound))
-        items.append(html.Div([html.Span(className="swatch", style={"background": colour}), label],
-                              className="legend-item"))
-        low = bound
+    """The metric with its unit, then every class (the same at every level), then no data if any is shown."""
+    items = [html.Div(legend_title(metric), className="legend-title")]
+    entries = list(zip(classes.colours, class_labels(classes), strict=True))
     if has_missing:
-        items.append(html.Div([html.Span(className="swatch", style={"background": NO_DATA}), t("legend.no_data")],
-                              className="legend-item"))
+        entries.append((NO_DATA, t("legend.no_data")))
+    items += [html.Div([html.Span(className="swatch", style={"background": colour}), label],
+                       className="legend-item") for colour, label in entries]
     return items
 
 

@@ -9,15 +9,15 @@ from domain.registers import STATUSES
 from i18n import t
 from layouts.enterprises import ids
 from layouts.enterprises.columns import table_columns
-from layouts.grid import grid_locale
+from layouts.grid import dropdown_labels, grid_locale
 
 
 def table_tab() -> html.Div:
     return html.Div(className="tab-body", children=[
         html.Div(className="table-filters", children=[
-            dcc.Dropdown(id=ids.TABLE_STATUS, multi=True, placeholder=t("table.status_any"),
+            dcc.Dropdown(id=ids.TABLE_STATUS, multi=True, placeholder=t("table.status_any"), labels=dropdown_labels(),
                          options=[{"label": t(f"status.{s}"), "value": s} for s in STATUSES]),
-            dcc.Dropdown(id=ids.TABLE_INDUSTRY, placeholder=t("table.industry_any")),
+            dcc.Dropdown(id=ids.TABLE_INDUSTRY, placeholder=t("table.industry_any"), labels=dropdown_labels()),
             dcc.Input(id=ids.TABLE_SEARCH, type="search", debounce=True, placeholder=t("table.search"),
                       maxLength=100, className="search"),
             html.Div(id=ids.TABLE_COUNT, className="table-count"),
