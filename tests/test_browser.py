@@ -160,7 +160,7 @@ def login(page, server: str, username: str, then: str = "/") -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", next(u[4] for u in DEMO_USERS if u[0] == username))
     page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
+    page.wait_for_url(lambda url: "/login" not in url, timeout=60_000)  # a busy machine logs in slowly
 
 
 def _outside(urls: list[str]) -> list[str]:
