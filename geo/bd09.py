@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from geo.gcj02 import invert
+
 _X_PI = np.pi * 3000.0 / 180.0
 
 
@@ -20,12 +22,4 @@ def gcj02_to_bd09(lon, lat) -> tuple[np.ndarray, np.ndarray]:
 
 
 def bd09_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    target_lon, target_lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    x, y = target_lon - 0.0065, target_lat - 0.006
-    for _ in range(30):
-        fx, fy = gcj02_to_bd09(x, y)
-        ex, ey = fx - target_lon, fy - target_lat
-        x, y = x - ex, y - ey
-        if max(np.abs(ex).max(initial=0), np.abs(ey).max(initial=0)) < 1e-9:
-            break
-    return x, y
+    return invert(gcj02_to_bd09, lon, lat, shift=(0.0065, 0.006))

@@ -36,10 +36,16 @@ def wgs84_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
 
 
 def gcj02_to_wgs84(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    return invert(wgs84_to_gcj02, lon, lat)
+
+
+def invert(forward, lon, lat, shift: tuple[float, float] = (0.0, 0.0)) -> tuple[np.ndarray, np.ndarray]:
+    """The inverse of a datum's forward formula, by fixed-point iteration to below 1e-9 degree, starting
+    from the target moved back by `shift` (the forward formula's rough offset)."""
     target_lon, target_lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    x, y = target_lon.copy(), target_lat.copy()
+    x, y = target_lon - shift[0], target_lat - shift[1]
     for _ in range(30):
-        fx, fy = wgs84_to_gcj02(x, y)
+        fx, fy = forward(x, y)
         ex, ey = fx - target_lon, fy - target_lat
         x, y = x - ex, y - ey
         if max(np.abs(ex).max(initial=0), np.abs(ey).max(initial=0)) < 1e-9:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+from contextlib import contextmanager
 from types import ModuleType, SimpleNamespace
 
 from sqlalchemy import create_engine, text
@@ -37,6 +38,31 @@ def recreate_database(url: URL) -> None:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{url.database}"'))
     admin.dispose()
+
+
+@contextmanager
+def scratch_demo(test_url: URL, name: str, seed: int, days_ago: int = 2):
+    """A database of its own (the test database's name with `name`), with a tiny demo whose colour history
+    ends `days_ago` days ago; dropped afterwards. For tests that write a lot."""
+    from datetime import timedelta
+
+    from data_access.demo.load import load_demo
+    from data_access.setup_db import migrate
+    from domain import clock
+
+    url = test_url.set(database=test_url.database.replace("_test", f"_{name}_test"))
+    recreate_database(url)
+    migrate(url)
+    engine = create_engine(url)
+    load_demo(engine, scale=0.005, seed=seed, as_of=clock.today() - timedelta(days=days_ago))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def access_of(username: str):

@@ -13,7 +13,6 @@ import io
 import json
 import re
 import zipfile
-from datetime import timedelta
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,23 +21,20 @@ import pytest
 import shapely
 from shapely import wkt as shapely_wkt
 from shapely.geometry import LineString, Point, mapping
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from data_access.demo import shape_cache
-from data_access.demo.load import load_demo
 from data_access.importing import history, registry
 from data_access.importing.base import FileProblem, ImportRequest
 from data_access.importing.kinds.boundary_files import _member_name
 from data_access.importing.load import run_import
 from data_access.importing.reports import error_report
 from data_access.reference import district_outline, district_outline_gcj02
-from data_access.setup_db import migrate
-from domain import clock
 from geo.bd09 import bd09_to_gcj02, gcj02_to_bd09
 from geo.datums import to_wgs84
 from geo.gcj02 import gcj02_to_wgs84, wgs84_to_gcj02
 from tests.builders import credit_code
-from tests.helpers import recreate_database
+from tests.helpers import scratch_demo
 
 DISTRICT = "330105000000"
 GCQ = "330105005000"  # 拱宸桥街道
@@ -48,17 +44,8 @@ HEAD = ["统一社会信用代码", "企业名称", "行业", "经度", "纬度"
 
 @pytest.fixture(scope="module")
 def db(test_url):
-    url = test_url.set(database=test_url.database.replace("_test", "_geometry_test"))
-    recreate_database(url)
-    migrate(url)
-    engine = create_engine(url)
-    load_demo(engine, scale=0.005, seed=12, as_of=clock.today() - timedelta(days=2))
-    yield engine
-    engine.dispose()
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_demo(test_url, "geometry", seed=12, days_ago=2) as engine:
+        yield engine
 
 
 def load(engine, kind: str, content: bytes, name: str = "file.csv", **options):

@@ -23,18 +23,16 @@ from shapely.geometry import Polygon, mapping
 from sqlalchemy import create_engine, text
 from stdnum.cn import ric
 
-from data_access.demo.load import load_demo
 from data_access.importing import cells
 from data_access.importing.load import ImportRequest, run_import
 from data_access.importing.reports import error_report, reason_text, template
 from data_access.session import SessionWriter
 from data_access.settings import WRITER_ROLE, settings
-from data_access.setup_db import migrate
 from domain import clock
 from geo.gcj02 import wgs84_to_gcj02
 from i18n import t
 from tests.builders import credit_code, id_number
-from tests.helpers import recreate_database, signed_in
+from tests.helpers import scratch_demo, signed_in
 
 DISTRICT = "330105000000"
 TZL = "330105005052"  # 台州路社区, 拱宸桥街道
@@ -43,17 +41,8 @@ DEMO_DAYS_AGO = 2  # the demo's colour history ends two days ago, so the changes
 
 @pytest.fixture(scope="module")
 def db(test_url):
-    url = test_url.set(database=test_url.database.replace("_test", "_imports_test"))
-    recreate_database(url)
-    migrate(url)
-    engine = create_engine(url)
-    load_demo(engine, scale=0.005, seed=11, as_of=clock.today() - timedelta(days=DEMO_DAYS_AGO))
-    yield engine
-    engine.dispose()
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_demo(test_url, "imports", seed=11, days_ago=DEMO_DAYS_AGO) as engine:
+        yield engine
 
 
 def fingerprint(engine) -> dict:
