@@ -10,7 +10,19 @@ from dash import Dash
 from flask import Response
 
 import i18n
-from callbacks import api, audit, auth, bigscreen, colour_map, enterprises, imports, shell, statistics, users
+from callbacks import (
+    api,
+    audit,
+    auth,
+    bigscreen,
+    colour_map,
+    enterprises,
+    health_services,
+    imports,
+    shell,
+    statistics,
+    users,
+)
 from callbacks.gate import NotAllowed
 from callbacks.modules import Module, check_modules
 from data_access.session import writing
@@ -28,6 +40,7 @@ MODULES: tuple[Module, ...] = (
     bigscreen.MODULE,
     audit.MODULE,
     users.MODULE,
+    health_services.MODULE,
 )
 
 

@@ -63,7 +63,8 @@ def verify(conn: Connection, prefix: str, whole_district: bool) -> list[tuple]:
         SELECT s.row_no, :column, s.id_number, 'appeal_open' FROM stage s
         WHERE EXISTS (SELECT 1 FROM appeal a WHERE a.id_number = s.id_number AND a.status IN ('open', 'review'))
         UNION ALL
-        SELECT s.row_no, :requested, s.requested_colour, 'appeal_already' FROM stage s JOIN health_code h USING (id_number)
+        SELECT s.row_no, :requested, s.requested_colour, 'appeal_already'
+        FROM stage s JOIN health_code h USING (id_number)
         WHERE array_position(ARRAY['green', 'yellow', 'red'], h.colour)
               <= array_position(ARRAY['green', 'yellow', 'red'], s.requested_colour)""",
                     column=ID.header, requested=REQUESTED.header)
