@@ -80,6 +80,8 @@ def _load(args) -> int:
     report = load_demo(get_engine(), scale=args.scale, seed=args.seed, as_of=args.as_of)
     if not report.loaded:
         print(t("cli.demo_skipped"))
+        if report.rows:  # a module's demo data, added to the existing demo
+            print(t("cli.demo_modules", rows="，".join(f"{k} {v:,}" for k, v in report.rows.items())))
         return 0
     rows = "，".join(f"{table} {count:,}" for table, count in report.rows.items())
     print(t("cli.demo_loaded", rows=rows, seconds=sum(report.seconds.values())))

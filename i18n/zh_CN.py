@@ -400,6 +400,7 @@ TEXT = {
     "admin.col.last_used_at": "最近使用",
     # health-code services: appeals (异议申诉复核)
     "nav.services": "健康码服务",
+    "cli.demo_modules": "已为现有演示库补充模块演示数据：{rows}",
     "services.subtitle": "异议申诉复核 · 三步工作法 · 分级审核",
     "kind.appeals": "健康码异议申诉（复核申请）",
     "action.appeal_step": "申诉核查记录",
@@ -539,6 +540,7 @@ TEXT = {
     "appeals.error.reason_required": "退回须填写理由",
     "appeals.error.refused": "数据库拒绝了此操作（超出您的区域或权限）",
     "appeals.error.conversion": "转码未能写入：{reason}",
+    "appeals.error.newer": "此人的健康码已有更新的变更记录，请核实后重新办理",
     "appeals.error.not_final": "该审核不是最后一级",
     "appeals.error.unknown_community": "没有这个社区",
     "appeals.error.configure": "审核配置未能保存（仅区级工作人员可修改）",

@@ -30,10 +30,25 @@ TZL = "330105005052"  # 台州路社区, in 拱宸桥街道
 GCQ = "330105005000"
 
 
+_TOUCHED: dict[str, str] = {}  # persons whose colour a test set, and the colour they had
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _restore_colours(engine):
+    """Other tests read the demo's colours: give back the colour each touched person had."""
+    yield
+    with engine.begin() as conn:
+        for id_number, colour in _TOUCHED.items():
+            conn.execute(text("UPDATE health_code SET colour = :c, changed_at = now(), source = 'test'"
+                              " WHERE id_number = :i AND colour <> :c"), {"c": colour, "i": id_number})
+
+
 def _colour(engine, id_number: str, colour: str) -> None:
     with engine.begin() as conn:
-        conn.execute(text("UPDATE health_code SET colour = :c, changed_at = now() - interval '2 hours',"
-                          " source = 'test' WHERE id_number = :i"), {"c": colour, "i": id_number})
+        before = conn.execute(text("SELECT colour FROM health_code WHERE id_number = :i"), {"i": id_number}).scalar()
+        _TOUCHED.setdefault(id_number, before)
+        conn.execute(text("UPDATE health_code SET colour = :c, changed_at = now(), source = 'test'"
+                          " WHERE id_number = :i"), {"c": colour, "i": id_number})
 
 
 def _person(engine, community: str, exclude: tuple[str, ...] = ()) -> str:
@@ -316,3 +331,34 @@ def test_oversight_counts_equal_counts_computed_from_the_rows(engine):
     assert {k: v["received"] for k, v in streets.items()} == by_street.to_dict()
     assert sum(r["received"] for r in communities) == by_street.get(GCQ, 0)
     assert [r["overdue"] for r in communities] == sorted((r["overdue"] for r in communities), reverse=True)
+
+
+def test_the_demo_appeals_agree_with_the_register(conn):
+    """Converted requests are the history's returns to green credited to appeals; every decided request
+    went through all its tiers, never reviewed by its proposer; one open request per person at most."""
+    one = lambda sql: conn.execute(text(sql)).scalar()  # noqa: E731
+    demo = "channel = 'demo'"
+    total, converted = one(f"SELECT count(*) FROM appeal WHERE {demo}"), one(
+        f"SELECT count(*) FROM appeal WHERE {demo} AND status = 'converted'")
+    assert 0.6 * 16_300 * 0.02 < total < 1.4 * 16_300 * 0.02
+    assert 0.04 < converted / total < 0.16
+    assert one(f"""SELECT count(*) FROM appeal a WHERE {demo} AND status = 'converted' AND NOT EXISTS (
+                   SELECT 1 FROM health_code_history h WHERE h.id_number = a.id_number AND h.source = 'appeal'
+                     AND h.colour = 'green' AND h.changed_at = a.decided_at)""") == 0
+    assert one(f"""SELECT count(*) FROM appeal a WHERE {demo} AND status IN ('converted', 'rejected')
+                   AND (SELECT count(*) FROM appeal_review r WHERE r.appeal_id = a.id) <> cardinality(a.tiers) - 1
+               """) == 0
+    assert one("SELECT count(*) FROM appeal_review WHERE reviewer = proposer") == 0
+    assert one(f"SELECT count(*) FROM appeal WHERE {demo} AND status IN ('open', 'review')") > 0
+    assert one(f"""SELECT count(*) FROM appeal WHERE {demo} AND status IN ('open', 'review')
+                   AND community_code = '{TZL}'""") > 0
+
+
+def test_the_demo_appeals_load_into_an_existing_demo_whose_appeal_tables_are_empty(conn):
+    from data_access.demo.appeals import demo_scale, load_demo_appeals
+
+    conn.execute(text("ALTER TABLE appeal_review DISABLE TRIGGER appeal_review_append_only;"
+                      " DELETE FROM appeal_review; DELETE FROM appeal"))
+    rows = load_demo_appeals(conn, demo_scale(conn), 7)
+    assert rows["appeal"] == conn.execute(text("SELECT count(*) FROM appeal")).scalar() > 0
+    assert load_demo_appeals(conn, demo_scale(conn), 7) == {}  # once only

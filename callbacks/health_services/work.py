@@ -142,7 +142,7 @@ def review_case(actor: Actor, appeal_id: int, verdict: str, reason: str | None) 
                                                 "reason": reason or None})
     except colour_path.ConversionRefused as exc:
         return t("appeals.error.conversion", reason=exc.result.problem or "；".join(
-            t(f"import.reason.{e.reason}") for e in exc.result.errors))
+            t(f"import.reason.{e.reason}") for e in exc.result.errors) or t("appeals.error.newer"))
     except AppealError as exc:
         return t(str(exc))
     except DataUnavailable as exc:

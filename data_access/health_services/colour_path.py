@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import Connection, text
@@ -91,15 +91,19 @@ def _approve_and_convert(actor: Actor, appeal_id: int, tier: str) -> ImportResul
         if state["status"] != "converted":
             raise AppealError("appeals.error.not_final")
         source = f"appeal:{appeal_id}"
+        # whole seconds (as staged), rounded up: never older than a change made earlier in this second
+        changed_at = started.replace(microsecond=0) + timedelta(seconds=1)
         frame, chosen = _batch("health_codes", [{"id_number": case["id_number"], "colour": case["requested_colour"],
-                                                 "changed_at": started.isoformat()}])
+                                                 "changed_at": changed_at.isoformat()}])
         request = ImportRequest("health_codes", source, source.encode() + started.isoformat().encode(),
                                 actor.username, actor.org_code, role=actor.role, mode="changes", source=source,
                                 exclusive=False, session=actor.session)
         clean, errors = check_rows(frame, chosen)
         result = ImportResult("rejected", rows_read=1, file_format="appeal")
         load_rows(_SameTransaction(conn), request, clean, errors, result, lambda _f, _s: None, started)
-        if result.result != "loaded":
+        now = conn.execute(text("SELECT colour FROM health_code WHERE id_number = :i"),
+                           {"i": case["id_number"]}).scalar()
+        if result.result != "loaded" or now != case["requested_colour"]:  # refused, or a later change stands
             raise ConversionRefused(result)
         audit_trail.record(conn, actor.username, actor.role, "appeal_converted", case["community_code"],
                            {"appeal": appeal_id, "tier": tier, "colour": case["requested_colour"],
