@@ -362,3 +362,9 @@ def test_the_demo_appeals_load_into_an_existing_demo_whose_appeal_tables_are_emp
     rows = load_demo_appeals(conn, demo_scale(conn), 7)
     assert rows["appeal"] == conn.execute(text("SELECT count(*) FROM appeal")).scalar() > 0
     assert load_demo_appeals(conn, demo_scale(conn), 7) == {}  # once only
+
+
+def test_open_demo_appeals_ask_for_a_colour_the_person_does_not_have(conn):
+    assert conn.execute(text("""
+        SELECT count(*) FROM appeal a JOIN health_code h USING (id_number)
+        WHERE a.status IN ('open', 'review') AND a.channel = 'demo' AND h.colour <> a.current_colour""")).scalar() == 0

@@ -67,8 +67,8 @@ def generate_appeals(conn: Connection, scale: float, seed: int) -> tuple[pd.Data
         "submitted_at": (back.changed_at - duration).to_numpy(), "status": "converted", "reason_key": "all_clear"})
 
     # rejected and open: people whose code turned and stayed (no later return to green)
-    turned = events[(events.previous_colour == "green") & (events.colour != "green")]
-    stayed = turned[~turned.id_number.isin(back.id_number)].drop_duplicates("id_number", keep="last")
+    last = events.sort_values("changed_at", kind="stable").drop_duplicates("id_number", keep="last")
+    stayed = last[(last.previous_colour == "green") & (last.colour != "green")]  # turned, and still so
     total = max(round(TOTAL * scale), len(converted) + 2)
     n_open = max(2, round(total * OPEN_SHARE))
     n_rejected = max(1, total - len(converted) - n_open)

@@ -14,7 +14,7 @@ QUEUE_COLUMNS = [("id", "appeals.col.id", 80), ("name", "appeals.col.name", 90),
                  ("id_number", "appeals.col.id_number", 170), ("community", "appeals.col.community", 130),
                  ("change", "appeals.col.change", 130), ("submitted", "appeals.col.submitted_at", 150),
                  ("hours", "appeals.col.hours", 110), ("status_name", "appeals.col.status", 90),
-                 ("waiting", "appeals.col.waiting", 90), ("channel_name", "appeals.col.channel", 90)]
+                 ("waiting", "appeals.col.waiting", 100), ("channel_name", "appeals.col.channel", 90)]
 AREA_COLUMNS = [("received", "appeals.col.received", 80), ("reviewed", "appeals.col.reviewed", 80),
                 ("converted", "appeals.col.converted", 70), ("rejected", "appeals.col.rejected", 90),
                 ("open", "appeals.col.open", 80), ("overdue", "appeals.col.overdue", 70),
@@ -88,6 +88,15 @@ def case_panel() -> html.Div:
     ])
 
 
+def queue_grid():
+    """The queue: a click on a row opens its case (no check boxes); rows keep their id across refreshes."""
+    grid = simple_grid(ids.QUEUE_GRID, QUEUE_COLUMNS, selectable=True)
+    grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
+        "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
+    grid.getRowId = "params.data.id"
+    return grid
+
+
 def queue_tab() -> html.Div:
     return html.Div(className="page", children=[
         html.Div(className="exports", children=[
@@ -95,7 +104,7 @@ def queue_tab() -> html.Div:
                           options=[{"label": t(f"appeals.status.{s}"), "value": s} for s in STATUSES]),
             html.Button(t("appeals.refresh"), id=ids.QUEUE_REFRESH, className="export"),
         ]),
-        simple_grid(ids.QUEUE_GRID, QUEUE_COLUMNS, selectable=True),
+        queue_grid(),
         html.P(t("appeals.pick"), className="note"),
         case_panel(),
     ])
@@ -106,8 +115,10 @@ def walk_in_tab() -> html.Div:
     return html.Div(className="page appeal-walk-in", children=[
         html.Div(id=ids.WALK_IN_MESSAGE, className="message", role="alert"),
         _field("appeals.walk_in.id_number", dcc.Input(id=ids.WALK_IN_ID, maxLength=20)),
-        _field("appeals.walk_in.current", dcc.Dropdown(id=ids.WALK_IN_CURRENT, options=colours[:2])),
-        _field("appeals.walk_in.requested", dcc.Dropdown(id=ids.WALK_IN_REQUESTED, options=colours[1:])),
+        _field("appeals.walk_in.current", dcc.RadioItems(id=ids.WALK_IN_CURRENT, options=colours[:2], inline=True,
+                                                         className="yes-no")),
+        _field("appeals.walk_in.requested", dcc.RadioItems(id=ids.WALK_IN_REQUESTED, options=colours[1:],
+                                                           inline=True, className="yes-no")),
         _field("appeals.walk_in.reason", dcc.Input(id=ids.WALK_IN_REASON, maxLength=200, className="wide")),
         _field("appeals.walk_in.phone", dcc.Input(id=ids.WALK_IN_PHONE, maxLength=20)),
         html.Button(t("appeals.walk_in.submit"), id=ids.WALK_IN_SUBMIT, className="export"),
