@@ -13,13 +13,13 @@ from layouts.health_services import ids
 QUEUE_COLUMNS = [("id", "appeals.col.id", 80), ("name", "appeals.col.name", 90),
                  ("id_number", "appeals.col.id_number", 170), ("community", "appeals.col.community", 130),
                  ("change", "appeals.col.change", 130), ("submitted", "appeals.col.submitted_at", 150),
-                 ("hours", "appeals.col.hours", 110), ("status_name", "appeals.col.status", 90),
-                 ("waiting", "appeals.col.waiting", 100), ("channel_name", "appeals.col.channel", 90)]
-AREA_COLUMNS = [("received", "appeals.col.received", 80), ("reviewed", "appeals.col.reviewed", 80),
-                ("converted", "appeals.col.converted", 70), ("rejected", "appeals.col.rejected", 90),
-                ("open", "appeals.col.open", 80), ("overdue", "appeals.col.overdue", 70),
-                ("review_rate", "appeals.col.review_rate", 80), ("median_hours", "appeals.col.median_hours", 90),
-                ("p95_hours", "appeals.col.p95_hours", 90)]
+                 ("hours", "appeals.col.hours", 130), ("status_name", "appeals.col.status", 90),
+                 ("waiting", "appeals.col.waiting", 110), ("channel_name", "appeals.col.channel", 90)]
+AREA_COLUMNS = [("received", "appeals.col.received", 90), ("reviewed", "appeals.col.reviewed", 100),
+                ("converted", "appeals.col.converted", 90), ("rejected", "appeals.col.rejected", 110),
+                ("open", "appeals.col.open", 100), ("overdue", "appeals.col.overdue", 90),
+                ("review_rate", "appeals.col.review_rate", 110), ("median_hours", "appeals.col.median_hours", 110),
+                ("p95_hours", "appeals.col.p95_hours", 110)]
 
 
 def _yes_no(component_id: str, yes: str = "appeals.yes", no: str = "appeals.no") -> dcc.RadioItems:
