@@ -109,7 +109,7 @@ def test_a_red_to_green_appeal_from_walk_in_to_conversion(browser, server, engin
     errors: list[str] = []
 
     worker = _page(browser, server, "tzl.worker", errors)
-    worker.get_by_text("窗口登记").click()
+    worker.locator(f"#{ids.SERVICES_TABS}").get_by_text("窗口登记").click()
     worker.fill(f"#{ids.WALK_IN_ID}", person)
     _choose(worker, ids.WALK_IN_CURRENT, "红码")
     _choose(worker, ids.WALK_IN_REQUESTED, "绿码")
@@ -121,7 +121,7 @@ def test_a_red_to_green_appeal_from_walk_in_to_conversion(browser, server, engin
         appeal_id = conn.execute(text("SELECT id FROM appeal WHERE id_number = :i AND status = 'open'"),
                                  {"i": person}).scalar_one()
 
-    worker.get_by_text("复核队列").click()
+    worker.locator(f"#{ids.SERVICES_TABS}").get_by_text("复核队列").click()
     _open_case(worker, appeal_id)
     _choose(worker, ids.HEALTH_SYMPTOMS, "无")
     worker.fill(f"#{ids.HEALTH_TEMPERATURE}", "36.4")

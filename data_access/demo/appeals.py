@@ -180,7 +180,9 @@ def load_demo_appeals(conn: Connection, scale: float, seed: int) -> dict[str, in
     rows = {"appeal": copy_frame(conn, "appeal", appeals), "appeal_review": copy_frame(conn, "appeal_review", reviews)}
     conn.execute(text("ALTER TABLE appeal_review ENABLE TRIGGER appeal_review_check;"
                       " ALTER TABLE appeal_review ENABLE TRIGGER appeal_review_apply"))
-    conn.execute(text("SELECT setval(pg_get_serial_sequence('appeal', 'id'), (SELECT max(id) FROM appeal))"))
+    # never backwards: sequences ignore rollbacks, so ids handed out before stay handed out
+    conn.execute(text("SELECT setval(pg_get_serial_sequence('appeal', 'id'),"
+                      " greatest((SELECT max(id) FROM appeal), (SELECT last_value FROM appeal_id_seq)))"))
     return rows
 
 
