@@ -51,7 +51,7 @@ def create_app(modules: tuple[Module, ...] = MODULES) -> Dash:
     dash_app.layout = shell_layout
     dash_app.validation_layout = shell.validation_layout(modules)
     server = dash_app.server
-    auth.register(server, shell.public_pages(modules), {api.PATH})
+    auth.register(server, shell.public_pages(modules), {api.PATH} | health_services.API_PATHS)
     api.register(server)
     shell.register(dash_app, modules)
     for module in modules:

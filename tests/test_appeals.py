@@ -368,3 +368,27 @@ def test_open_demo_appeals_ask_for_a_colour_the_person_does_not_have(conn):
     assert conn.execute(text("""
         SELECT count(*) FROM appeal a JOIN health_code h USING (id_number)
         WHERE a.status IN ('open', 'review') AND a.channel = 'demo' AND h.colour <> a.current_colour""")).scalar() == 0
+
+
+def test_the_city_platform_pushes_requests_with_its_token(engine, app_module):
+    from data_access.users import integrations
+
+    with engine.begin() as conn:
+        token = integrations.create_token(conn, "appeals.platform.test", "test")
+    client = app_module.server.test_client()
+    person = _person(engine, TZL)
+    _colour(engine, person, "yellow")
+    one = {"id_number": person, "current_colour": "yellow", "requested_colour": "green", "reason": "误判",
+           "submitted_at": _submitted(1), "external_ref": f"HZ{next(_SERIAL):08d}"}
+    assert client.post("/api/v1/appeals", json={"appeals": [one]}).status_code == 401
+    auth = {"Authorization": f"Bearer {token}"}
+    refused = client.post("/api/v1/appeals", headers=auth, json={"appeals": [one, {**one, "id_number": id_number()}]})
+    assert refused.status_code == 422
+    assert [(e["index"], e["field"]) for e in refused.get_json()["errors"]] == [(2, "id_number")]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM appeal WHERE id_number = :i"), {"i": person}).scalar() == 0
+    taken = client.post("/api/v1/appeals", headers=auth, json={"appeals": [one]})
+    assert taken.status_code == 200 and taken.get_json()["received"] == 1
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT channel, received_by, community_code FROM appeal WHERE id_number = :i"),
+                            {"i": person}).one() == ("api", "api:appeals.platform.test", TZL)

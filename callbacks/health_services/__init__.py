@@ -3,10 +3,11 @@ walk-in registration and oversight. Registers the appeals import kind (data_acce
 
 from __future__ import annotations
 
-from callbacks.health_services import page
+from callbacks.health_services import api, page
 from callbacks.modules import Module
 from domain.permissions import READ_APPEALS
 from layouts.health_services.page import services_page
 
 MODULE = Module(name="health_services", label="nav.services", action=READ_APPEALS, path="/services",
-                layout=services_page, callbacks=page.register, subtitle="services.subtitle")
+                layout=services_page, callbacks=page.register, routes=api.register, subtitle="services.subtitle")
+API_PATHS = {api.PATH}  # routes systems call with their own tokens (the login gate lets them through)

@@ -24,6 +24,7 @@ from data_access.importing.registry import kind
 from data_access.importing.rows import check_rows
 from data_access.session import DataUnavailable, SessionWriter
 from domain.actor import Actor
+from domain.divisions import DISTRICT_CODE
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,28 @@ def walk_in(actor: Actor, request_row: dict) -> tuple[ImportResult, dict | None]
             SELECT a.id, c.name AS community FROM appeal a JOIN community c ON c.code = a.community_code
             WHERE a.id_number = :id AND a.status = 'open'"""), {"id": clean["id_number"].iloc[0]}).mappings().first()
     return result, dict(created) if created else None
+
+
+def api_batch(integration: str, token: str, requests: list, body: bytes) -> ImportResult:
+    """Requests pushed by the city platform [{id_number, current_colour, ...}, ...]: the appeals kind's checks
+    and all-or-nothing load, written as the writer role with the integration's token (district-wide).
+    Errors name the request by its position in the batch (1-based) in the "row" field."""
+    started = datetime.now(UTC)
+    chosen = kind("appeals")
+    frame = pd.DataFrame({"row": range(1, len(requests) + 1),
+                          **{f.name: [_text(r.get(f.name)) if isinstance(r, dict) else "" for r in requests]
+                             for f in chosen.fields}})
+    source = f"api:{integration}"
+    request = ImportRequest("appeals", source, body, source, DISTRICT_CODE, role=None, source=source,
+                            exclusive=False, session=token)
+    clean, errors = check_rows(frame, chosen)
+    errors += request_checks(request, clean, errors)
+    result = ImportResult("rejected", rows_read=len(frame), file_format="JSON")
+    return load_rows(SessionWriter(token), request, clean, errors, result, lambda _f, _s: None, started)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 class ConversionRefused(AppealError):
