@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 
-from data_access.health_services.colour_path import api_batch
+from data_access.health_services.colour_path import api_batch, integration_for
 from data_access.health_services.intake import KIND
 from data_access.importing.reports import reason_text
 from data_access.session import DataUnavailable, writing
-from data_access.users import integrations
 from i18n import t
 
 PATH = "/api/v1/appeals"
@@ -34,7 +33,7 @@ def receive_appeals() -> tuple[Response, int]:
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
     try:
         with writing(None) as work:  # a system, not a person: the token names it
-            integration = integrations.integration_for(work.conn, token)
+            integration = integration_for(work.conn, token)
     except DataUnavailable:
         return jsonify(error=t("map.error")), 503
     if integration is None:
