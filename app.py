@@ -11,7 +11,20 @@ from dash import Dash
 from flask import Response
 
 import i18n
-from callbacks import api, audit, auth, bigscreen, colour_map, enterprises, imports, inputs, shell, statistics, users
+from callbacks import (
+    api,
+    audit,
+    auth,
+    bigscreen,
+    colour_map,
+    enterprises,
+    health_services,
+    imports,
+    inputs,
+    shell,
+    statistics,
+    users,
+)
 from callbacks.gate import NotAllowed
 from callbacks.modules import Module, check_modules, register_modules
 from data_access.session import DataUnavailable, writing
@@ -29,6 +42,7 @@ MODULES: tuple[Module, ...] = (
     bigscreen.MODULE,
     audit.MODULE,
     users.MODULE,
+    health_services.MODULE,
 )
 
 
@@ -45,7 +59,7 @@ def create_app(modules: tuple[Module, ...] = MODULES) -> Dash:
     dash_app.layout = shell_layout
     dash_app.validation_layout = shell.validation_layout(modules)
     server = dash_app.server
-    auth.register(server, shell.public_pages(modules), {api.PATH})
+    auth.register(server, shell.public_pages(modules), {api.PATH}.union(*(m.api_paths for m in modules)))
     inputs.register(server)
     api.register(server)
     shell.register(dash_app, modules)

@@ -26,7 +26,9 @@ class Module:
     action: str  # the permission (domain.permissions) that shows the module to a user
     layout: Callable[[], object]  # the module's component tree; takes no data, does no I/O
     callbacks: Callable[[Dash], None] = _nothing  # registers the module's callbacks on the app
-    routes: Callable[[Flask], None] = _nothing  # registers the module's downloads and API routes
+    routes: Callable[[Flask], None] = _nothing  # registers the module's downloads (people, behind its action)
+    api: Callable[[Flask], None] = _nothing  # registers the routes systems call with their own tokens ...
+    api_paths: frozenset[str] = frozenset()  # ... at these paths (the login gate lets them through)
     path: str | None = None  # a page of its own at this path ...
     tab_of: str | None = None  # ... or a tab under the page of the named module (sharing its URL's area)
     subtitle: str | None = None  # i18n key of the page's subtitle (default: the label)
@@ -64,6 +66,7 @@ def register_modules(app: Dash, modules: tuple[Module, ...]) -> dict[str, str]:
         module.callbacks(app)
         module.routes(app.server)
         actions |= dict.fromkeys(_registered(app) - before, module.action)
+        module.api(app.server)  # systems, not people: each route checks its own token
     app.server.before_request(lambda: _gate(app, actions))
     return actions
 

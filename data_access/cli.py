@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from data_access import audit_trail
 from data_access.demo.load import load_demo
 from data_access.engine import get_engine
+from data_access.health_services import intake as _appeals_kind  # noqa: F401  (registers the appeals kind)
 from data_access.importing import registry
 from data_access.importing.base import ImportRequest
 from data_access.importing.load import run_import
@@ -79,6 +80,8 @@ def _load(args) -> int:
     report = load_demo(get_engine(), scale=args.scale, seed=args.seed, as_of=args.as_of)
     if not report.loaded:
         print(t("cli.demo_skipped"))
+        if report.rows:  # a module's demo data, added to the existing demo
+            print(t("cli.demo_modules", rows="，".join(f"{k} {v:,}" for k, v in report.rows.items())))
         return 0
     rows = "，".join(f"{table} {count:,}" for table, count in report.rows.items())
     print(t("cli.demo_loaded", rows=rows, seconds=sum(report.seconds.values())))

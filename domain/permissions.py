@@ -19,6 +19,13 @@ IMPORT_DATA = "data.import"  # upload files, read the import history of the area
 READ_AUDIT = "audit.read"  # the audit log, filtered and exported (the export is audited)
 MANAGE_USERS = "users.manage"  # create, disable, enable users, reset passwords
 MANAGE_TOKENS = "tokens.manage"  # integration tokens of the systems that push colour changes
+# Appeals (健康码服务: 异议申诉复核)
+READ_APPEALS = "appeals.read"  # the queue and the case pages of the area
+HANDLE_APPEALS = "appeals.handle"  # register walk-ins, record the three steps, propose a decision
+REVIEW_APPEALS = "appeals.review"  # approve or send back at the tier of one's own level
+REASSIGN_APPEALS = "appeals.reassign"  # move a request to another community (district users)
+OVERSEE_APPEALS = "appeals.oversee"  # counts, times to decision, overdue requests
+CONFIGURE_APPEALS = "appeals.configure"  # the tiers each decision needs, the deadline (district users)
 
 _READERS = frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR})
 
@@ -34,6 +41,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     READ_AUDIT: frozenset({AUDITOR}),
     MANAGE_USERS: frozenset({ADMINISTRATOR}),
     MANAGE_TOKENS: frozenset({ADMINISTRATOR}),
+    # appeals
+    READ_APPEALS: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER}),
+    HANDLE_APPEALS: frozenset({OFFICIAL, COMMUNITY_WORKER}),
+    REVIEW_APPEALS: frozenset({OFFICIAL}),
+    REASSIGN_APPEALS: frozenset({OFFICIAL}),
+    OVERSEE_APPEALS: frozenset({LEADER, OFFICIAL}),
+    CONFIGURE_APPEALS: frozenset({OFFICIAL}),
 }
 
 

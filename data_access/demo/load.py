@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from data_access.bulk import copy_frame, foreign_keys_deferred
+from data_access.demo.appeals import demo_scale, load_demo_appeals
 from data_access.demo.generate import DemoData, generate
 from data_access.demo.users import create_demo_users
 
@@ -33,6 +34,7 @@ def load_demo(engine: Engine, scale: float = 1.0, seed: int = 2020, as_of: date 
     """Generate and load the demo district; does nothing when the database already holds a district."""
     report = LoadReport(loaded=False)
     if not database_is_empty(engine):
+        report.rows.update(load_module_demos(engine, seed))  # a module added since the demo was loaded
         return report
     started = time.perf_counter()
     data = generate(scale, seed, as_of)
@@ -51,6 +53,9 @@ def load_demo(engine: Engine, scale: float = 1.0, seed: int = 2020, as_of: date 
         started = time.perf_counter()
         conn.execute(text("SELECT refresh_all_stats()"))
         report.seconds["aggregate"] = time.perf_counter() - started
+        started = time.perf_counter()
+        report.rows.update(load_demo_appeals(conn, scale, seed))
+        report.seconds["modules"] = time.perf_counter() - started
         report.users = create_demo_users(conn)
     started = time.perf_counter()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -58,6 +63,16 @@ def load_demo(engine: Engine, scale: float = 1.0, seed: int = 2020, as_of: date 
     report.seconds["analyze"] = time.perf_counter() - started
     report.loaded = True
     return report
+
+
+def load_module_demos(engine: Engine, seed: int = 2020) -> dict[str, int]:
+    """The modules' demo data, into an existing demo database (one whose demo users exist) whose module
+    tables are empty: a module added after the demo was loaded shows after the upgrade."""
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('sansetu.demo_load'))"))
+        if not conn.execute(text("SELECT EXISTS (SELECT 1 FROM app_user WHERE demo_password)")).scalar():
+            return {}
+        return load_demo_appeals(conn, demo_scale(conn), seed)
 
 
 def _copy_divisions(conn, data: DemoData) -> dict[str, int]:

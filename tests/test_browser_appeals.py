@@ -1,0 +1,164 @@
+"""The appeals' main path in headless Chromium: a community worker registers a walk-in red-to-green request,
+works through the three steps and proposes; the street official approves, the district official approves;
+the colour changes (the map's red count drops by one) and the case shows the text for the applicant."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from sqlalchemy import text
+
+from layouts.health_services import ids
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+TZL = "330105005052"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(demo):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT,
+        env={**os.environ, "PORT": str(port), "PYTHONPATH": str(ROOT), "SANSETU_DEMO": "1"},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the app did not start: " + process.stdout.read().decode(errors="replace"))
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser, server: str, username: str, errors: list[str]):
+    from data_access.demo.users import DEMO_USERS
+
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server + "/services")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", next(u[4] for u in DEMO_USERS if u[0] == username))
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.wait_for_selector(f"#{ids.QUEUE_GRID} .ag-row", timeout=30_000)
+    return page
+
+
+def _message(page, component: str, expected: str) -> None:
+    page.wait_for_function("([id, text]) => (document.getElementById(id)?.innerText || '').includes(text)",
+                           arg=[component, expected], timeout=30_000)
+
+
+def _open_case(page, appeal_id: int) -> None:
+    page.click(f"#{ids.QUEUE_REFRESH}")
+    page.locator(f"#{ids.QUEUE_GRID} .ag-row", has_text=f"{appeal_id}").first.locator(".ag-cell").nth(1).click()
+    _message(page, ids.CASE_HEADER, f"申请 #{appeal_id}")
+
+
+def _choose(page, group: str, label: str) -> None:
+    page.locator(f"#{group} label", has_text=label).first.click()
+
+
+def _red(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT sum(residents_red) FROM community_stats")).scalar()
+
+
+def test_a_red_to_green_appeal_from_walk_in_to_conversion(browser, server, engine):
+    with engine.begin() as conn:  # a green resident of 台州路社区 whose code turned red, with nothing open
+        person = conn.execute(text("""
+            SELECT p.id_number FROM person p JOIN health_code h USING (id_number) WHERE p.community_code = :c
+              AND h.colour = 'green' AND NOT EXISTS (SELECT 1 FROM managed_person m WHERE m.id_number = p.id_number)
+              AND NOT EXISTS (SELECT 1 FROM appeal a WHERE a.id_number = p.id_number)
+            ORDER BY p.id_number DESC LIMIT 1"""), {"c": TZL}).scalar_one()
+        conn.execute(text("UPDATE health_code SET colour = 'red', changed_at = now() - interval '1 hour',"
+                          " source = 'browser.test' WHERE id_number = :i"), {"i": person})
+    red_before = _red(engine)
+    errors: list[str] = []
+
+    worker = _page(browser, server, "tzl.worker", errors)
+    worker.locator(f"#{ids.SERVICES_TABS}").get_by_text("窗口登记").click()
+    worker.fill(f"#{ids.WALK_IN_ID}", person)
+    _choose(worker, ids.WALK_IN_CURRENT, "红码")
+    _choose(worker, ids.WALK_IN_REQUESTED, "绿码")
+    worker.fill(f"#{ids.WALK_IN_REASON}", "已解除隔离满14天，核酸阴性")
+    worker.fill(f"#{ids.WALK_IN_PHONE}", "13912345678")
+    worker.click(f"#{ids.WALK_IN_SUBMIT}")
+    _message(worker, ids.WALK_IN_MESSAGE, "已登记")
+    with engine.connect() as conn:
+        appeal_id = conn.execute(text("SELECT id FROM appeal WHERE id_number = :i AND status = 'open'"),
+                                 {"i": person}).scalar_one()
+
+    worker.locator(f"#{ids.SERVICES_TABS}").get_by_text("复核队列").click()
+    _open_case(worker, appeal_id)
+    _choose(worker, ids.HEALTH_SYMPTOMS, "无")
+    worker.fill(f"#{ids.HEALTH_TEMPERATURE}", "36.4")
+    _choose(worker, ids.HEALTH_CONTACT, "无")
+    worker.click(f"#{ids.HEALTH_SAVE}")
+    _message(worker, ids.CASE_MESSAGE, "已保存：第一步")
+    _message(worker, ids.HEALTH_STATE, "已记录：tzl.worker")  # the case redrawn from the database
+    _choose(worker, ids.MOVEMENT_KEY_AREA, "无")
+    worker.fill(f"#{ids.MOVEMENT_PLACES}", "拱墅区内")
+    worker.click(f"#{ids.MOVEMENT_SAVE}")
+    _message(worker, ids.CASE_MESSAGE, "已保存：第二步")
+    _message(worker, ids.MOVEMENT_STATE, "已记录：tzl.worker")
+    _choose(worker, ids.COMMITMENT_SIGNED, "已签署")
+    worker.click(f"#{ids.COMMITMENT_SAVE}")
+    _message(worker, ids.CASE_MESSAGE, "已保存：第三步")
+    _message(worker, ids.COMMITMENT_STATE, "已记录：tzl.worker")
+    _message(worker, ids.PROPOSAL_SYSTEM, "系统建议：予以转码")
+    worker.click(f"#{ids.PROPOSAL_SUBMIT}")
+    _message(worker, ids.CASE_MESSAGE, "已提交审核，需经：社区 → 街道 → 区级")
+    ARTIFACTS.mkdir(exist_ok=True)
+    worker.screenshot(path=str(ARTIFACTS / "appeal_worker.png"), full_page=True)
+
+    street = _page(browser, server, "gcq.official", errors)
+    _open_case(street, appeal_id)
+    street.click(f"#{ids.REVIEW_APPROVE}")
+    _message(street, ids.CASE_MESSAGE, "已审核通过，转入下一级：区级")
+    assert _red(engine) == red_before
+
+    district = _page(browser, server, "official", errors)
+    _open_case(district, appeal_id)
+    district.click(f"#{ids.REVIEW_APPROVE}")
+    _message(district, ids.CASE_MESSAGE, "审核通过，已转码为绿码")
+    _message(district, ids.OUTCOME, "健康码已由红码转为绿码")
+    district.screenshot(path=str(ARTIFACTS / "appeal_converted.png"), full_page=True)
+
+    assert _red(engine) == red_before - 1
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT colour, source FROM health_code WHERE id_number = :i"),
+                            {"i": person}).one() == ("green", f"appeal:{appeal_id}")
+    assert errors == []
