@@ -26,7 +26,7 @@ from callbacks import (
     users,
 )
 from callbacks.gate import NotAllowed
-from callbacks.modules import Module, check_modules, register_modules
+from callbacks.modules import Module, api_paths, check_modules, register_modules
 from data_access.session import DataUnavailable, writing
 from data_access.settings import DEFAULT_APP_PASSWORD, settings
 from data_access.users.accounts import demo_passwords_in_use
@@ -59,7 +59,7 @@ def create_app(modules: tuple[Module, ...] = MODULES) -> Dash:
     dash_app.layout = shell_layout
     dash_app.validation_layout = shell.validation_layout(modules)
     server = dash_app.server
-    auth.register(server, shell.public_pages(modules), {api.PATH}.union(*(m.api_paths for m in modules)))
+    auth.register(server, shell.public_pages(modules), {api.PATH} | api_paths(modules))
     inputs.register(server)
     api.register(server)
     shell.register(dash_app, modules)

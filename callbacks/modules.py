@@ -54,6 +54,11 @@ def check_modules(modules: tuple[Module, ...]) -> None:
         raise ValueError(f"tabs under unknown pages: {sorted(missing)}")
 
 
+def api_paths(modules: tuple[Module, ...]) -> set[str]:
+    """The modules' routes for systems (their own tokens, not people)."""
+    return set().union(*(m.api_paths for m in modules))
+
+
 def register_modules(app: Dash, modules: tuple[Module, ...]) -> dict[str, str]:
     """Each module's callbacks and routes, each behind the gate for the module's action: a role that may not
     see a module gets 403 from all of it before any of its code runs (a background job's requests too).

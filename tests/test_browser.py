@@ -154,13 +154,14 @@ def login(page, server: str, username: str, then: str = "/") -> None:
     """Log in through the login page, as a person does; land on `then`."""
     from data_access.demo.users import DEMO_USERS
 
+    page.set_default_timeout(60_000)  # a busy machine answers slowly
     page.goto(server + then)
     page.wait_for_selector("input[name=username]")
     assert "/login" in page.url
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", next(u[4] for u in DEMO_USERS if u[0] == username))
     page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url, timeout=60_000)  # a busy machine logs in slowly
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def _outside(urls: list[str]) -> list[str]:

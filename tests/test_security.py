@@ -129,11 +129,24 @@ def test_every_module_route_answers_each_role_as_the_permission_table_says(app_m
                     assert status == 403, (role, path, status)
 
 
+def _system_paths(app_module) -> set[str]:
+    from callbacks import api
+    from callbacks.modules import api_paths
+
+    return {api.PATH} | api_paths(app_module.MODULES)
+
+
+def test_the_routes_for_systems_answer_401_to_anybody_without_a_token(app_module, clients):
+    for path in _system_paths(app_module):
+        for client in (app_module.server.test_client(), *clients.values()):
+            assert client.post(path, json={"changes": []}).status_code == 401, path
+
+
 def test_the_shared_routes_answer_every_logged_in_role_without_an_error(app_module, clients):
     _, owners = _owners(app_module)
-    skip = set(owners) | {"static", "_dash_assets.static", "login", "logout", "live_colours"}
+    skip = set(owners) | {"static", "_dash_assets.static", "login", "logout"}
     for endpoint, requests in _route_paths(app_module).items():
-        if endpoint in skip:
+        if endpoint in skip or any(path in _system_paths(app_module) for _, path in requests):
             continue
         for method, path in requests:
             for role, client in clients.items():
