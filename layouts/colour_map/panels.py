@@ -120,18 +120,17 @@ def ranking(rows: list[dict], values: dict[str, float | None], view: View, title
 def enterprise_panel(detail: dict, staff: list[dict] | None, view: View, can_reveal: bool = False) -> list:
     """The enterprise's facts and counts; its non-green staff (masked) unless staff is None (not allowed)."""
     counts = {c: detail[f"employees_{c}"] for c in ("green", "yellow", "red", "none")}
-    rows = [html.Tr([html.Td(s["name"]),
+    rows = [html.Tr([html.Td([s["name"], *([html.Br(), html.Button(t("reveal.button"), id=ids.reveal(i),
+                                                                     className="reveal")] if can_reveal else [])],
+                             className="person"),
                      html.Td([html.Span(s["id_number"], className="id-number"), html.Br(),
                               html.Span(s["phone"] or "—", className="phone")], className="contact"),
                      html.Td(t(f"colour.{s['colour']}"), className=f"colour-{s['colour']}"),
                      html.Td(_two_lines(beijing_time(s["changed_at"])) if s["changed_at"] else "—",
-                             className="changed-at"),
-                     *([html.Td(html.Button(t("reveal.button"), id=ids.reveal(i), className="reveal"))]
-                       if can_reveal else [])])
+                             className="changed-at")])
             for i, s in enumerate(staff or [])]
     header = html.Tr([html.Th(t("staff.name")), html.Th([t("staff.id_number"), html.Br(), t("staff.phone")]),
-                      html.Th(t("staff.colour")), html.Th(t("staff.changed_at"))]
-                     + ([html.Th("")] if can_reveal else []))
+                      html.Th(t("staff.colour")), html.Th(t("staff.changed_at"))])
     status = detail["status"]
     return [
         html.Div(t("enterprise.title"), className="side-title"),
