@@ -206,7 +206,7 @@ def test_drill_from_district_to_one_enterprises_red_staff_and_back(session, serv
     page.wait_for_selector(".staff-table", timeout=30_000)
     assert f"enterprise={code}" in page.url
     assert page.locator(".staff-table tbody tr").count() == staff
-    assert page.locator(".staff-table tbody tr td:nth-child(2)").first.inner_text().count("*") == 8
+    assert page.locator(".staff-table tbody tr td:nth-child(2) .id-number").first.inner_text().count("*") == 8
     drilled = page.url
     page.screenshot(path=str(ARTIFACTS / "enterprise.png"))
 
