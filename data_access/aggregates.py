@@ -11,7 +11,7 @@ from data_access.areas import in_scope
 from data_access.tables import COLOURS, community, community_stats, health_code, managed_counts, street
 from domain.clock import BEIJING_ZONE
 from domain.divisions import Scope
-from domain.registers import STATUSES
+from domain.registers import MANAGED_KINDS, STATUSES
 
 S = community_stats.c
 RESIDENTS_TOTAL = sum((S[f"residents_{c}"] for c in COLOURS), literal(0))
@@ -22,6 +22,7 @@ COUNT_COLUMNS = [
     *[f"residents_{c}" for c in COLOURS], *[f"employees_{c}" for c in COLOURS],
     *[f"enterprises_{s}" for s in STATUSES],
 ]
+MANAGED_COLUMNS = ["managed_total", *[f"managed_{k}" for k in MANAGED_KINDS]]  # counted live, by kind
 
 
 def _ratio(part, whole):
@@ -29,7 +30,7 @@ def _ratio(part, whole):
 
 
 def community_map_rows(conn: Connection, scope: Scope) -> list[dict]:
-    """One row per community in scope: names, display GeoJSON, counts, ratios, managed persons."""
+    """One row per community in scope: names, display GeoJSON, counts, ratios, managed persons by kind."""
     query = (
         select(
             community.c.code, community.c.name, community.c.street_code,
@@ -40,7 +41,7 @@ def community_map_rows(conn: Connection, scope: Scope) -> list[dict]:
             func.coalesce(ENTERPRISES_TOTAL, 0).label("enterprises_total"),
             _ratio(S.residents_red, RESIDENTS_TOTAL).label("residents_red_ratio"),
             _ratio(S.residents_yellow, RESIDENTS_TOTAL).label("residents_yellow_ratio"),
-            func.coalesce(managed_counts.c.managed_total, 0).label("managed_total"),
+            *[func.coalesce(managed_counts.c[c], 0).label(c) for c in MANAGED_COLUMNS],
         )
         .join(street, street.c.code == community.c.street_code)
         .outerjoin(community_stats, S.community_code == community.c.code)
@@ -67,9 +68,9 @@ def _totals(scope: Scope, by_street: bool):
     # Counted once, not once per community: under row-level security the planner expects one community
     # and would otherwise re-aggregate the managed persons for each of the 99 (7 ms of a 10 ms query).
     counted = select(managed_counts).cte("managed").prefix_with("MATERIALIZED")
-    managed = func.coalesce(func.sum(counted.c.managed_total), 0).label("managed_total")
+    managed = [func.coalesce(func.sum(counted.c[c]), 0).label(c) for c in MANAGED_COLUMNS]
     base = (
-        select(*keys, *sums, managed, func.count(community.c.code).label("communities"))
+        select(*keys, *sums, *managed, func.count(community.c.code).label("communities"))
         .select_from(community)
         .outerjoin(community_stats, S.community_code == community.c.code)
         .outerjoin(counted, counted.c.community_code == community.c.code)

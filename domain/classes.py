@@ -12,6 +12,8 @@ import math
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from domain.registers import MANAGED_KINDS
+
 MOST_BOUNDS = 4  # five classes above zero: the palettes have five colours
 
 
@@ -43,6 +45,7 @@ DEFAULT_BREAKS: dict[str, Breaks] = {
     "managed": Breaks((5, 20, 50, 100)),
     "enterprises_warned": Breaks((1, 3, 10, 30)),
     "cleared_share": Breaks((0.5, 0.7, 0.85, 0.95), zero=False, ratio=True, whole=False),
+    **{f"managed_{kind}": Breaks((2, 5, 10, 30)) for kind in MANAGED_KINDS},  # managed persons of one kind
 }
 
 

@@ -67,8 +67,11 @@ def trend_chart(series: list[dict], title: str, dark: bool = False, scale: float
         {"type": "scatter", "mode": "lines+markers", "x": days, "y": [s["yellow"] for s in series],
          "name": t("chart.yellow"), "line": {"color": YELLOW, "width": 3 * scale}, "marker": {"size": 6 * scale}},
     ]
+    for trace in data:  # a value reads as people, with the day
+        trace["hovertemplate"] = f"%{{x|%m-%d}} {trace['name']}：%{{y:,}} {t('unit.people')}<extra></extra>"
     layout = _layout(title, dark, scale, **({} if dark else {"height": 360}))
     layout["xaxis"]["tickformat"] = "%m-%d"
+    layout["yaxis"].update(title={"text": t("chart.people_axis")}, rangemode="tozero", tickformat=",d")
     return {"data": data, "layout": layout}
 
 

@@ -11,7 +11,7 @@ import json
 import math
 
 from i18n import t
-from layouts.metrics import NO_DATA, Classes
+from layouts.metrics import NO_DATA, Classes, metric_text
 
 STREET_LINE = "#2b2b2b"
 FOCUS_LINE = "#0b57d0"
@@ -32,12 +32,14 @@ def community_map(
     selected: str | None = None,
     dark: bool = False,
     size: tuple[int, int] = FIGURE_SIZE,
+    metric: str | None = None,
 ) -> dict:
     """The map figure.
 
     communities: rows of map_queries.community_map_rows (code, name, street_name, geojson, counts);
     values: the metric per community code; focus: community codes the view zooms to (outlined when
-    they are fewer than all); points: rows of enterprise_queries.enterprise_points; selected: a credit code.
+    they are fewer than all); points: rows of enterprise_queries.enterprise_points; selected: a credit code;
+    metric: the metric coloured, whose value (with its unit) heads each community's hover.
     """
     shapes = {r["code"]: json.loads(r["geojson"]) for r in communities}
     by_class: dict[int | None, list[str]] = {}
@@ -45,7 +47,7 @@ def community_map(
         by_class.setdefault(classes.index(values.get(code)), []).append(code)
     info = {r["code"]: r for r in communities}
     data = [
-        _class_trace(shapes, codes, NO_DATA if k is None else classes.colours[k], info, values, dark)
+        _class_trace(shapes, codes, NO_DATA if k is None else classes.colours[k], info, values, dark, metric)
         for k, codes in sorted(by_class.items(), key=lambda kv: -1 if kv[0] is None else kv[0])
     ]
     data.append(_lines([g for r in streets for g in [json.loads(r["geojson"])]], STREET_LINE if not dark
@@ -73,20 +75,27 @@ def community_map(
         "annotations": [{
             "text": t("map.illustrative"), "showarrow": False, "xref": "paper", "yref": "paper",
             "x": 0.01, "y": 0.01, "xanchor": "left", "yanchor": "bottom",
-            "font": {"size": 12, "color": "#9aa5b1" if dark else "#555"},
+            "font": {"size": caption_size(size), "color": "#9aa5b1" if dark else "#555"},
             "bgcolor": "rgba(0,0,0,0)" if dark else "rgba(255,255,255,0.8)",
         }],
     }
     return {"data": data, "layout": layout}
 
 
+def caption_size(size: tuple[int, int]) -> int:
+    """The 示意边界 caption's font: 12 px on a desk's map, growing with the map's height on a wall screen."""
+    return round(12 * max(1.0, size[1] / FIGURE_SIZE[1]))
+
+
 def empty_figure() -> dict:
     return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
-def _class_trace(shapes, codes, colour, info, values, dark) -> dict:
+def _class_trace(shapes, codes, colour, info, values, dark, metric=None) -> dict:
+    chosen = [t("map.hover.value", metric=t(f"metric.{metric}"), value="<b>%{customdata[10]}</b>")] if metric else []
     lines = [
         "<b>%{customdata[0]}</b>　%{customdata[1]}",
+        *chosen,
         f"{t('map.hover.residents')}：%{{customdata[2]:,}}",
         f"{t('map.hover.red')}：%{{customdata[3]:,}}　{t('map.hover.yellow')}：%{{customdata[4]:,}}",
         f"{t('map.hover.employees_red')}：%{{customdata[5]:,}}　"
@@ -106,7 +115,8 @@ def _class_trace(shapes, codes, colour, info, values, dark) -> dict:
         "customdata": [
             [info[c]["name"], info[c]["street_name"], info[c]["residents_total"], info[c]["residents_red"],
              info[c]["residents_yellow"], info[c]["employees_red"], info[c]["employees_yellow"],
-             info[c]["managed_total"], info[c]["enterprises_warned"], c]
+             info[c]["managed_total"], info[c]["enterprises_warned"], c,
+             metric_text(metric, values.get(c)) if metric else ""]
             for c in codes
         ],
         "hovertemplate": "<br>".join(lines) + "<extra></extra>",

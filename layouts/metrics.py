@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from domain.classes import Breaks
 from domain.registers import COUNTED_COLOURS as COLOURS
+from domain.registers import MANAGED_KINDS
 from i18n import t
+from layouts import formatting
 
 REDS = ["#fde0d6", "#fcae94", "#f76e54", "#d62f26", "#8f0c12"]
 YELLOWS = ["#fff3c4", "#ffdf80", "#f7bf3a", "#d99400", "#9a6300"]
@@ -41,6 +43,11 @@ class Metric:
     colours: list[str]
     value: Callable[[dict, str], float | None]
     unit: str  # percent, people or enterprises
+    part_of: str | None = None  # a managed kind is chosen under the managed persons' metric
+
+
+def _kind(kind: str) -> Metric:
+    return Metric(f"managed_{kind}", False, False, PURPLES, lambda r, b: r[f"managed_{kind}"], "people", "managed")
 
 
 METRICS = {
@@ -55,13 +62,24 @@ METRICS = {
         Metric("enterprises_warned", False, False, REDS, lambda r, b: r["enterprises_warned"], "enterprises"),
         Metric("cleared_share", True, False, GREENS,
                lambda r, b: _share(r["enterprises_cleared"], r["enterprises_total"]), "percent"),
+        *[_kind(kind) for kind in MANAGED_KINDS],
     )
 }
+MAIN_METRICS = [key for key, m in METRICS.items() if m.part_of is None]  # the metric bar; kinds beneath it
 
 
 def metric_value(row: dict, metric: str, basis: str) -> float | None:
     """The metric for one community (or area totals) row; None where it has no meaning (no one to count)."""
     return METRICS[metric].value(row, basis)
+
+
+def metric_text(metric: str, value: float | None) -> str:
+    """A value as a person reads it, with its unit: 0.12%, 1,234 人, 3 家; — for no data."""
+    if value is None:
+        return t("legend.no_data")
+    if METRICS[metric].ratio:
+        return formatting.percent(value)
+    return f"{formatting.count(int(value))} {t(f'unit.{METRICS[metric].unit}')}"
 
 
 @dataclass(frozen=True)

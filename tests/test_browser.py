@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -211,7 +212,7 @@ def test_drill_from_district_to_one_enterprises_red_staff_and_back(session, serv
     page.wait_for_selector(".staff-table", timeout=30_000)
     assert f"enterprise={code}" in page.url
     assert page.locator(".staff-table tbody tr").count() == staff
-    assert page.locator(".staff-table tbody tr td:nth-child(2)").first.inner_text().count("*") == 8
+    assert page.locator(".staff-table tbody tr td:nth-child(2) .id-number").first.inner_text().count("*") == 8
     drilled = page.url
     page.screenshot(path=str(ARTIFACTS / "enterprise.png"))
 
@@ -409,25 +410,36 @@ def test_a_live_batch_reaches_the_big_screen_without_a_reload(browser, server, e
     page.close()
 
 
-def test_a_community_worker_reveals_one_person_and_the_audit_log_names_them(browser, server, engine):
-    """The reveal button works in the running app (its callback is registered by the module list) and writes
-    its audit row; the full ID number appears only after the click."""
+@pytest.fixture
+def red_enterprise(engine):
+    """An enterprise of the worker's community (台州路) employing red-code people: (credit code, first person).
+    Removed afterwards: other tests count the demo's enterprises."""
     from tests import builders
 
-    with engine.begin() as conn:  # an enterprise of the worker's community employing one red-code person
+    with engine.begin() as conn:
         code = builders.credit_code()
         conn.execute(text("INSERT INTO enterprise (credit_code, name, industry, location, community_code)"
                           " SELECT :c, '揭示测试企业', '制造业', ST_PointOnSurface(geom), code FROM community"
                           " WHERE code = '330105005052'"), {"c": code})
-        pid = conn.execute(text("SELECT id_number FROM health_code WHERE colour = 'red' ORDER BY id_number LIMIT 1"
-                                )).scalar_one()
-        builders.employ(conn, code, pid)
+        people = conn.execute(text("SELECT id_number FROM health_code WHERE colour = 'red' ORDER BY id_number"
+                                   " LIMIT 3")).scalars().all()
+        for person in people:
+            builders.employ(conn, code, person)
+        first = conn.execute(text("SELECT id_number FROM person WHERE id_number = ANY (:p) ORDER BY name LIMIT 1"),
+                             {"p": people}).scalar()  # the staff table's first row: all red, by name
+    yield code, first
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM enterprise WHERE credit_code = :c"), {"c": code})
+
+
+def test_a_community_worker_reveals_one_person_and_the_audit_log_names_them(browser, server, engine,
+                                                                             red_enterprise):
+    """The reveal button works in the running app (its callback is registered by the module list) and writes
+    its audit row; the full ID number appears only after the click."""
+    code, pid = red_enterprise
+    with engine.connect() as conn:
         before = conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'reveal'")).scalar()
-    try:
-        _reveal_in_the_browser(browser, server, engine, code, pid, before)
-    finally:  # leave the demo as it was: other tests count its enterprises
-        with engine.begin() as conn:
-            conn.execute(text("DELETE FROM enterprise WHERE credit_code = :c"), {"c": code})
+    _reveal_in_the_browser(browser, server, engine, code, pid, before)
 
 
 def _reveal_in_the_browser(browser, server, engine, code: str, pid: str, before: int) -> None:
@@ -524,4 +536,85 @@ def test_the_map_the_enterprise_table_and_the_audit_log_speak_only_chinese(brows
     page.wait_for_timeout(500)
     assert _english(page) == set()
     page.screenshot(path=str(ARTIFACTS / "audit_zh.png"))
+    context.close()
+
+
+def test_a_leader_finds_an_enterprise_by_name_in_one_search_and_sees_it_opened(browser, server, engine):
+    with engine.connect() as conn:
+        name, code, community = conn.execute(text(
+            "SELECT e.name, e.credit_code, e.community_code FROM enterprise e JOIN enterprise_stats s"
+            " USING (credit_code) WHERE s.status = 'warned' ORDER BY e.credit_code DESC LIMIT 1")).one()
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, server, "leader")
+    page.wait_for_selector(".maplibregl-canvas", timeout=30_000)
+    page.fill("#place-search", name)
+    page.wait_for_selector(f".search-list li[data-code='{code}']", timeout=15_000)  # listed as it is typed
+    page.press("#place-search", "Enter")  # the one search: Enter opens the first match
+    page.wait_for_function("c => location.search.includes('enterprise=' + c)", arg=code, timeout=15_000)
+    page.wait_for_selector(".enterprise-name", timeout=30_000)
+    assert page.inner_text(".enterprise-name") == name
+    assert f"community={community}" in page.url
+    page.wait_for_function(FIND, arg=code, timeout=30_000)  # its point is on the map, ringed
+    page.wait_for_selector(".staff-table", timeout=30_000)
+    assert page.input_value("#place-search") == "" and page.locator(".search-list").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "search_opened.png"))
+    assert errors == []
+    context.close()
+
+
+def test_a_row_of_the_enterprise_table_opens_its_enterprise_on_the_map(browser, server):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    login(page, server, "official", "/?street=330105005000")
+    page.get_by_text("企业名单", exact=True).click()
+    page.wait_for_selector(".ag-row .ag-cell[col-id=name]", timeout=30_000)
+    row = page.locator(".ag-row").first
+    code, name = row.locator("[col-id=credit_code]").inner_text(), row.locator("[col-id=name]").inner_text()
+    row.locator("[col-id=name]").click()
+    page.wait_for_function("c => location.search.includes('enterprise=' + c)", arg=code, timeout=15_000)
+    page.wait_for_function("n => document.querySelector('.enterprise-name')?.innerText === n", arg=name,
+                           timeout=30_000)
+    page.wait_for_function("() => window.scrollY === 0", timeout=5_000)  # the map is in view again
+    context.close()
+
+
+# Boxes of the map page: the map's size, metric choices on one line each, the staff table inside the panel.
+BOXES = """() => {
+  const box = el => el.getBoundingClientRect();
+  const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+    return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; };
+  const side = document.querySelector('.side'), table = document.querySelector('.staff-table');
+  const right = box(side).right - parseFloat(getComputedStyle(side).paddingRight) + 0.5;
+  return {
+    map: [box(document.querySelector('#community-map')).width, box(document.querySelector('#community-map')).height],
+    choices: [...document.querySelectorAll('.segmented a')].map(a => [a.innerText, lines(a)]),
+    page: [document.documentElement.scrollWidth, window.innerWidth],
+    side: [side.scrollWidth, side.clientWidth],
+    outside: [...table.querySelectorAll('th, td, button')].filter(c => box(c).right > right).map(c => c.innerText),
+    clipped: [...table.querySelectorAll('td')].filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText),
+    times: [...table.querySelectorAll('td.changed-at')].map(c => c.innerText),
+  };
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768), (390, 844)])
+def test_the_map_page_fits_a_wall_a_laptop_and_a_phone(browser, server, red_enterprise, width, height):
+    code, _ = red_enterprise
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    login(page, server, "tzl.worker", then=f"/?street=330105005000&community=330105005052&enterprise={code}")
+    page.wait_for_selector(".staff-table button.reveal", timeout=30_000)
+    page.wait_for_selector(".maplibregl-canvas", timeout=30_000)
+    boxes = page.evaluate(BOXES)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"map_{width}x{height}.png"), full_page=True)
+    assert boxes["map"][0] >= 0.6 * width - 40 and boxes["map"][1] >= 300  # a phone: the full width
+    assert [c for c, lines in boxes["choices"] if lines != 1] == []  # no choice broken over lines
+    assert boxes["page"][0] <= boxes["page"][1]  # nothing wider than the screen
+    assert boxes["outside"] == [] and boxes["clipped"] == []  # 变码时间 and the reveal button inside the panel
+    assert boxes["side"][0] <= boxes["side"][1]  # the panel does not scroll sideways
+    assert len(boxes["times"]) == 3 and all(re.search(r"\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}", t) for t in boxes["times"])
     context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
@@ -103,8 +104,42 @@ def test_no_colour_is_set_in_the_future(conn):
 
 def test_history_covers_thirty_days_of_changes(conn):
     days = _scalar(conn, "SELECT count(DISTINCT date(changed_at AT TIME ZONE 'Asia/Shanghai'))"
-                         " FROM health_code_history WHERE previous_colour IS NOT NULL")
+                         " FROM health_code_history WHERE previous_colour IS NOT NULL"
+                         " AND changed_at > (SELECT max(changed_at) FROM health_code_history) - interval '30 days'")
     assert 20 <= days <= 31
+
+
+def test_the_thirty_day_trend_starts_near_its_later_level_not_from_zero(conn):
+    """The district had red and yellow codes before the window: its first day is not an empty start."""
+    from data_access.aggregates import colour_trend
+    from domain.clock import today
+    from domain.divisions import DISTRICT
+
+    series = [s["red"] + s["yellow"] for s in colour_trend(conn, DISTRICT, today())]
+    assert len(series) == 30
+    assert series[0] >= 0.5 * max(series) and series[0] >= 0.5 * series[-1]
+    turned_before = _scalar(conn, "SELECT count(*) FROM health_code_history WHERE previous_colour = 'green'"
+                                  " AND changed_at < now() - interval '30 days'")
+    assert turned_before > 0
+
+
+def test_enterprise_names_look_registered_and_are_unique_without_numbered_suffixes(conn):
+    names = conn.execute(text("SELECT name FROM enterprise")).scalars().all()
+    assert len(names) == len(set(names))
+    assert not [n for n in names if re.search(r"[(（]\d+[)）]", n)]
+    assert all(re.fullmatch(r"(杭州|浙江|杭州市拱墅区)[\u4e00-\u9fff]{4,16}", n) for n in names), names[:5]
+
+
+def test_names_stay_unique_at_full_scale():
+    from data_access.demo import vocabulary
+    from data_access.demo.names import enterprise_names
+
+    rng = np.random.default_rng(SEED)
+    size = FULL["enterprises"]
+    industry = np.array(list(vocabulary.INDUSTRIES))[rng.integers(0, len(vocabulary.INDUSTRIES), size)]
+    names = enterprise_names(rng, industry, rng.random(size) < 0.2)
+    assert len(set(names)) == size
+    assert not [n for n in names if re.search(r"[(（]\d+[)）]", n)]
 
 
 def test_managed_persons_are_of_the_five_kinds_and_mostly_current_or_recent(conn):

@@ -81,7 +81,7 @@ def test_kpis_are_the_area_totals(district, engine):
 
 
 def test_the_side_list_names_every_community_with_a_link_one_level_down(district):
-    links = find(district["side"], lambda n: type(n).__name__ == "Link")
+    links = find(district["side"], lambda n: type(n).__name__ == "Link" and n.className == "area-name")
     assert len(links) == 99
     assert all(re.fullmatch(r"/\?street=\d{12}&community=\d{12}", link.href) for link in links)
 
@@ -116,7 +116,7 @@ def test_an_enterprise_shows_its_counts_and_masked_non_green_staff(engine, warne
     rows = find(view["side"], lambda n: type(n).__name__ == "Tr" and type(n.children[0]).__name__ == "Td")
     assert len(rows) == stats[1] + stats[2] + stats[3]
     for row in rows:
-        id_number, phone = row.children[1].children, row.children[2].children
+        id_number, phone = row.children[1].children[0].children, row.children[1].children[2].children
         assert re.fullmatch(r"\d{6}\*{8}\d{3}[\dX]", id_number)
         assert phone == "—" or re.fullmatch(r"1\d{2}\*{4}\d{4}", phone)
     assert "警告" in texts(view["side"])

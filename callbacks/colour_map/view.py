@@ -21,6 +21,8 @@ from layouts.map_figure import community_map, empty_figure
 from layouts.metrics import metric_classes, metric_value
 from layouts.view import View, drill, parse_view, view_search
 
+LISTED = 200  # enterprises listed beside a community's map; the table below holds them all
+
 
 def register(app: Dash) -> None:
     app.callback(
@@ -85,18 +87,28 @@ def view_outputs(view: View, dropped: list[str], actor: Actor, refused: bool = F
     values = {r["code"]: metric_value(r, view.metric, view.basis) for r in data["rows"]}
     classes = metric_classes(view.metric, settings().class_breaks[view.metric])
     focus = [view.community] if view.community else list(values)
-    figure = community_map(data["rows"], data["streets"], values, classes, focus, data["points"], view.enterprise)
+    figure = community_map(data["rows"], data["streets"], values, classes, focus, data["points"], view.enterprise,
+                           metric=view.metric)
     names = {r["code"]: r["name"] for r in data["rows"]} | {r["code"]: r["name"] for r in data["streets"]}
     if data["detail"]:
         names[view.enterprise] = data["detail"]["name"]
-        side = panels.enterprise_panel(data["detail"], data["staff"], view, actor.may(REVEAL_PERSON))
-    else:
-        title = t("side.ranking", area=names.get(view.street, t("crumb.district")), metric=t(f"metric.{view.metric}"))
-        side = panels.ranking(data["rows"], values, view, title, "community")
     when = t("map.data_time", time=formatting.beijing_time(data["time"])) if data["time"] else t("map.no_data_time")
-    return (panels.breadcrumb(view, names), panels.choices(view), figure,
-            panels.legend(classes, view.metric, any(v is None for v in values.values())), side,
-            kpi_tiles(data["totals"]), when, "；".join(messages), data["version"])
+    legend = panels.legend(classes, view.metric, any(v is None for v in values.values()), bool(data["points"]))
+    return (panels.breadcrumb(view, names), panels.choices(view), figure, legend,
+            side_panel(view, data, values, names, actor), kpi_tiles(data["totals"]), when, "；".join(messages),
+            data["version"])
+
+
+def side_panel(view: View, data: dict, values: dict, names: dict, actor: Actor) -> list:
+    """The enterprise opened; else the community's enterprises, or the areas ranked, under the managed kinds."""
+    if data["detail"]:
+        return panels.enterprise_panel(data["detail"], data["staff"], view, actor.may(REVEAL_PERSON))
+    managed = panels.managed_kinds(data["totals"], view)
+    if view.community:
+        listed, total = data["listed"]
+        return [managed, *panels.enterprise_list(listed, total, view, names.get(view.community, ""))]
+    title = t("side.ranking", area=names.get(view.street, t("crumb.district")), metric=t(f"metric.{view.metric}"))
+    return [managed, *panels.ranking(data["rows"], values, view, title, "community")]
 
 
 def fetch_view(view: View, actor: Actor) -> dict:
@@ -110,10 +122,12 @@ def fetch_view(view: View, actor: Actor) -> dict:
             "totals": aggregates.area_totals(conn, area),
             "time": aggregates.data_time(conn),
             "version": aggregates.data_version(conn),
-            "points": None, "detail": None, "staff": None,
+            "points": None, "detail": None, "staff": None, "listed": ([], 0),
         }
         if view.community or view.points:
             data["points"] = queries.enterprise_points(conn, area)
+        if view.community and not view.enterprise:
+            data["listed"] = queries.community_enterprises(conn, area, LISTED)
         if view.enterprise:
             data["detail"] = queries.enterprise_detail(conn, area, view.enterprise)
             if data["detail"] and actor.may(READ_PEOPLE):

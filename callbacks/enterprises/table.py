@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
-from dash import MATCH, Dash, Input, Output, State, no_update
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.enterprises.exports import export_href
 from callbacks.gate import clamp_view, require
@@ -18,7 +19,7 @@ from i18n import t
 from layouts.enterprises import ids
 from layouts.enterprises.tab import enterprise_grid, export_links
 from layouts.ids import URL
-from layouts.view import parse_view
+from layouts.view import parse_view, view_search
 
 SORT_FIELDS = {"status_name": "status"}
 
@@ -35,6 +36,12 @@ def register(app: Dash) -> None:
         State(URL, "search"), State(ids.TABLE_STATUS, "value"), State(ids.TABLE_INDUSTRY, "value"),
         State(ids.TABLE_SEARCH, "value"),
     )(table_rows)
+    app.callback(Output(URL, "search", allow_duplicate=True), Input(ids.table(ALL), "cellClicked"),
+                 State(URL, "search"), prevent_initial_call=True)(open_enterprise_row)
+    # The map is above the table: bring it into view when a row opens an enterprise on it.
+    app.clientside_callback("(clicks) => { window.scrollTo({top: 0, behavior: 'smooth'}); return Date.now(); }",
+                            Output(ids.OPENED, "data"), Input(ids.table(ALL), "cellClicked"),
+                            prevent_initial_call=True)
 
 
 def _area(search: str | None, actor: Actor) -> str:
@@ -68,6 +75,22 @@ def table_rows(request, search, statuses, industry, text):
     page = table_page(request, actor, _area(search, actor), statuses or (), industry, text)
     rows, total = page or ([], 0)
     return {"rowData": rows, "rowCount": total}
+
+
+def open_enterprise_row(_clicks: list, search: str | None):
+    """A click on a row opens its enterprise on the map (the grid's row id is the credit code)."""
+    actor = require(READ_ENTERPRISES)
+    clicked = (ctx.triggered[0]["value"] if ctx.triggered else None) or {}
+    code = str(clicked.get("rowId") or "")
+    try:
+        with reading(actor) as conn:
+            community = queries.enterprise_community(conn, actor.scope, code)
+    except DataUnavailable:
+        return no_update
+    if not community:
+        return no_update
+    view = parse_view(search)[0]
+    return view_search(replace(view, street=community[:9] + "000", community=community, enterprise=code))
 
 
 def table_page(request: dict, actor: Actor, area: str, statuses, industry, text) -> tuple[list[dict], int] | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, String, and_, case, func, literal, or_, select, union_all
 
 from data_access.enterprise_rows import ES, E, enterprises_in
 from data_access.masking import mask_id_number, mask_phone
-from data_access.tables import community, employment, enterprise, enterprise_stats, health_code, person
+from data_access.tables import community, employment, enterprise, enterprise_stats, health_code, person, street
 from domain.divisions import Scope
 
 
@@ -54,3 +54,51 @@ def non_green_employees(conn: Connection, scope: Scope, credit_code: str, masked
     if not masked:
         return rows
     return [{**r, "id_number": mask_id_number(r["id_number"]), "phone": mask_phone(r["phone"])} for r in rows]
+
+
+SEVERITY = ["warned", "caution", "incomplete", "cleared"]  # the order an official works through a list
+
+
+def community_enterprises(conn: Connection, scope: Scope, limit: int) -> tuple[list[dict], int]:
+    """The first `limit` enterprises of the area, warned first, most red staff first; and how many there are."""
+    query = (
+        select(E.credit_code, E.name, E.community_code, ES.status, ES.employees_red, ES.employees_total,
+               func.count().over().label("_total"))
+        .join(enterprise_stats, ES.credit_code == E.credit_code)
+        .where(E.community_code.like(scope.prefix + "%"))
+        .order_by(func.array_position(SEVERITY, ES.status), ES.employees_red.desc(), E.name, E.credit_code)
+        .limit(limit)
+    )
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    return [{k: v for k, v in r.items() if k != "_total"} for r in rows], (rows[0]["_total"] if rows else 0)
+
+
+def find_places(conn: Connection, scope: Scope, term: str, limit: int = 10) -> list[dict]:
+    """Streets, communities and enterprises of the area whose name holds `term` (or whose credit code starts
+    with it): exact names first, then names that start with it, then the shortest. Each: kind, code, name,
+    community (a community's or enterprise's community code), where (the street or community it lies in)."""
+    term = term.strip()
+    if not term:
+        return []
+    found = [
+        select(literal("community").label("kind"), community.c.code, community.c.name,
+               community.c.code.label("community"), street.c.name.label("place"))
+        .join(street, street.c.code == community.c.street_code)
+        .where(community.c.code.like(scope.prefix + "%"), community.c.name.icontains(term, autoescape=True)),
+        select(literal("enterprise"), E.credit_code, E.name, E.community_code, community.c.name)
+        .join(community, community.c.code == E.community_code)
+        .where(E.community_code.like(scope.prefix + "%"),
+               or_(E.name.icontains(term, autoescape=True), E.credit_code.startswith(term.upper(), autoescape=True))),
+    ]
+    if scope.level != "community":  # a community's user has no street to open
+        found.append(select(literal("street"), street.c.code, street.c.name, literal(None, String), literal(""))
+                     .where(street.c.code.like(scope.prefix[:9] + "%"),
+                            street.c.name.icontains(term, autoescape=True)))
+    places = union_all(*found).subquery()
+    p = places.c
+    rank = case((p.name == term, 0), (p.code == term.upper(), 0), (p.name.startswith(term, autoescape=True), 1),
+                else_=2)
+    kind_order = case((p.kind == "street", 0), (p.kind == "community", 1), else_=2)
+    query = select(p.kind, p.code, p.name, p.community, p.place).order_by(
+        rank, kind_order, func.length(p.name), p.code).limit(limit)
+    return [dict(r) for r in conn.execute(query).mappings()]

@@ -1,8 +1,9 @@
 """Health-code colours for the demo: mostly green, red and yellow clustered in hotspots, 30 days of history.
 
 Each person's story is at most three events: the code issued green before the window; for some, a turn to
-yellow or red inside the window (later in hotspots, as an outbreak grows); for some of those, a return to
-green after review. The current colour is the last event, so the current table and the history agree.
+yellow or red (most before the window, the rest inside it, later in hotspots as an outbreak grows); for some
+of those, a return to green after review inside the window. The current colour is the last event, so the
+current table and the history agree.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ NEAR = {"red": 0.0015, "yellow": 0.01}  # other communities of a hotspot's stree
 HOT = {"red": 0.06, "yellow": 0.08}
 APPEAL_SHARE = 14  # percent of returns to green that an appeal converted (demo appeals, data_access/demo/appeals.py)
 NO_RECORD = 0.006  # no code yet: elderly without smartphones, before a proxy application
+# Share of today's red and yellow codes that turned before the window: the district had codes before the
+# history's first day, so its trend starts near today's level instead of climbing from zero.
+EARLIER = {"hot": 0.55, "elsewhere": 0.7}
+BEFORE_DAYS = 20  # an earlier turn lies up to this many days before the window
 
 
 @dataclass(frozen=True)
@@ -52,10 +57,13 @@ def simulate_colours(
     recovered = ~flagged & ~missing & (rng.random(size) < np.where(hot | near, 0.02, 0.001))
 
     start = now - WINDOW
-    issued = start - pd.to_timedelta(rng.uniform(1, 60, size), unit="D")
+    issued = start - pd.to_timedelta(rng.uniform(BEFORE_DAYS + 1, 80, size), unit="D")
     # Outbreak events skew late in the window; beta(3, 1.5) puts most of them in the last two weeks.
-    turned = start + pd.to_timedelta(30 * rng.beta(np.where(hot, 3, 1.2), 1.5, size), unit="D")
-    back = turned + (now - turned) * rng.uniform(0.2, 0.9, size)
+    inside = start + pd.to_timedelta(30 * rng.beta(np.where(hot, 3, 1.2), 1.5, size), unit="D")
+    before = start - pd.to_timedelta(rng.uniform(0.5, BEFORE_DAYS, size), unit="D")
+    earlier = rng.random(size) < np.where(hot, EARLIER["hot"], EARLIER["elsewhere"])
+    turned = inside.where(~earlier, before)
+    back = inside + (now - inside) * rng.uniform(0.2, 0.9, size)  # a review inside the window
     recover_colour = np.where(rng.random(size) < 0.4, "red", "yellow")
 
     ids = persons.id_number.to_numpy()

@@ -17,6 +17,7 @@ import pandas as pd
 from data_access.demo import vocabulary as vocab
 from data_access.demo.colours import Colours, simulate_colours
 from data_access.demo.identities import credit_codes, id_numbers
+from data_access.demo.names import enterprise_names
 from data_access.demo.shape_cache import demo_tessellation
 from data_access.reference import district_outline, divisions
 from domain.divisions import DISTRICT_CODE, DISTRICT_NAME
@@ -150,32 +151,13 @@ def _enterprises(rng: np.random.Generator, regions: pd.DataFrame, size: int) -> 
     industries = list(vocab.INDUSTRIES)
     share = np.array(list(vocab.INDUSTRIES.values()))
     industry = np.array(industries)[rng.choice(len(industries), size, p=share / share.sum())]
-    pick = rng.integers(0, 3, size)
-    trade = np.array([vocab.INDUSTRY_WORDS[i][k] for i, k in zip(industry, pick, strict=True)])
-    word = _choice(rng, vocab.WORDS, size)
-    name = np.where(
-        individual,
-        np.char.add(np.char.add("拱墅区", word), np.char.add(trade, "店")),
-        np.char.add(np.char.add("杭州", word), np.char.add(trade, "有限公司")),
-    )
-    name = _distinct(name)
+    name = enterprise_names(rng, industry, individual)
     address = np.char.add(np.char.add(_choice(rng, vocab.ROADS, size),
                                       rng.integers(1, 800, size).astype(str)), "号")
     return pd.DataFrame({
         "credit_code": codes, "name": name, "address": address, "industry": industry,
         "lon": xy[:, 0], "lat": xy[:, 1], "community_code": homes,
     })
-
-
-def _distinct(names: np.ndarray) -> np.ndarray:
-    """Number repeated names the way registrars do: 杭州华辰贸易有限公司, 杭州华辰贸易(2)有限公司 ..."""
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        k = seen.get(name, 0) + 1
-        seen[name] = k
-        out.append(name if k == 1 else name.replace("有限公司", f"({k})有限公司").replace("店", f"({k})店"))
-    return np.array(out)
 
 
 def _employment(

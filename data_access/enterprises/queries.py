@@ -78,3 +78,9 @@ def industries(conn: Connection, scope: Scope) -> list[str]:
     query = (select(E.industry).where(E.community_code.like(scope.prefix + "%"))
              .group_by(E.industry).order_by(func.count().desc()))
     return list(conn.execute(query).scalars())
+
+
+def enterprise_community(conn: Connection, scope: Scope, credit_code: str) -> str | None:
+    """The community of an enterprise in scope (None when it is not in scope or does not exist)."""
+    query = select(E.community_code).where(E.credit_code == credit_code, E.community_code.like(scope.prefix + "%"))
+    return conn.execute(query).scalar()

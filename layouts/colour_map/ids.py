@@ -18,3 +18,5 @@ REVEALED = "revealed-person"
 def reveal(index: int) -> dict:
     """The button that reveals the full data of row index of an enterprise's non-green staff."""
     return {"type": REVEAL, "index": index}
+SEARCH = "place-search"  # an enterprise, community or street by name or credit code
+SEARCH_RESULTS = "place-search-results"

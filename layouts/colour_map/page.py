@@ -8,6 +8,7 @@ from i18n import t
 from layouts import ids as shell_ids
 from layouts.charts import graph_config
 from layouts.colour_map import ids
+from layouts.colour_map.search import search_box
 
 LIVE_SECONDS = 1  # how often an open map asks whether the data changed (one cheap query)
 
@@ -18,7 +19,10 @@ def map_page() -> html.Div:
         dcc.Interval(id=ids.LIVE_TICK, interval=LIVE_SECONDS * 1000),
         dcc.Store(id=ids.LIVE_VERSION), dcc.Store(id=ids.LIVE_SEEN),
         html.Div(id=ids.DATA_TIME, className="data-time"),
-        html.Nav(id=ids.BREADCRUMB, className="breadcrumb", **{"aria-label": t("crumb.label")}),
+        html.Div(className="crumb-row", children=[
+            html.Nav(id=ids.BREADCRUMB, className="breadcrumb", **{"aria-label": t("crumb.label")}),
+            search_box(),
+        ]),
         html.Div(id=ids.CHOICES, className="controls"),
         html.Div(id=ids.MESSAGE, className="message", role="alert"),
         html.Div(id=ids.KPIS, className="kpis"),

@@ -11,7 +11,7 @@ from layouts import formatting
 from layouts.colour_map import ids
 from layouts.formatting import beijing_time
 from layouts.map_figure import STATUS_COLOURS
-from layouts.metrics import BASES, METRICS, NO_DATA, Classes, class_labels, legend_title
+from layouts.metrics import BASES, MAIN_METRICS, METRICS, NO_DATA, Classes, class_labels, legend_title
 from layouts.view import View, view_search
 
 
@@ -41,29 +41,64 @@ def breadcrumb(view: View, names: dict[str, str]) -> list:
 
 def choices(view: View) -> list:
     """Metric and basis as links (the URL is the state), and the enterprise point layer's switch."""
-    metrics = [link(replace(view, metric=m), t(f"metric.{m}"), m == view.metric)
-               for m in METRICS]
-    bases = [link(replace(view, basis=b), t(f"basis.{b}"), b == view.basis)
-             for b in BASES]
+    family = METRICS[view.metric].part_of or view.metric
+    metrics = [link(replace(view, metric=m), t(f"metric.{m}"), m == family) for m in MAIN_METRICS]
     children = [html.Span(t("map.metric"), className="control-label"), html.Span(metrics, className="segmented")]
     if METRICS[view.metric].by_basis:
+        bases = [link(replace(view, basis=b), t(f"basis.{b}"), b == view.basis) for b in BASES]
         children += [html.Span(t("basis.label"), className="control-label"),
                      html.Span(bases, className="segmented")]
+    if family == "managed":  # the managed persons of one kind
+        kinds = [link(replace(view, metric=m), t("map.kind.all") if m == family else t(f"metric.{m}"),
+                      m == view.metric) for m in METRICS if m == family or METRICS[m].part_of == family]
+        children += [html.Span(t("map.kind"), className="control-label"),
+                     html.Span(kinds, className="segmented", **{"data-choice": "kind"})]
     if view.level in ("district", "street"):
         label = t("map.points.hide") if view.points else t("map.points.show")
         children.append(link(replace(view, points=not view.points), label, className="toggle"))
     return children
 
 
-def legend(classes: Classes, metric: str, has_missing: bool) -> list:
-    """The metric with its unit, then every class (the same at every level), then no data if any is shown."""
+def legend(classes: Classes, metric: str, has_missing: bool, points: bool = False) -> list:
+    """The metric with its unit, then every class (the same at every level), then no data if any is shown;
+    with enterprise points on the map, their status colours too."""
     items = [html.Div(legend_title(metric), className="legend-title")]
     entries = list(zip(classes.colours, class_labels(classes), strict=True))
     if has_missing:
         entries.append((NO_DATA, t("legend.no_data")))
     items += [html.Div([html.Span(className="swatch", style={"background": colour}), label],
                        className="legend-item") for colour, label in entries]
+    if points:
+        items += [html.Div(t("legend.points"), className="legend-title legend-points")]
+        items += [html.Div([html.Span(className="dot", style={"background": colour}), t(f"status.{status}")],
+                           className="legend-item", **{"data-status": status})
+                  for status, colour in STATUS_COLOURS.items()]
     return items
+
+
+def managed_kinds(totals: dict, view: View) -> html.Div:
+    """The area's managed persons by kind, each kind a link to the map coloured by it."""
+    kinds = [m for m in METRICS if METRICS[m].part_of == "managed"]
+    return html.Div(className="managed-kinds", children=[
+        html.Div(t("side.managed", total=formatting.count(totals["managed_total"])), className="side-subtitle"),
+        html.Ul([html.Li([link(replace(view, metric=m), t(f"metric.{m}"), m == view.metric),
+                          html.Span(formatting.count(totals[m]), className="kind-count")],
+                         **{"data-kind": m.removeprefix("managed_")}) for m in kinds]),
+    ])
+
+
+def enterprise_list(rows: list[dict], total: int, view: View, area: str) -> list:
+    """The community's enterprises, warned first, each a link that opens it on the map."""
+    items = [html.Li([
+        html.Span(className="dot", style={"background": STATUS_COLOURS[r["status"]]},
+                  title=t(f"status.{r['status']}")),
+        link(replace(view, enterprise=r["credit_code"]), r["name"], className="area-name"),
+        html.Span(t(f"status.{r['status']}"), className=f"rank-value status-{r['status']}"),
+    ], **{"data-code": r["credit_code"]}) for r in rows]
+    notes = ([html.P(t("side.enterprises_more", shown=len(rows)), className="side-note")] if total > len(rows)
+             else [html.P(t("side.enterprises_none"), className="side-note")] if not rows else [])
+    return [html.Div(t("side.enterprises", area=area, count=f"{total:,}"), className="side-title"),
+            html.Ol(items, className="ranking enterprise-list"), *notes]
 
 
 def ranking(rows: list[dict], values: dict[str, float | None], view: View, title: str, level: str) -> list:
@@ -85,15 +120,17 @@ def ranking(rows: list[dict], values: dict[str, float | None], view: View, title
 def enterprise_panel(detail: dict, staff: list[dict] | None, view: View, can_reveal: bool = False) -> list:
     """The enterprise's facts and counts; its non-green staff (masked) unless staff is None (not allowed)."""
     counts = {c: detail[f"employees_{c}"] for c in ("green", "yellow", "red", "none")}
-    rows = [html.Tr([html.Td(s["name"]), html.Td(s["id_number"]), html.Td(s["phone"] or "—"),
+    rows = [html.Tr([html.Td([s["name"], *([html.Br(), html.Button(t("reveal.button"), id=ids.reveal(i),
+                                                                     className="reveal")] if can_reveal else [])],
+                             className="person"),
+                     html.Td([html.Span(s["id_number"], className="id-number"), html.Br(),
+                              html.Span(s["phone"] or "—", className="phone")], className="contact"),
                      html.Td(t(f"colour.{s['colour']}"), className=f"colour-{s['colour']}"),
-                     html.Td(beijing_time(s["changed_at"]) if s["changed_at"] else "—"),
-                     *([html.Td(html.Button(t("reveal.button"), id=ids.reveal(i), className="reveal"))]
-                       if can_reveal else [])])
+                     html.Td(_two_lines(beijing_time(s["changed_at"])) if s["changed_at"] else "—",
+                             className="changed-at")])
             for i, s in enumerate(staff or [])]
-    header = html.Tr([html.Th(t(k)) for k in
-                      ("staff.name", "staff.id_number", "staff.phone", "staff.colour", "staff.changed_at")]
-                     + ([html.Th("")] if can_reveal else []))
+    header = html.Tr([html.Th(t("staff.name")), html.Th([t("staff.id_number"), html.Br(), t("staff.phone")]),
+                      html.Th(t("staff.colour")), html.Th(t("staff.changed_at"))])
     status = detail["status"]
     return [
         html.Div(t("enterprise.title"), className="side-title"),
@@ -117,3 +154,9 @@ def enterprise_panel(detail: dict, staff: list[dict] | None, view: View, can_rev
         ]),
         link(view.up_to("community"), t("enterprise.back"), className="back-link"),
     ]
+
+
+def _two_lines(when: str) -> list:
+    """2026-11-26 14:03 as the date over the time: the column stays narrow enough for the side panel."""
+    day, _, clock = when.partition(" ")
+    return [day, html.Br(), clock]

@@ -7,6 +7,7 @@ TABLE_HOLDER = "table-holder"
 TABLE = "enterprise-table"  # a pattern id: see table()
 TABLE_COUNT = "table-count"
 EXPORTS = "table-exports"
+OPENED = "table-opened"  # when a row last opened its enterprise on the map
 
 
 def table(key: str) -> dict:

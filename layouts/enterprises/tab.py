@@ -23,6 +23,8 @@ def table_tab() -> html.Div:
             html.Div(id=ids.TABLE_COUNT, className="table-count"),
         ]),
         html.Div(id=ids.EXPORTS, className="exports"),
+        dcc.Store(id=ids.OPENED),
+        html.P(t("table.open_hint"), className="table-hint"),
         html.Div(id=ids.TABLE_HOLDER, children=enterprise_grid()),
     ])
 
@@ -35,7 +37,8 @@ def enterprise_grid(key: str = "") -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True, "filter": False},
         rowModelType="infinite",
         dashGridOptions={"pagination": True, "paginationPageSize": 50, "cacheBlockSize": 50,
-                         "maxBlocksInCache": 20, "localeText": grid_locale()},
+                         "maxBlocksInCache": 20, "localeText": grid_locale(), "rowClass": "opens-enterprise"},
+        getRowId="params.data.credit_code",  # a click names the enterprise it opens
         style={"height": "560px"},
         className="ag-theme-alpine",
     )
