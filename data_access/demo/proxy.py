@@ -101,12 +101,14 @@ def _outcomes(listed: pd.DataFrame, scale: float, rng: np.random.Generator) -> p
         count = max(int(rng.binomial(len(needing), share)), 3 if code in lagging else 0)
         chosen = list(needing[no_code[needing]][:count])  # those without a code first
         rest = needing.difference(chosen)
-        chosen += list(rng.choice(rest, min(count - len(chosen), len(rest)), replace=False)) if count > len(chosen) else []
+        if count > len(chosen):
+            chosen += list(rng.choice(rest, min(count - len(chosen), len(rest)), replace=False))
         outcome[chosen] = rng.choice(open_kinds, len(chosen), p=[0.5, 0.3, 0.2])
     return outcome
 
 
-def generate_proxy(conn: Connection, scale: float, seed: int, agents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def generate_proxy(conn: Connection, scale: float, seed: int,
+                   agents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed + 15)
     end = pd.Timestamp(conn.execute(text("SELECT max(changed_at) FROM health_code_history")).scalar())
     start = end - pd.Timedelta(days=30)
@@ -115,7 +117,8 @@ def generate_proxy(conn: Connection, scale: float, seed: int, agents: pd.DataFra
     # each person to one of their community's agents, in address order (a round of doors)
     by_community = agents.groupby("org_code").username.apply(list)
     rank = listed.groupby("community_code").cumcount()
-    listed["agent"] = [by_community[c][r % len(by_community[c])] for c, r in zip(listed.community_code, rank)]
+    listed["agent"] = [by_community[c][r % len(by_community[c])]
+                       for c, r in zip(listed.community_code, rank, strict=True)]
     n = len(listed)
     # most contacts in the first two weeks: exponential days from the start, capped at the end
     days = np.minimum(rng.exponential(5.0, n), 29.9)

@@ -44,7 +44,8 @@ def listed(conn: Connection, scope: Scope, viewer: str, agent: str | None = None
         WHERE pp.community_code LIKE :prefix AND (CAST(:agent AS text) IS NULL OR pp.agent = :agent)
           AND (NOT :open_only OR (coalesce(pp.outcome, '') <> ALL (:not_needing)
                                   AND pp.outcome IS DISTINCT FROM 'applied'))
-        ORDER BY coalesce(pp.outcome, '') = 'applied' OR coalesce(pp.outcome, '') = ANY (:not_needing), p.address, pp.id_number
+        ORDER BY coalesce(pp.outcome, '') = 'applied' OR coalesce(pp.outcome, '') = ANY (:not_needing),
+                 p.address, pp.id_number
         LIMIT :n"""), {"prefix": scope.prefix + "%", "agent": agent, "open_only": open_only,
                        "not_needing": list(NOT_NEEDING), "days": FOLLOW_UP_DAYS, "n": limit}).mappings()
     return [_shown(r, viewer) for r in rows]
