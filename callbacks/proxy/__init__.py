@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from callbacks.modules import Module
 from callbacks.proxy import page, printing
+from data_access.proxy import citylist  # noqa: F401  (registers the proxy_list kind)
 from domain.permissions import READ_PROXY
 from layouts.proxy.page import proxy_page
 

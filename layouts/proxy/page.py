@@ -36,7 +36,7 @@ def work_tab() -> html.Div:
     return html.Div(className="page", children=[
         html.Div(className="exports", children=[
             html.Button(t("proxy.refresh"), id=ids.WORK_REFRESH, className="export"),
-            html.A(t("proxy.print"), id=ids.WORK_PRINT, href="/proxy/print", target="_blank", className="export"),
+            html.A(t("proxy.print"), href="/proxy/print", target="_blank", className="export"),
         ]),
         _grid(ids.WORK_GRID, WORK_COLUMNS),
         html.P(t("proxy.pick"), className="note"),
