@@ -62,10 +62,13 @@ def coverage_kpis(totals: dict) -> list:
             _tile(t("proxy.kpi.overdue"), count(totals["overdue"]), warn=bool(totals["overdue"]))]
 
 
+MAP_SIZE = (1400, 560)  # the coverage tab's graph: wide and low
+
+
 def coverage_map(shapes: list[dict], streets: list[dict], coverage: list[dict]) -> dict:
     """The three-colour map's figure, coloured by application rate; its hover says the coverage."""
     rates = {r["code"]: r["rate"] for r in coverage}
-    figure = community_map(shapes, streets, rates, COVERAGE_CLASSES, list(rates))
+    figure = community_map(shapes, streets, rates, COVERAGE_CLASSES, list(rates), size=MAP_SIZE)
     by_code = {r["code"]: r for r in coverage}
     for trace in figure["data"]:
         if trace.get("type") == "choroplethmap":
