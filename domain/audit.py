@@ -7,4 +7,6 @@ AUDIT_ACTIONS = ("login", "login_failed", "logout", "export", "reveal", "user_cr
                  "token_revoked",
                  # appeals
                  "appeal_step", "appeal_proposed", "appeal_reviewed", "appeal_converted", "appeal_rejected",
-                 "appeal_reassigned", "appeal_configured")
+                 "appeal_reassigned", "appeal_configured",
+                 # proxy applications
+                 "proxy_assigned", "proxy_contact", "proxy_card_bound", "proxy_list_printed")

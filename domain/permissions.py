@@ -6,7 +6,7 @@ A module adds its actions here, never a role name compared in a callback.
 
 from __future__ import annotations
 
-from domain.roles import ADMINISTRATOR, AUDITOR, COMMUNITY_WORKER, DATA_OPERATOR, LEADER, OFFICIAL
+from domain.roles import ADMINISTRATOR, AUDITOR, COMMUNITY_WORKER, DATA_OPERATOR, LEADER, OFFICIAL, PROXY_AGENT
 
 READ_MAP = "map.read"  # the three-colour map, area totals, enterprise counts and statuses
 READ_PEOPLE = "people.read"  # enterprises' non-green staff, masked
@@ -26,6 +26,10 @@ REVIEW_APPEALS = "appeals.review"  # approve or send back at the tier of one's o
 REASSIGN_APPEALS = "appeals.reassign"  # move a request to another community (district users)
 OVERSEE_APPEALS = "appeals.oversee"  # counts, times to decision, overdue requests
 CONFIGURE_APPEALS = "appeals.configure"  # the tiers each decision needs, the deadline (district users)
+# Proxy applications (健康码服务: 帮办代办)
+READ_PROXY = "proxy.read"  # the list of people needing a proxy, coverage, progress, workloads of the area
+ASSIGN_PROXY = "proxy.assign"  # assign and reassign people on the list to the community's agents
+WORK_PROXY = "proxy.work"  # record contacts and citizen-card bindings of one's own people, print one's list
 
 _READERS = frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR})
 
@@ -48,6 +52,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     REASSIGN_APPEALS: frozenset({OFFICIAL}),
     OVERSEE_APPEALS: frozenset({LEADER, OFFICIAL}),
     CONFIGURE_APPEALS: frozenset({OFFICIAL}),
+    # proxy applications
+    READ_PROXY: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, PROXY_AGENT}),
+    ASSIGN_PROXY: frozenset({COMMUNITY_WORKER}),
+    WORK_PROXY: frozenset({PROXY_AGENT}),
 }
 
 

@@ -8,5 +8,6 @@ COMMUNITY_WORKER = "community_worker"
 DATA_OPERATOR = "data_operator"
 AUDITOR = "auditor"
 ADMINISTRATOR = "administrator"
+PROXY_AGENT = "proxy_agent"  # 代办员: applies for health codes on behalf of people of one community
 
-ROLES = (LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR, AUDITOR, ADMINISTRATOR)
+ROLES = (LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR, AUDITOR, ADMINISTRATOR, PROXY_AGENT)

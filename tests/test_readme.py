@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from data_access.demo.proxy import DEMO_AGENT
 from data_access.demo.users import DEMO_USERS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -12,7 +13,8 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 
 def test_readme_lists_every_demo_user_with_its_scope_and_password():
     rows = re.findall(r"^\| `([^`]+)` \| [^|]+ \| [^|]* (\d{12}) \| `([^`]+)` \|$", README, re.MULTILINE)
-    assert sorted(rows) == sorted((u, org, pw) for u, _, _, org, pw in DEMO_USERS)
+    users = [*DEMO_USERS, (DEMO_AGENT[0], DEMO_AGENT[1], "proxy_agent", *DEMO_AGENT[2:])]  # the proxy demo's
+    assert sorted(rows) == sorted((u, org, pw) for u, _, _, org, pw in users)
 
 
 def test_readme_names_the_two_commands():

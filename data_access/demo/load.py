@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from data_access.bulk import copy_frame, foreign_keys_deferred
 from data_access.demo.appeals import demo_scale, load_demo_appeals
 from data_access.demo.generate import DemoData, generate
+from data_access.demo.proxy import load_demo_proxy
 from data_access.demo.users import create_demo_users
 
 REGISTERS = ["person", "enterprise", "employment", "health_code", "health_code_history", "managed_person"]
@@ -55,6 +56,7 @@ def load_demo(engine: Engine, scale: float = 1.0, seed: int = 2020, as_of: date 
         report.seconds["aggregate"] = time.perf_counter() - started
         started = time.perf_counter()
         report.rows.update(load_demo_appeals(conn, scale, seed))
+        report.rows.update(load_demo_proxy(conn, scale, seed))
         report.seconds["modules"] = time.perf_counter() - started
         report.users = create_demo_users(conn)
     started = time.perf_counter()
@@ -72,7 +74,8 @@ def load_module_demos(engine: Engine, seed: int = 2020) -> dict[str, int]:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('sansetu.demo_load'))"))
         if not conn.execute(text("SELECT EXISTS (SELECT 1 FROM app_user WHERE demo_password)")).scalar():
             return {}
-        return load_demo_appeals(conn, demo_scale(conn), seed)
+        scale = demo_scale(conn)
+        return load_demo_appeals(conn, scale, seed) | load_demo_proxy(conn, scale, seed)
 
 
 def _copy_divisions(conn, data: DemoData) -> dict[str, int]:

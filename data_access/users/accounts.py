@@ -10,7 +10,7 @@ from sqlalchemy import Connection, text
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from domain.divisions import Scope
-from domain.roles import ROLES
+from domain.roles import PROXY_AGENT, ROLES
 
 THROTTLE_FAILURES = 5  # per username
 THROTTLE_ADDRESS_FAILURES = 20  # per address: higher, a command room shares one address
@@ -80,6 +80,8 @@ def create_user(conn: Connection, username: str, display_name: str, role: str, o
         raise UserError("user.bad_org")
     if within is not None and not within.covers(org_code):
         raise UserError("user.out_of_scope")
+    if role == PROXY_AGENT and org_code.endswith("000"):  # an agent works in one community
+        raise UserError("user.agent_community")
     if conn.execute(text("SELECT 1 FROM app_user WHERE username = :u"), {"u": username}).first():
         raise UserError("user.exists")
     password = password or secrets.token_urlsafe(12)
