@@ -13,6 +13,7 @@ from data_access.demo.load import LoadReport, load_demo
 from data_access.engine import get_engine
 from data_access.settings import database_url
 from data_access.setup_db import migrate, postgis_available
+from tests.browser import browser, server  # noqa: F401 (fixtures offered to every test module)
 from tests.helpers import recreate_database
 
 SCALE = 0.02

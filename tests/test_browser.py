@@ -5,11 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -17,60 +13,11 @@ from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
-from playwright.sync_api import sync_playwright
 from sqlalchemy import text
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
+from tests.browser import ARTIFACTS, login, serve, stop
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(argv: list[str]):
-    """The app in its own process on a free port: (base URL, process). Its output goes to a file: a pipe
-    nobody reads fills up after a few hundred logged requests and the server then hangs on its next line."""
-    port = _free_port()
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"server_{port}.log", "wb")  # noqa: SIM115 (closed with the process, in _stop)
-    process = subprocess.Popen(
-        [sys.executable, *argv], cwd=ROOT,
-        env={**os.environ, "PORT": str(port), "PYTHONPATH": str(ROOT), "SANSETU_DEMO": "1"},
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    process.log = log
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        _stop(process)
-        pytest.fail("the app did not start: " + Path(process.log.name).read_text(errors="replace")[-3000:])
-    return base, process
-
-
-def _stop(process) -> None:
-    process.terminate()
-    process.wait(timeout=10)
-    process.log.close()
-
-
-@pytest.fixture(scope="module")
-def server(demo):
-    base, process = _serve(["app.py"])
-    yield base
-    _stop(process)
 
 
 # A busy server: every data request (callbacks, the big screen's version) answers after 2.5 s, longer than
@@ -87,19 +34,9 @@ app.main()
 
 @pytest.fixture(scope="module")
 def slow_server(demo):
-    base, process = _serve(["-c", SLOW_APP])
+    base, process = serve(["-c", SLOW_APP])
     yield base
-    _stop(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: make test installs it (scripts/ensure_system.sh --browser)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+    stop(process)
 
 
 # The map's point for a community or enterprise code, once the map has plotted it (else null).
@@ -154,20 +91,6 @@ def session(browser, server):
     page.on("pageerror", lambda e: record["errors"].append(str(e)))
     yield page, record
     context.close()
-
-
-def login(page, server: str, username: str, then: str = "/") -> None:
-    """Log in through the login page, as a person does; land on `then`."""
-    from data_access.demo.users import DEMO_USERS
-
-    page.set_default_timeout(60_000)  # a busy machine answers slowly
-    page.goto(server + then)
-    page.wait_for_selector("input[name=username]")
-    assert "/login" in page.url
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", next(u[4] for u in DEMO_USERS if u[0] == username))
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def _outside(urls: list[str]) -> list[str]:

@@ -4,74 +4,24 @@ the colour changes (the map's red count drops by one) and the case shows the tex
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import sync_playwright
 from sqlalchemy import text
 
 from layouts.health_services import ids
+from tests.browser import ARTIFACTS, login
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
 TZL = "330105005052"
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def server(demo):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "app.py"], cwd=ROOT,
-        env={**os.environ, "PORT": str(port), "PYTHONPATH": str(ROOT), "SANSETU_DEMO": "1"},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("the app did not start: " + process.stdout.read().decode(errors="replace"))
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-
-
 def _page(browser, server: str, username: str, errors: list[str]):
-    from data_access.demo.users import DEMO_USERS
 
     context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
     page = context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(server + "/services")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", next(u[4] for u in DEMO_USERS if u[0] == username))
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
+    login(page, server, username, "/services")
     page.wait_for_selector(f"#{ids.QUEUE_GRID} .ag-row", timeout=30_000)
     return page
 

@@ -39,7 +39,8 @@ def test_an_agent_works_through_the_door_to_door_list_and_coverage_rises(engine)
     before = _tzl(engine)
     assert before["rate"] is not None and before["rate"] < 1  # the demo makes 台州路 lag behind
     to_do = [r for r in page.my_list(agent) if r["outcome"] not in ("applied", *NOT_NEEDING)]
-    assert to_do, "the demo leaves the demo agent people to do"
+    assert len(to_do) > 1, "the demo leaves the demo agent people to do"
+    to_do = to_do[:-1]  # one stays to do: the browser test's agent works on it
     for row in to_do:
         assert work.record_contact(agent, row["id"], "visit", "applied", "上门代办") == "已记录：已代为申领"
     assert work.bind_card(agent, to_do[0]["id"], "3301 0000 1234 5678") == "已绑定市民卡 3301********5678"
