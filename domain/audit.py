@@ -7,4 +7,7 @@ AUDIT_ACTIONS = ("login", "login_failed", "logout", "export", "reveal", "user_cr
                  "token_revoked",
                  # appeals
                  "appeal_step", "appeal_proposed", "appeal_reviewed", "appeal_converted", "appeal_rejected",
-                 "appeal_reassigned", "appeal_configured")
+                 "appeal_reassigned", "appeal_configured",
+                 # key persons
+                 "keyperson_placed", "keyperson_contacted", "keyperson_measure", "keyperson_followup",
+                 "keyperson_released", "keyperson_colour")

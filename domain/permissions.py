@@ -26,6 +26,12 @@ REVIEW_APPEALS = "appeals.review"  # approve or send back at the tier of one's o
 REASSIGN_APPEALS = "appeals.reassign"  # move a request to another community (district users)
 OVERSEE_APPEALS = "appeals.oversee"  # counts, times to decision, overdue requests
 CONFIGURE_APPEALS = "appeals.configure"  # the tiers each decision needs, the deadline (district users)
+# Key persons (精密智控)
+READ_KEYPERSONS = "keypersons.read"  # batches, the area's tasks and persons (masked), chains
+RECEIVE_KEYPERSONS = "keypersons.receive"  # load an upstream batch (matched, placed, dispatched)
+PLACE_KEYPERSONS = "keypersons.place"  # place the district queue's persons by hand (district users)
+HANDLE_KEYPERSONS = "keypersons.handle"  # first contact, measure, daily follow-ups, release in the area
+OVERSEE_KEYPERSONS = "keypersons.oversee"  # per batch and per community times, measures and overdue tasks
 
 _READERS = frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR})
 
@@ -48,6 +54,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     REASSIGN_APPEALS: frozenset({OFFICIAL}),
     OVERSEE_APPEALS: frozenset({LEADER, OFFICIAL}),
     CONFIGURE_APPEALS: frozenset({OFFICIAL}),
+    # key persons
+    READ_KEYPERSONS: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER}),
+    RECEIVE_KEYPERSONS: frozenset({OFFICIAL, DATA_OPERATOR}),
+    PLACE_KEYPERSONS: frozenset({OFFICIAL}),
+    HANDLE_KEYPERSONS: frozenset({OFFICIAL, COMMUNITY_WORKER}),
+    OVERSEE_KEYPERSONS: frozenset({LEADER, OFFICIAL}),
 }
 
 
