@@ -21,6 +21,7 @@ from callbacks import (
     health_services,
     imports,
     inputs,
+    keypersons,
     shell,
     statistics,
     users,
@@ -43,6 +44,7 @@ MODULES: tuple[Module, ...] = (
     audit.MODULE,
     users.MODULE,
     health_services.MODULE,
+    keypersons.MODULE,
 )
 
 

@@ -14,11 +14,11 @@ from data_access import audit_trail
 from data_access.demo.load import load_demo
 from data_access.engine import get_engine
 from data_access.health_services import intake as _appeals_kind  # noqa: F401  (registers the appeals kind)
-from data_access.keypersons import intake as _keypersons_kind  # noqa: F401  (registers the key-persons kind)
 from data_access.importing import registry
 from data_access.importing.base import ImportRequest
 from data_access.importing.load import run_import
 from data_access.importing.reports import error_report, template
+from data_access.keypersons import intake as _keypersons_kind  # noqa: F401  (registers the key-persons kind)
 from data_access.settings import database_url
 from data_access.setup_db import ensure_database, migrate, postgis_available
 from data_access.users import accounts as users

@@ -699,7 +699,8 @@ TEXT = {
     "import.reason.kp_identity": "缺少身份证号码；外籍人员须有护照号码和出生日期",
     "import.reason.kp_unknown_case": "关联病例在登记库和重点人员中均未找到",
     "import.reason.kp_own_case": "关联病例不能是本人",
-    "keypersons.note.loaded": "批次 {batch}：新建人员 {new} 人，派发社区任务 {dispatched} 件，未能定位 {unplaced} 人（已进入区级待定位队列），转码 {coloured} 人",
+    "keypersons.note.loaded": "批次 {batch}：新建人员 {new} 人，派发社区任务 {dispatched} 件，"
+                              "未能定位 {unplaced} 人（已进入区级待定位队列），转码 {coloured} 人",
     "keypersons.error.no_task": "该任务不存在、不在您的辖区，或已首次联系",
     "keypersons.error.step": "该任务不在您的辖区、尚未首次联系或已解除",
     "keypersons.error.measure": "请选择管控措施；集中隔离须填写隔离点",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-import data_access.health_services.intake  # noqa: F401  (a module's kind: registered by its package)
+import data_access.health_services.intake
+import data_access.keypersons.intake  # noqa: F401
 from data_access.importing import registry
 from data_access.importing.base import Kind
 from i18n import zh_CN
@@ -44,7 +45,8 @@ def test_the_import_tab_lists_the_kinds_in_its_order_with_the_options_it_showed(
         assert all(f"ui.import.mode.{m}" in zh_CN.TEXT for m in kind.modes)
         assert kind.crs == (kind.name == "boundaries")
         assert kind.template == (kind.name != "boundaries")
-    assert registry.table_kinds() == ("health_codes", "residents", "enterprises", "employment", "managed", "appeals")
+    assert registry.table_kinds() == ("health_codes", "residents", "enterprises", "employment", "managed", "appeals",
+                                     "keypersons")
 
 
 def test_a_tabular_kind_describes_every_step_and_its_staging_copies_known_fields():

@@ -24,12 +24,24 @@ from data_access.keypersons.intake import batch_source
 from data_access.reference import HERE
 from data_access.session import writing
 from domain import clock
-from domain.divisions import DISTRICT, Scope
+from domain.divisions import DISTRICT
 from tests.builders import id_number
 from tests.helpers import access_of
 
 TZL = "330105005052"  # 台州路社区
-HEAD = ["姓名", "身份证号码", "护照号码", "国籍", "出生日期", "联系电话", "居住地址", "航班号", "抵达时间", "集中隔离点", "关联病例"]
+HEAD = [
+    "姓名",
+    "身份证号码",
+    "护照号码",
+    "国籍",
+    "出生日期",
+    "联系电话",
+    "居住地址",
+    "航班号",
+    "抵达时间",
+    "集中隔离点",
+    "关联病例",
+]
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -39,20 +51,37 @@ def _csv(rows: list[list[str]]) -> bytes:
 
 
 def _load(actor, content: bytes, kind: str = "inbound", name: str = "批次.csv", skip: bool = False):
-    return run(ImportRequest("keypersons", name, content, actor.username, actor.org_code, role=actor.role,
-                             source=batch_source(kind, "区卫健局", name), skip_bad_rows=skip, session=actor.session))
+    return run(
+        ImportRequest(
+            "keypersons",
+            name,
+            content,
+            actor.username,
+            actor.org_code,
+            role=actor.role,
+            source=batch_source(kind, "区卫健局", name),
+            skip_bad_rows=skip,
+            session=actor.session,
+        )
+    )
 
 
 def _residents(engine, n: int, community: str | None = None, offset: int = 0) -> list[dict]:
     """Residents with a green code and no key-person record yet."""
     with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(text("""
+        return [
+            dict(r)
+            for r in conn.execute(
+                text("""
             SELECT p.id_number, p.name, p.community_code FROM person p JOIN health_code h USING (id_number)
             WHERE h.colour = 'green' AND p.community_code IS NOT NULL AND (CAST(:c AS text) IS NULL
                   OR p.community_code = :c)
               AND NOT EXISTS (SELECT 1 FROM kp_person k WHERE k.id_number = p.id_number)
               AND NOT EXISTS (SELECT 1 FROM appeal a WHERE a.id_number = p.id_number)
-            ORDER BY md5(p.id_number) OFFSET :o LIMIT :n"""), {"c": community, "n": n, "o": offset}).mappings()]
+            ORDER BY md5(p.id_number) OFFSET :o LIMIT :n"""),
+                {"c": community, "n": n, "o": offset},
+            ).mappings()
+        ]
 
 
 def _flight(engine) -> tuple[list[list[str]], dict[str, str]]:
@@ -68,13 +97,39 @@ def _flight(engine) -> tuple[list[list[str]], dict[str, str]]:
         rows.append([p["name"], p["id_number"], "", "", "", "", "", "MS953", f"{arrival:%Y-%m-%d %H:%M:%S}", hotel, ""])
         expected[p["id_number"]] = p["community_code"]
     for i in range(26):
-        rows.append([f"Ahmed Hassan {i}", "", f"A{40000000 + i}", "埃及", "1985-03-02", "", f"杭州市拱墅区台州路社区{i + 1}幢",
-                     "MS953", f"{arrival:%Y-%m-%d %H:%M:%S}", hotel, ""])
+        rows.append(
+            [
+                f"Ahmed Hassan {i}",
+                "",
+                f"A{40000000 + i}",
+                "埃及",
+                "1985-03-02",
+                "",
+                f"杭州市拱墅区台州路社区{i + 1}幢",
+                "MS953",
+                f"{arrival:%Y-%m-%d %H:%M:%S}",
+                hotel,
+                "",
+            ]
+        )
         expected[f"A{40000000 + i}"] = TZL
     for _ in range(20):
         new = id_number()
-        rows.append(["王新", new, "", "", "", "13800138000", "浙江省杭州市拱墅区莫干山路150号3幢201室", "MS953",
-                     f"{arrival:%Y-%m-%d %H:%M:%S}", hotel, ""])
+        rows.append(
+            [
+                "王新",
+                new,
+                "",
+                "",
+                "",
+                "13800138000",
+                "浙江省杭州市拱墅区莫干山路150号3幢201室",
+                "MS953",
+                f"{arrival:%Y-%m-%d %H:%M:%S}",
+                hotel,
+                "",
+            ]
+        )
         expected[new] = "330105011001"  # 莫干山路 100-199 in the gazetteer
     return rows, expected
 
@@ -92,12 +147,20 @@ def test_inbound_flight_of_246_is_received_matched_placed_dispatched_and_recolou
     print(f"246-person inbound batch loaded, matched, placed, dispatched and recoloured in {seconds:.1f} s")
     with engine.connect() as conn:
         batch = conn.execute(text("SELECT max(id) FROM kp_batch WHERE kind = 'inbound'")).scalar()
-        placed = dict(conn.execute(text("""
+        placed = dict(
+            conn.execute(
+                text("""
             SELECT coalesce(k.id_number, k.passport), t.community_code FROM kp_task t
-            JOIN kp_person k ON k.id = t.person_id WHERE t.batch_id = :b"""), {"b": batch}).all())
-        colours = conn.execute(text("""
+            JOIN kp_person k ON k.id = t.person_id WHERE t.batch_id = :b"""),
+                {"b": batch},
+            ).all()
+        )
+        colours = conn.execute(
+            text("""
             SELECT h.colour, h.source, count(*) FROM kp_task t JOIN kp_person k ON k.id = t.person_id
-            JOIN health_code h ON h.id_number = k.id_number WHERE t.batch_id = :b GROUP BY 1, 2"""), {"b": batch}).all()
+            JOIN health_code h ON h.id_number = k.id_number WHERE t.batch_id = :b GROUP BY 1, 2"""),
+            {"b": batch},
+        ).all()
     assert placed == expected  # every one dispatched to the right community's queue
     assert colours == [("red", f"keypersons:batch:{batch}", 220)]  # residents and the new: foreigners have no code
     with writing(leader) as work:
@@ -178,8 +241,12 @@ def test_addresses_are_placed_against_the_gazetteer_with_known_answers():
 def test_unplaced_go_to_the_district_queue_and_are_placed_by_hand(engine):
     operator, official = access_of("operator"), access_of("official")
     new = id_number()
-    result = _load(operator, _csv([["李四", new, "", "", "", "", "杭州市拱墅区某小区", "", "", "", ""]]),
-                   kind="key_area", name="重点地区.csv")
+    result = _load(
+        operator,
+        _csv([["李四", new, "", "", "", "", "杭州市拱墅区某小区", "", "", "", ""]]),
+        kind="key_area",
+        name="重点地区.csv",
+    )
     assert result.result == "loaded"
     with writing(official) as work:
         queue = tasks.unplaced(work.conn)
@@ -196,11 +263,19 @@ def test_unplaced_go_to_the_district_queue_and_are_placed_by_hand(engine):
 def test_measure_follow_ups_overdue_and_release_change_colours(engine):
     operator, worker = access_of("operator"), access_of("tzl.worker")
     person = _residents(engine, 1, TZL, offset=40)[0]
-    assert _load(operator, _csv([[person["name"], person["id_number"], "", "", "", "", "", "", "", "", ""]]),
-                 kind="key_area", name="重点地区2.csv").result == "loaded"
+    assert (
+        _load(
+            operator,
+            _csv([[person["name"], person["id_number"], "", "", "", "", "", "", "", "", ""]]),
+            kind="key_area",
+            name="重点地区2.csv",
+        ).result
+        == "loaded"
+    )
     with writing(worker) as work:
-        task = next(t for t in tasks.tasks(work.conn, worker.scope) if t["name"] == person["name"]
-                    and t["measure"] is None)
+        task = next(
+            t for t in tasks.tasks(work.conn, worker.scope) if t["name"] == person["name"] and t["measure"] is None
+        )
         overdue = tasks.overdue_contacts(work.conn, worker.scope, task["contact_due"] + timedelta(minutes=1))
         assert task["id"] in {o["id"] for o in overdue}
         assert task["id"] not in {o["id"] for o in tasks.overdue_contacts(work.conn, worker.scope, task["contact_due"])}
@@ -211,34 +286,47 @@ def test_measure_follow_ups_overdue_and_release_change_colours(engine):
     with writing(worker) as work:
         tasks.follow_up(work.conn, task["id"], start, worker.username, False, 36.5, "negative", None)
     with writing(worker) as work:
-        missed = [m["day"] for m in tasks.missed_follow_ups(work.conn, worker.scope, clock.today()) if m["id"] == task["id"]]
+        missed = [
+            m["day"] for m in tasks.missed_follow_ups(work.conn, worker.scope, clock.today()) if m["id"] == task["id"]
+        ]
     assert missed == [start + timedelta(days=1), start + timedelta(days=2)]
     assert tasks.release(worker, task["id"]) == 1
     assert _colour(engine, person["id_number"])[0] == "green"
     with engine.connect() as conn:
-        actions = conn.execute(text("SELECT action FROM audit_log WHERE detail->>'task' = :t ORDER BY id"),
-                               {"t": str(task["id"])}).scalars().all()
+        actions = (
+            conn.execute(
+                text("SELECT action FROM audit_log WHERE detail->>'task' = :t ORDER BY id"), {"t": str(task["id"])}
+            )
+            .scalars()
+            .all()
+        )
     assert actions == ["keyperson_measure", "keyperson_released"]
 
 
 def _colour(engine, id_number: str) -> tuple[str, str]:
     with engine.connect() as conn:
-        return tuple(conn.execute(text("SELECT colour, source FROM health_code WHERE id_number = :i"),
-                                  {"i": id_number}).one())
+        return tuple(
+            conn.execute(text("SELECT colour, source FROM health_code WHERE id_number = :i"), {"i": id_number}).one()
+        )
 
 
 def test_community_workers_see_and_write_only_their_communitys_tasks(engine):
     worker = access_of("tzl.worker")
     with engine.connect() as conn:
-        other = conn.execute(text("SELECT id FROM kp_task WHERE community_code <> :c AND contacted_at IS NULL"
-                                  " LIMIT 1"), {"c": TZL}).scalar_one()
+        other = conn.execute(
+            text("SELECT id FROM kp_task WHERE community_code <> :c AND contacted_at IS NULL LIMIT 1"), {"c": TZL}
+        ).scalar_one()
     with writing(worker) as work:
         seen = tasks.tasks(work.conn, DISTRICT)  # even asking for the district: PostgreSQL shows only 台州路
         assert seen and {t["community_code"] for t in seen} == {TZL}
-        assert work.conn.execute(text("SELECT count(*) FROM kp_task WHERE community_code <> :c"), {"c": TZL}).scalar() == 0
+        assert (
+            work.conn.execute(text("SELECT count(*) FROM kp_task WHERE community_code <> :c"), {"c": TZL}).scalar() == 0
+        )
         with pytest.raises(tasks.TaskError):
             tasks.first_contact(work.conn, other, worker.username, "越权")
-        assert work.conn.execute(text("UPDATE kp_task SET contact_note = 'x' WHERE id = :i"), {"i": other}).rowcount == 0
+        assert (
+            work.conn.execute(text("UPDATE kp_task SET contact_note = 'x' WHERE id = :i"), {"i": other}).rowcount == 0
+        )
     with pytest.raises(tasks.TaskError):
         tasks.set_measure(worker, other, "home", None, clock.today())
 
@@ -246,13 +334,28 @@ def test_community_workers_see_and_write_only_their_communitys_tasks(engine):
 def test_a_contact_chain_links_contacts_to_their_case_and_onwards(engine):
     operator, leader = access_of("operator"), access_of("leader")
     case, first, second = _residents(engine, 3, offset=900)
-    assert _load(operator, _csv([[first["name"], first["id_number"], "", "", "", "", "", "", "", "", case["id_number"]]]),
-                 kind="close_contact", name="密接1.csv").result == "loaded"
-    assert _load(operator, _csv([[second["name"], second["id_number"], "", "", "", "", "", "", "", "",
-                                  first["id_number"]]]), kind="close_contact", name="密接2.csv").result == "loaded"
+    assert (
+        _load(
+            operator,
+            _csv([[first["name"], first["id_number"], "", "", "", "", "", "", "", "", case["id_number"]]]),
+            kind="close_contact",
+            name="密接1.csv",
+        ).result
+        == "loaded"
+    )
+    assert (
+        _load(
+            operator,
+            _csv([[second["name"], second["id_number"], "", "", "", "", "", "", "", "", first["id_number"]]]),
+            kind="close_contact",
+            name="密接2.csv",
+        ).result
+        == "loaded"
+    )
     with writing(leader) as work:
-        case_id = work.conn.execute(text("SELECT id FROM kp_person WHERE id_number = :i"),
-                                    {"i": case["id_number"]}).scalar_one()
+        case_id = work.conn.execute(
+            text("SELECT id FROM kp_person WHERE id_number = :i"), {"i": case["id_number"]}
+        ).scalar_one()
         nodes, edges = oversight.chain(work.conn, case_id)
         counts = {c["id"]: c["contacts"] for c in oversight.cases(work.conn)}
     assert len(nodes) == 3 and len(edges) == 2 and counts[case_id] == 1
@@ -263,12 +366,14 @@ def test_bad_batch_files_are_refused_with_reasons_and_nothing_written(engine):
     operator = access_of("operator")
     with engine.connect() as conn:
         before = conn.execute(text("SELECT (SELECT count(*) FROM kp_batch), (SELECT count(*) FROM kp_record)")).one()
-    bad = _csv([
-        ["张三", "330105199001011234", "", "", "", "", "台州路社区", "", "", "", ""],  # check digit wrong
-        ["John Smith", "", "P1234567", "英国", "", "", "台州路社区", "", "", "", ""],  # no birth date
-        ["赵六", id_number(), "", "", "", "", "台州路社区", "", "", "", "330105199901019999"],  # unknown case
-        ["钱七", id_number(), "", "", "", "", "台州路社区", "", "2099-01-01 00:00:00", "", ""],
-    ])
+    bad = _csv(
+        [
+            ["张三", "330105199001011234", "", "", "", "", "台州路社区", "", "", "", ""],  # check digit wrong
+            ["John Smith", "", "P1234567", "英国", "", "", "台州路社区", "", "", "", ""],  # no birth date
+            ["赵六", id_number(), "", "", "", "", "台州路社区", "", "", "", "330105199901019999"],  # unknown case
+            ["钱七", id_number(), "", "", "", "", "台州路社区", "", "2099-01-01 00:00:00", "", ""],
+        ]
+    )
     result = _load(operator, bad, name="坏批次.csv")
     assert result.result == "rejected"
     print(sorted((e.row, e.reason) for e in result.errors))

@@ -173,3 +173,8 @@ def missed_follow_ups(conn: Connection, scope: Scope, today: date) -> list[dict]
           AND NOT EXISTS (SELECT 1 FROM kp_followup f WHERE f.task_id = t.id AND f.day = d::date)
         ORDER BY day, t.id"""), {"prefix": scope.prefix + "%", "today": today})
     return [dict(r) for r in rows.mappings()]
+
+
+def communities(conn: Connection) -> list[tuple[str, str]]:
+    """Where a person may be placed by hand: every community (code, name)."""
+    return [tuple(r) for r in conn.execute(text("SELECT code, name FROM community ORDER BY code")).all()]
