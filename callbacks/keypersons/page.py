@@ -52,7 +52,10 @@ def register(app: Dash) -> None:
 
 
 def receive_batch(contents, filename, kind, sender, skip):
-    return batch_upload(require(RECEIVE_KEYPERSONS), contents, filename or "批次.csv", kind, sender, bool(skip))
+    actor = require(READ_KEYPERSONS)
+    if not contents:
+        return ""
+    return batch_upload(ensure(actor, RECEIVE_KEYPERSONS), contents, filename or "批次.csv", kind, sender, bool(skip))
 
 
 def batch_upload(actor: Actor, contents: str | None, filename: str, kind: str, sender: str | None,
@@ -82,11 +85,11 @@ def show_tasks(_tab, _refresh, _message):
 
 def act_on_task(_contact, _measure, _follow, _release, selected, note, measure, hotel, temperature, symptoms,
                 test_result):
-    actor = require(HANDLE_KEYPERSONS)
+    actor = require(READ_KEYPERSONS)
     task_id = (selected or [{}])[0].get("id")
     if not task_id:
         return t("keypersons.choose_task")
-    return task_step(actor, ctx.triggered_id, int(task_id), note=note, measure=measure, hotel=hotel,
+    return task_step(ensure(actor, HANDLE_KEYPERSONS), ctx.triggered_id, int(task_id), note=note, measure=measure, hotel=hotel,
                      temperature=temperature, symptoms=bool(symptoms), test_result=test_result)
 
 
@@ -124,12 +127,12 @@ def show_unplaced(_tab, _message):
 
 
 def place_record(_clicks, selected, community):
-    actor = require(PLACE_KEYPERSONS)
+    actor = require(READ_KEYPERSONS)
     record = (selected or [{}])[0].get("id")
     if not record or not community:
         return t("keypersons.choose_task")
     try:
-        return t("keypersons.placed", task=tasks.place_by_hand(actor, int(record), community))
+        return t("keypersons.placed", task=tasks.place_by_hand(ensure(actor, PLACE_KEYPERSONS), int(record), community))
     except (tasks.TaskError, DataUnavailable):
         return t("keypersons.error.placed")
 
