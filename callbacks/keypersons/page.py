@@ -89,7 +89,8 @@ def act_on_task(_contact, _measure, _follow, _release, selected, note, measure, 
     task_id = (selected or [{}])[0].get("id")
     if not task_id:
         return t("keypersons.choose_task")
-    return task_step(ensure(actor, HANDLE_KEYPERSONS), ctx.triggered_id, int(task_id), note=note, measure=measure, hotel=hotel,
+    return task_step(ensure(actor, HANDLE_KEYPERSONS), ctx.triggered_id, int(task_id), note=note, measure=measure,
+                     hotel=hotel,
                      temperature=temperature, symptoms=bool(symptoms), test_result=test_result)
 
 
