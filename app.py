@@ -22,6 +22,7 @@ from callbacks import (
     imports,
     inputs,
     proxy,
+    keypersons,
     shell,
     statistics,
     users,
@@ -45,6 +46,7 @@ MODULES: tuple[Module, ...] = (
     users.MODULE,
     health_services.MODULE,
     proxy.MODULE,
+    keypersons.MODULE,
 )
 
 

@@ -9,4 +9,7 @@ AUDIT_ACTIONS = ("login", "login_failed", "logout", "export", "reveal", "user_cr
                  "appeal_step", "appeal_proposed", "appeal_reviewed", "appeal_converted", "appeal_rejected",
                  "appeal_reassigned", "appeal_configured",
                  # proxy applications
-                 "proxy_assigned", "proxy_contact", "proxy_card_bound", "proxy_list_printed")
+                 "proxy_assigned", "proxy_contact", "proxy_card_bound", "proxy_list_printed",
+                 # key persons
+                 "keyperson_placed", "keyperson_contacted", "keyperson_measure", "keyperson_followup",
+                 "keyperson_released", "keyperson_colour")

@@ -30,6 +30,12 @@ CONFIGURE_APPEALS = "appeals.configure"  # the tiers each decision needs, the de
 READ_PROXY = "proxy.read"  # the list of people needing a proxy, coverage, progress, workloads of the area
 ASSIGN_PROXY = "proxy.assign"  # assign and reassign people on the list to the community's agents
 WORK_PROXY = "proxy.work"  # record contacts and citizen-card bindings of one's own people, print one's list
+# Key persons (精密智控)
+READ_KEYPERSONS = "keypersons.read"  # batches, the area's tasks and persons (masked), chains
+RECEIVE_KEYPERSONS = "keypersons.receive"  # load an upstream batch (matched, placed, dispatched)
+PLACE_KEYPERSONS = "keypersons.place"  # place the district queue's persons by hand (district users)
+HANDLE_KEYPERSONS = "keypersons.handle"  # first contact, measure, daily follow-ups, release in the area
+OVERSEE_KEYPERSONS = "keypersons.oversee"  # per batch and per community times, measures and overdue tasks
 
 _READERS = frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR})
 
@@ -56,6 +62,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     READ_PROXY: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, PROXY_AGENT}),
     ASSIGN_PROXY: frozenset({COMMUNITY_WORKER}),
     WORK_PROXY: frozenset({PROXY_AGENT}),
+    # key persons
+    READ_KEYPERSONS: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER}),
+    RECEIVE_KEYPERSONS: frozenset({OFFICIAL, DATA_OPERATOR}),
+    PLACE_KEYPERSONS: frozenset({OFFICIAL}),
+    HANDLE_KEYPERSONS: frozenset({OFFICIAL, COMMUNITY_WORKER}),
+    OVERSEE_KEYPERSONS: frozenset({LEADER, OFFICIAL}),
 }
 
 

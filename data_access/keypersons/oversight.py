@@ -1,0 +1,83 @@
+"""Oversight of key persons: per batch the race against the deadline (received, all matched, all placed,
+all dispatched, all first-contacted), per community and street the persons under each measure today,
+releases due and overdue first contacts (the view keyperson_community_today), and the chains of contacts."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+from domain.divisions import Scope
+
+
+def batches(conn: Connection, scope: Scope, limit: int = 200) -> list[dict]:
+    """Each batch with its records of the area (the district sees the unplaced too) and its times."""
+    rows = conn.execute(text("""
+        SELECT b.id, b.kind, b.source, b.file_name, b.received_at, b.deadline, b.records,
+               count(r.id) AS seen, max(r.matched_at) AS matched_at,
+               count(r.community_code) AS placed,
+               CASE WHEN count(r.id) = count(r.community_code) THEN max(r.placed_at) END AS placed_at,
+               count(t.id) AS dispatched, max(t.dispatched_at) AS dispatched_at,
+               count(t.contacted_at) AS contacted,
+               CASE WHEN count(t.id) > 0 AND count(t.id) = count(t.contacted_at) THEN max(t.contacted_at) END
+                 AS contacted_at,
+               count(t.colour_written) AS coloured
+        FROM kp_batch b LEFT JOIN kp_record r ON r.batch_id = b.id
+          AND (r.community_code LIKE :prefix OR (r.community_code IS NULL AND :district))
+        LEFT JOIN kp_task t ON t.record_id = r.id
+        GROUP BY b.id ORDER BY b.received_at DESC, b.id DESC LIMIT :n"""),
+        {"prefix": scope.prefix + "%", "district": scope.level == "district", "n": limit})
+    return [_timed(dict(r)) for r in rows.mappings()]
+
+
+def _timed(row: dict) -> dict:
+    for step in ("matched", "placed", "dispatched", "contacted"):
+        at = row.get(f"{step}_at")
+        row[f"{step}_minutes"] = (at - row["received_at"]).total_seconds() / 60 if at else None
+    row["in_time"] = row["contacted_at"] is not None and row["contacted_at"] <= row["deadline"]
+    return row
+
+
+def communities(conn: Connection, scope: Scope) -> list[dict]:
+    rows = conn.execute(text("""
+        SELECT c.code, c.name, s.name AS street, v.under_measure, v.orange, v.home, v.monitoring, v.releases_due,
+               v.contact_overdue
+        FROM keyperson_community_today v JOIN community c ON c.code = v.community_code
+        JOIN street s ON s.code = c.street_code WHERE v.community_code LIKE :prefix
+        ORDER BY v.contact_overdue DESC, v.under_measure DESC, c.code"""), {"prefix": scope.prefix + "%"})
+    return [dict(r) for r in rows.mappings()]
+
+
+def streets(conn: Connection, scope: Scope) -> list[dict]:
+    rows = conn.execute(text("""
+        SELECT s.code, s.name, sum(v.under_measure)::int AS under_measure, sum(v.orange)::int AS orange,
+               sum(v.home)::int AS home, sum(v.monitoring)::int AS monitoring,
+               sum(v.releases_due)::int AS releases_due, sum(v.contact_overdue)::int AS contact_overdue
+        FROM keyperson_community_today v JOIN community c ON c.code = v.community_code
+        JOIN street s ON s.code = c.street_code WHERE v.community_code LIKE :prefix
+        GROUP BY s.code, s.name ORDER BY contact_overdue DESC, under_measure DESC, s.code"""),
+        {"prefix": scope.prefix + "%"})
+    return [dict(r) for r in rows.mappings()]
+
+
+def chain(conn: Connection, case_id: int, depth: int = 3) -> tuple[list[dict], list[tuple[int, int]]]:
+    """The persons linked from a case (its contacts, and theirs when a contact became a case), to depth."""
+    edges = conn.execute(text("""
+        WITH RECURSIVE walk(case_id, contact_id, level) AS (
+          SELECT case_id, contact_id, 1 FROM kp_link WHERE case_id = :id
+          UNION
+          SELECT l.case_id, l.contact_id, w.level + 1 FROM kp_link l JOIN walk w ON l.case_id = w.contact_id
+          WHERE w.level < :depth)
+        SELECT DISTINCT case_id, contact_id FROM walk"""), {"id": case_id, "depth": depth}).all()
+    ids = {case_id} | {a for a, _ in edges} | {b for _, b in edges}
+    nodes = conn.execute(text("SELECT id, name, is_case FROM kp_person WHERE id = ANY (:ids) ORDER BY id"),
+                         {"ids": sorted(ids)}).mappings()
+    return [dict(n) for n in nodes], [tuple(e) for e in edges]
+
+
+def cases(conn: Connection, limit: int = 200) -> list[dict]:
+    """Cases with their count of linked contacts, most contacts first."""
+    rows = conn.execute(text("""
+        SELECT k.id, k.name, count(l.contact_id) AS contacts FROM kp_person k
+        JOIN kp_link l ON l.case_id = k.id GROUP BY k.id, k.name ORDER BY contacts DESC, k.id LIMIT :n"""),
+        {"n": limit})
+    return [dict(r) for r in rows.mappings()]

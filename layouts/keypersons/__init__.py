@@ -1,0 +1,1 @@
+"""Layouts of the key-persons page (精密智控)."""

@@ -1,0 +1,184 @@
+"""The key-persons page (精密智控): batches, the community's tasks, the district's queue to place by hand,
+oversight per community, and the chain of a case. The layout takes no data; the builders draw what the
+callbacks bring (rows for the grids, a network figure)."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from domain.keypersons import BATCH_KINDS, MEASURES
+from i18n import t
+from layouts.grid import simple_grid
+from layouts.keypersons import ids
+
+BATCH_COLUMNS = [("id", "keypersons.col.id", 70), ("kind_name", "keypersons.col.kind", 100),
+                 ("source", "keypersons.col.source", 120), ("received", "keypersons.col.received_at", 150),
+                 ("deadline_at", "keypersons.col.deadline", 150), ("records", "keypersons.col.records", 80),
+                 ("matched_minutes", "keypersons.col.matched", 120), ("placed", "keypersons.col.placed", 80),
+                 ("placed_minutes", "keypersons.col.placed_min", 120), ("dispatched", "keypersons.col.dispatched", 80),
+                 ("contacted", "keypersons.col.contacted", 100),
+                 ("contacted_minutes", "keypersons.col.contacted_min", 120),
+                 ("coloured", "keypersons.col.coloured", 80)]
+TASK_COLUMNS = [("id", "keypersons.col.id", 70), ("name", "keypersons.col.name", 110),
+                ("identity", "keypersons.col.identity", 170), ("phone", "keypersons.col.phone", 120),
+                ("community", "keypersons.col.community", 120), ("kind_name", "keypersons.col.kind", 90),
+                ("contact_due_at", "keypersons.col.contact_due", 140),
+                ("contacted", "keypersons.col.contacted_at", 140),
+                ("measure_name", "keypersons.col.measure", 130), ("hotel", "keypersons.col.hotel", 140),
+                ("start", "keypersons.col.start", 100), ("colour_name", "keypersons.col.status", 80)]
+UNPLACED_COLUMNS = [("id", "keypersons.col.id", 70), ("name", "keypersons.col.name", 110),
+                    ("identity", "keypersons.col.identity", 170), ("address", "keypersons.col.address", 300),
+                    ("how_name", "keypersons.col.how", 120), ("kind_name", "keypersons.col.kind", 90)]
+COMMUNITY_COLUMNS = [("street", "keypersons.col.street", 110), ("name", "keypersons.col.community", 120),
+                     ("under_measure", "keypersons.col.under_measure", 90), ("orange", "keypersons.col.orange", 130),
+                     ("home", "keypersons.col.home", 90), ("monitoring", "keypersons.col.monitoring", 90),
+                     ("releases_due", "keypersons.col.releases_due", 110),
+                     ("contact_overdue", "keypersons.col.contact_overdue", 120)]
+
+
+def _picking(grid_id: str, columns) -> object:
+    grid = simple_grid(grid_id, columns, selectable=True)
+    grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
+        "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
+    grid.getRowId = "params.data.id"
+    return grid
+
+
+def batches_tab() -> html.Div:
+    return html.Div(className="page", children=[
+        html.Div(className="exports", children=[
+            dcc.Dropdown(id=ids.BATCH_KIND, value="inbound", clearable=False, className="kp-select",
+                         options=[{"label": t(f"keypersons.kind.{k}"), "value": k} for k in BATCH_KINDS]),
+            dcc.Input(id=ids.SENDER, value="区卫健局", maxLength=60, placeholder=t("keypersons.sender")),
+            dcc.Checklist(id=ids.SKIP_BAD, options=[{"label": t("keypersons.skip_bad_rows"), "value": "skip"}]),
+            dcc.Upload(id=ids.UPLOAD, children=html.A(t("keypersons.upload")), className="appeal-upload",
+                       max_size=20 * 1024 * 1024),
+        ]),
+        html.Div(id=ids.UPLOAD_MESSAGE, className="message", role="status"),
+        simple_grid(ids.BATCH_GRID, BATCH_COLUMNS),
+    ])
+
+
+def tasks_tab() -> html.Div:
+    return html.Div(className="page", children=[
+        html.Div(className="exports", children=[
+            html.Button(t("keypersons.refresh"), id=ids.TASK_REFRESH, className="export")]),
+        _picking(ids.TASK_GRID, TASK_COLUMNS),
+        html.Div(id=ids.TASK_MESSAGE, className="message", role="alert"),
+        html.Div(className="exports", children=[
+            dcc.Input(id=ids.CONTACT_NOTE, placeholder=t("keypersons.contact_note"), maxLength=200),
+            html.Button(t("keypersons.contact"), id=ids.CONTACT, className="export")]),
+        html.Div(className="exports", children=[
+            dcc.Dropdown(id=ids.MEASURE, className="kp-select",
+                         options=[{"label": t(f"keypersons.measure.{m}"), "value": m} for m in MEASURES]),
+            dcc.Input(id=ids.HOTEL, placeholder=t("keypersons.col.hotel"), maxLength=100),
+            html.Button(t("keypersons.set_measure"), id=ids.SET_MEASURE, className="export")]),
+        html.Div(className="exports", children=[
+            dcc.Input(id=ids.TEMPERATURE, type="number", min=34, max=43, step=0.1,
+                      placeholder=t("keypersons.temperature")),
+            dcc.Checklist(id=ids.SYMPTOMS, options=[{"label": t("keypersons.symptoms"), "value": "yes"}]),
+            dcc.Dropdown(id=ids.TEST_RESULT, className="kp-select", placeholder=t("keypersons.test_result"),
+                         options=[{"label": t(f"keypersons.test.{r}"), "value": r}
+                                  for r in ("negative", "pending", "positive")]),
+            html.Button(t("keypersons.followup"), id=ids.FOLLOW_UP, className="export"),
+            html.Button(t("keypersons.release"), id=ids.RELEASE, className="export cleared")]),
+    ])
+
+
+def unplaced_tab() -> html.Div:
+    return html.Div(className="page", children=[
+        _picking(ids.UNPLACED_GRID, UNPLACED_COLUMNS),
+        html.Div(className="exports", children=[
+            dcc.Dropdown(id=ids.PLACE_COMMUNITY, className="kp-select", placeholder=t("keypersons.col.community")),
+            html.Button(t("keypersons.place"), id=ids.PLACE, className="export")]),
+        html.Div(id=ids.PLACE_MESSAGE, className="message", role="alert"),
+    ])
+
+
+def oversight_tab() -> html.Div:
+    return html.Div(className="page", children=[simple_grid(ids.COMMUNITY_GRID, COMMUNITY_COLUMNS)])
+
+
+def chains_tab() -> html.Div:
+    return html.Div(className="page", children=[
+        dcc.Dropdown(id=ids.CASE, className="kp-select", placeholder=t("keypersons.chain.choose")),
+        dcc.Graph(id=ids.CHAIN, figure=chain_figure([], [], ""), config={"displayModeBar": False}),
+    ])
+
+
+def keypersons_page() -> html.Div:
+    return html.Div(className="page", children=[
+        dcc.Tabs(id=ids.TABS, value="batches", children=[
+            dcc.Tab(label=t("keypersons.tab.batches"), value="batches", children=batches_tab()),
+            dcc.Tab(label=t("keypersons.tab.tasks"), value="tasks", children=tasks_tab()),
+            dcc.Tab(label=t("keypersons.tab.unplaced"), value="unplaced", children=unplaced_tab()),
+            dcc.Tab(label=t("keypersons.tab.oversight"), value="oversight", children=oversight_tab()),
+            dcc.Tab(label=t("keypersons.tab.chains"), value="chains", children=chains_tab()),
+        ]),
+    ])
+
+
+def _when(value) -> str:
+    return value.strftime("%m-%d %H:%M") if value else ""
+
+
+def _minutes(value) -> str | None:
+    return None if value is None else f"{value:.1f}"
+
+
+def batch_rows(rows: list[dict]) -> list[dict]:
+    return [{**r, "kind_name": t(f"keypersons.kind.{r['kind']}"), "received": _when(r["received_at"]),
+             "deadline_at": _when(r["deadline"]), "received_at": None, "deadline": None, "matched_at": None,
+             "placed_at": None, "dispatched_at": None, "contacted_at": None,
+             **{f"{s}_minutes": _minutes(r[f"{s}_minutes"]) for s in ("matched", "placed", "contacted")},
+             "dispatched_minutes": None} for r in rows]
+
+
+def task_rows(rows: list[dict]) -> list[dict]:
+    return [{"id": r["id"], "name": r["name"], "identity": r["id_number"] or r["passport"], "phone": r["phone"],
+             "community": r["community"], "kind_name": t(f"keypersons.kind.{r['batch_kind']}"),
+             "contact_due_at": _when(r["contact_due"]), "contacted": _when(r["contacted_at"]),
+             "measure_name": t(f"keypersons.measure.{r['measure'] or 'none'}"), "hotel": r["hotel"],
+             "start": str(r["measure_start"] or ""),
+             "colour_name": t(f"keypersons.colour.{r['status_colour']}") if r["status_colour"] else ""}
+            for r in rows]
+
+
+def unplaced_rows(rows: list[dict]) -> list[dict]:
+    return [{"id": r["id"], "name": r["name"], "identity": r["id_number"] or r["passport"], "address": r["address"],
+             "how_name": t(f"keypersons.how.{r['place_how'] or 'none'}"),
+             "kind_name": t(f"keypersons.kind.{r['batch_kind']}")} for r in rows]
+
+
+def chain_figure(nodes: list[dict], edges: list[tuple[int, int]], title: str) -> go.Figure:
+    """A small network: the case in the middle, each level of contacts on a ring around it."""
+    level = {n["id"]: 0 for n in nodes[:1]}
+    for _ in range(4):
+        for a, b in edges:
+            if a in level and b not in level:
+                level[b] = level[a] + 1
+    rings: dict[int, list[int]] = {}
+    for node, ring in level.items():
+        rings.setdefault(ring, []).append(node)
+    where = {}
+    for ring, members in rings.items():
+        for i, node in enumerate(members):
+            angle = 2 * math.pi * i / max(len(members), 1)
+            where[node] = (ring * math.cos(angle), ring * math.sin(angle))
+    figure = go.Figure()
+    for a, b in edges:
+        if a in where and b in where:
+            figure.add_trace(go.Scatter(x=[where[a][0], where[b][0]], y=[where[a][1], where[b][1]], mode="lines",
+                                        line={"color": "#999", "width": 1}, hoverinfo="skip", showlegend=False))
+    shown = [n for n in nodes if n["id"] in where]
+    figure.add_trace(go.Scatter(
+        x=[where[n["id"]][0] for n in shown], y=[where[n["id"]][1] for n in shown], mode="markers+text",
+        text=[n["name"] for n in shown], textposition="top center", showlegend=False, hoverinfo="text",
+        marker={"size": 16, "color": ["#c62828" if n["is_case"] else "#f9a825" for n in shown]}))
+    figure.update_layout(title=title, height=480, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
+                         plot_bgcolor="white")
+    return figure
