@@ -19,12 +19,16 @@ FONT_STACK = "Open Sans Regular"
 FIT = 0.7  # a name shows once the circle that fits inside its community is this share of the name's width
 ZOOM_STEP = 0.25  # minimum zooms are rounded up to this step, one layer per step and text colour
 DARK_TEXT, LIGHT_TEXT = "#1f2328", "#ffffff"
+# A style needs "sources", but plotly.js drops an empty {} from a redrawn figure's style and MapLibre then refuses
+# the style ("missing required property sources"): one unused point, local, keeps it non-empty.
+NO_SOURCE = {"type": "geojson", "data": {"type": "Feature", "properties": {"unused": True},
+                                          "geometry": {"type": "Point", "coordinates": [0, 0]}}}
 SUFFIX = "社区"  # every community's name ends so: the label leaves it off (the hover and lists give it in full)
 
 
 def label_style(background: str) -> dict:
     """A MapLibre style of one background colour whose text comes from the served font."""
-    return {"version": 8, "sources": {},
+    return {"version": 8, "sources": {"none": NO_SOURCE},
             "layers": [{"id": "background", "type": "background", "paint": {"background-color": background}}],
             "font-faces": {FONT_STACK: [{"url": GLYPHS_URL}]}}
 
