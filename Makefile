@@ -22,6 +22,7 @@ setup: $(VENV)/.installed
 db: setup
 	@$(PY) -m data_access.cli setup-db
 	@$(PY) -m data_access.cli load-demo --scale $(DEMO_SCALE)
+	@$(PY) scripts/build_glyphs.py
 
 run: db
 	@SANSETU_DEMO=1 $(PY) app.py

@@ -197,6 +197,8 @@ TEXT = {
     "cli.migrated": "数据库结构已是最新版本（{revision}）",
     "cli.demo_skipped": "数据库中已有区划数据，未加载演示数据",
     "cli.demo_loaded": "演示数据已加载：{rows}，用时 {seconds:.1f} 秒",
+    "glyphs.no_font": "未找到地图标注字体 {font}（Debian：apt-get install fonts-noto-cjk），保留现有字形文件",
+    "glyphs.built": "地图标注字形已生成：{path}（{count} 个字符，{size} KB）",
     "cli.port_in_use": "端口 {port} 已被占用：请关闭占用它的程序，或设置 PORT 使用其他端口。",
     "cli.bad_scale": "规模参数必须大于 0 且不超过 1：{value}",
     "cli.failed": "操作失败：{reason}",

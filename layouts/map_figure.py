@@ -1,6 +1,7 @@
 """The map: communities by class of the chosen metric, street outlines, enterprise points.
 
-MapLibre with the white-bg style: no tiles, and no map text (text would need glyphs from a font server).
+MapLibre with a style of one background colour: no tiles; community names are MapLibre symbol layers whose
+glyphs come from a font the app serves (layouts/map_labels.py), never from a font server.
 Figures are plain plotly dicts: the graph_objects validators deep-copy the GeoJSON on every request,
 which cost more than the query and the rest of the callback together.
 """
@@ -11,15 +12,15 @@ import json
 import math
 
 from i18n import t
+from layouts.map_labels import label_layers, label_style
 from layouts.metrics import NO_DATA, Classes, metric_text
 
 STREET_LINE = "#2b2b2b"
 FOCUS_LINE = "#0b57d0"
 STATUS_COLOURS = {"cleared": "#2e7d32", "caution": "#e0a000", "warned": "#c62828", "incomplete": "#7d8895"}
 FIGURE_SIZE = (900, 640)  # pixels the view is fitted to
-# A MapLibre style of one background layer: no tiles, no glyphs, nothing fetched.
-DARK_STYLE = {"version": 8, "sources": {},
-              "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#10161d"}}]}
+# MapLibre styles of one background layer: no tiles, label glyphs from /assets/ only.
+LIGHT_STYLE, DARK_STYLE = label_style("#ffffff"), label_style("#10161d")
 
 
 def community_map(
@@ -46,6 +47,7 @@ def community_map(
     for code in shapes:
         by_class.setdefault(classes.index(values.get(code)), []).append(code)
     info = {r["code"]: r for r in communities}
+    fills = {c: NO_DATA if k is None else classes.colours[k] for k, codes in by_class.items() for c in codes}
     data = [
         _class_trace(shapes, codes, NO_DATA if k is None else classes.colours[k], info, values, dark, metric)
         for k, codes in sorted(by_class.items(), key=lambda kv: -1 if kv[0] is None else kv[0])
@@ -63,8 +65,9 @@ def community_map(
             data += [ring, _points(chosen, size=15)]
     lon, lat = _bounds([shapes[c] for c in focus if c in shapes] or list(shapes.values()))
     layout = {
-        "map": {"style": DARK_STYLE if dark else "white-bg",
-                "center": {"lon": sum(lon) / 2, "lat": sum(lat) / 2}, "zoom": _zoom(lon, lat, size)},
+        "map": {"style": DARK_STYLE if dark else LIGHT_STYLE,
+                "center": {"lon": sum(lon) / 2, "lat": sum(lat) / 2}, "zoom": _zoom(lon, lat, size),
+                "layers": label_layers(communities, fills, size)},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "showlegend": False,
         # The same view keeps the reader's zoom when new data redraws it; another view starts fitted.

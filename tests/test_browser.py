@@ -79,6 +79,50 @@ BIG_SCREEN_DRAWN = """() => {
     && document.fonts.status === 'loaded';
 }"""
 
+# The map has its labels and the served font is loaded (MapLibre registers it as a FontFace of its own).
+LABELS_READY = """(sel) => {
+  const gd = document.querySelector(sel + ' .js-plotly-plot');
+  const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+  const map = subplot && subplot.map;
+  return !!(map && map.loaded() && map.getStyle().layers.some(l => l.type === 'symbol')
+    && [...document.fonts].some(f => f.family.startsWith('maplibre-gl-font-face') && f.status === 'loaded'));
+}"""
+# The community names MapLibre placed, once it has finished drawing (placement goes on after loading).
+NAMES_PLACED = """(sel) => new Promise(done => {
+  const map = document.querySelector(sel + ' .js-plotly-plot')._fullLayout.map._subplot.map;
+  map.once('idle', () => {
+    const layers = map.getStyle().layers.filter(l => l.type === 'symbol').map(l => l.id);
+    done(map.queryRenderedFeatures({layers}).map(f => f.properties.name));
+  });
+  map.triggerRepaint();
+})"""
+LABELS_SHOWN = """([sel, shown]) => {
+  const map = document.querySelector(sel + ' .js-plotly-plot')._fullLayout.map._subplot.map;
+  map.getStyle().layers.filter(l => l.type === 'symbol')
+    .forEach(l => map.setLayoutProperty(l.id, 'visibility', shown ? 'visible' : 'none'));
+  return new Promise(done => map.once('idle', () => setTimeout(() => done(true), 500)));
+}"""
+GLYPHS = "/assets/glyphs/community-names.woff"
+
+
+def names_drawn(page, selector: str) -> list[str]:
+    """The names MapLibre drew on the map, once it drew them; checks that they change the map's pixels."""
+    page.wait_for_function(LABELS_READY, arg=selector, timeout=30_000)
+    page.wait_for_timeout(500)  # MapLibre fades placed labels in over 300 ms
+    names = page.evaluate(NAMES_PLACED, selector)
+    with_names = page.locator(selector).screenshot()
+    page.evaluate(LABELS_SHOWN, [selector, False])
+    without = page.locator(selector).screenshot()
+    page.evaluate(LABELS_SHOWN, [selector, True])
+    assert with_names != without  # the text is painted, not only placed
+    return names
+
+
+def short_names(engine) -> set[str]:
+    with engine.connect() as conn:
+        return {n.removesuffix("社区") for n in conn.execute(text("SELECT name FROM community")).scalars()}
+
+
 @pytest.fixture(scope="module")
 def session(browser, server):
     """One page for the module, recording requests and console errors across every step."""
@@ -116,6 +160,9 @@ def test_drill_from_district_to_one_enterprises_red_staff_and_back(session, serv
                                   " WHERE credit_code = :c"), {"c": code}).scalar()
     assert page.inner_text("[data-kpi=residents_red] .kpi-value") == f"{red:,}"
     assert page.title() == "拱墅区三色图"
+    names = names_drawn(page, "#community-map")  # the map names the communities, in the app's own font
+    assert len(names) >= 30 and set(names) <= short_names(engine)
+    assert server + GLYPHS in record["requests"]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "district.png"))
 
@@ -175,7 +222,7 @@ def test_exports_downloaded_in_the_browser_hold_the_databases_rows(session, serv
 
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (3840, 2160)])
-def test_big_screen_fills_the_screen_without_scrollbars(browser, server, width, height):
+def test_big_screen_fills_the_screen_without_scrollbars(browser, server, engine, width, height):
     page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
     requests, errors = [], []
     page.on("request", lambda r: requests.append(r.url))
@@ -184,6 +231,8 @@ def test_big_screen_fills_the_screen_without_scrollbars(browser, server, width, 
     page.wait_for_selector(".big-kpi-value", timeout=30_000)
     page.wait_for_selector(".big-map .maplibregl-canvas", timeout=30_000)
     page.wait_for_function(BIG_SCREEN_DRAWN, timeout=30_000)
+    names = names_drawn(page, ".big-map")  # named on the wall too, in text scaled to the screen
+    assert len(names) >= 30 and set(names) <= short_names(engine) and server + GLYPHS in requests
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"bigscreen_{width}x{height}.png"))
     size = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")

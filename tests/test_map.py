@@ -60,10 +60,18 @@ def test_district_map_has_every_community_once_in_the_colour_of_its_class(distri
     assert district["message"] == "" and district["time"].startswith("数据时间")
 
 
-def test_map_draws_no_text_that_would_need_online_glyphs(district):
+def test_map_names_communities_with_glyphs_from_the_app_only(district):
     figure = go.Figure(district["figure"])
     assert all("text" not in (getattr(t, "mode", None) or "") for t in figure.data)
-    assert figure.layout.map.style == "white-bg" and figure.layout.map.layers == ()
+    style = figure.layout.map.style
+    assert "glyphs" not in style and "sprite" not in style  # no font server
+    assert [source["type"] for source in style["sources"].values()] == ["geojson"]  # inline data, no tiles
+    faces = [face["url"] for stack in style["font-faces"].values() for face in stack]
+    assert faces == ["/assets/glyphs/community-names.woff"]
+    layers = figure.layout.map.layers
+    assert {layer.symbol.text for layer in layers} == {"{name}"} and {layer.symbol.icon for layer in layers} == {""}
+    names = [f["properties"]["name"] for layer in layers for f in layer.source["features"]]
+    assert len(names) == 99 and "台州路" in names and "拱宸" in names
 
 
 def test_legend_has_one_entry_per_class_and_names_the_metric(district):

@@ -1,0 +1,112 @@
+"""Community names on the map: where each goes, from which zoom, in which colour, and the font they are drawn
+from (served by the app, holding every character of the names)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from data_access.map_labels import label_names
+from domain.divisions import DISTRICT
+from geo.labels import label_point
+from layouts.map_labels import DARK_TEXT, LIGHT_TEXT, label_layers, short_name, text_size
+from layouts.metrics import REDS
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_glyphs  # noqa: E402
+
+SHIPPED = ROOT / "assets" / "glyphs" / "community-names.woff"
+
+
+def polygon(*rings) -> str:
+    return json.dumps({"type": "Polygon", "coordinates": [list(r) for r in rings]})
+
+
+def box(x0, y0, x1, y1):
+    return [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+
+
+def row(code: str, name: str, geojson: str) -> dict:
+    return {"code": code, "name": name, "geojson": geojson}
+
+
+def test_a_long_flat_community_is_labelled_on_its_middle_line_and_is_as_deep_as_it_is_half_tall():
+    point = label_point(polygon(box(120.00, 30.000, 120.04, 30.010)))
+    assert 120.005 < point.lon < 120.035 and point.lat == pytest.approx(30.005, abs=1e-4)
+    # 0.005 degrees of latitude look 1/cos(30°) times as long as 0.005 degrees of longitude on the map
+    assert point.radius == pytest.approx(0.005 / math.cos(math.radians(30.005)), rel=0.02)
+
+
+def test_an_l_shaped_community_is_labelled_in_its_thick_arm_not_at_its_centroid_outside_it():
+    shape = [[120, 30], [120.03, 30], [120.03, 30.01], [120.01, 30.01], [120.01, 30.03], [120, 30.03], [120, 30]]
+    point = label_point(polygon(shape))
+    assert point.lon < 120.01 or point.lat < 30.01  # inside the L
+    assert point.radius > 0.004
+
+
+def test_a_community_in_parts_is_labelled_in_its_largest_part():
+    multi = json.dumps({"type": "MultiPolygon", "coordinates": [
+        [box(120.00, 30.00, 120.001, 30.001)], [box(120.10, 30.10, 120.12, 30.12)]]})
+    point = label_point(multi)
+    assert 120.10 < point.lon < 120.12 and 30.10 < point.lat < 30.12
+
+
+def test_labels_leave_off_the_suffix_every_community_has_but_never_leave_a_name_empty_or_one_character():
+    assert short_name("台州路社区") == "台州路"
+    assert short_name("社区") == "社区" and short_name("新社区") == "新社区" and short_name("红石板") == "红石板"
+
+
+def _zoom_of(layers: list[dict], name: str) -> float:
+    return next(layer["minzoom"] for layer in layers for f in layer["source"]["features"]
+                if f["properties"]["name"] == name)
+
+
+def test_a_name_shows_from_the_zoom_at_which_it_fits_so_longer_names_and_bigger_text_wait_for_more_zoom():
+    rows = [row("330105005051", "米市社区", polygon(box(120.00, 30.0, 120.01, 30.01))),
+            row("330105005052", "杭玻阔板桥社区", polygon(box(120.02, 30.0, 120.03, 30.01))),
+            row("330105005053", "米巷社区", polygon(box(120.04, 30.0, 120.08, 30.04)))]
+    page = label_layers(rows, {}, (900, 640))
+    wall = label_layers(rows, {}, (2304, 1684))
+    assert _zoom_of(page, "米市") < _zoom_of(page, "杭玻阔板桥")  # same community size, longer name
+    assert _zoom_of(page, "米巷") < _zoom_of(page, "米市")  # same length, larger community
+    assert text_size((2304, 1684)) > text_size((900, 640)) and _zoom_of(wall, "米市") > _zoom_of(page, "米市")
+    # two characters of 13 px at 0.7 of the width: the 0.005-degree circle is 18.2 px across from 2**z
+    assert _zoom_of(page, "米市") == math.ceil(4 * math.log2(0.7 * 26 * 360 / (512 * 0.01))) / 4
+    # the names placed first (MapLibre places the last layer first) are the ones that fit earliest
+    assert [f["properties"]["name"] for f in page[-1]["source"]["features"]] == ["米巷"]
+
+
+def test_names_on_dark_fills_are_white_and_on_pale_fills_dark():
+    rows = [row("330105005051", "米市社区", polygon(box(120.00, 30.0, 120.01, 30.01))),
+            row("330105005052", "锦绣社区", polygon(box(120.02, 30.0, 120.03, 30.01)))]
+    layers = label_layers(rows, {"330105005051": REDS[-1], "330105005052": REDS[0]}, (900, 640))
+    colour = {f["properties"]["name"]: layer["symbol"]["textfont"]["color"]
+              for layer in layers for f in layer["source"]["features"]}
+    assert colour == {"米市": LIGHT_TEXT, "锦绣": DARK_TEXT}
+
+
+def test_the_shipped_font_holds_every_character_of_the_districts_names_and_the_digits(conn):
+    names = label_names(conn, DISTRICT)
+    assert "台州路社区" in names and "拱宸桥街道" in names and len(names) == 99 + 10
+    covered = {chr(c) for c in TTFont(SHIPPED).getBestCmap()}
+    assert set("".join(names)) | set("0123456789") == covered
+    assert SHIPPED.stat().st_size < 100_000
+
+
+def test_the_build_cuts_the_installed_font_to_the_text_and_gives_the_same_bytes_for_the_same_names(tmp_path):
+    assert build_glyphs.FONT.exists(), "fonts-noto-cjk is missing: make test installs it"
+    text = build_glyphs.characters(["台州路社区", "拱宸桥街道"])
+    assert set(text) == set("0123456789台州路社区拱宸桥街道") and len(text) == 20
+    first, second = tmp_path / "a.woff", tmp_path / "b.woff"
+    build_glyphs.build(build_glyphs.FONT, text, first)
+    build_glyphs.build(build_glyphs.FONT, text, second)
+    font = TTFont(first)
+    assert font.flavor == "woff" and {chr(c) for c in font.getBestCmap()} == set(text)
+    assert font["name"].getDebugName(1) == "Noto Sans CJK SC" and "Open Font License" in font["name"].getDebugName(13)
+    assert first.read_bytes() == second.read_bytes()
