@@ -11,7 +11,20 @@ from dash import Dash
 from flask import Response
 
 import i18n
-from callbacks import api, audit, auth, bigscreen, colour_map, enterprises, imports, inputs, shell, statistics, users
+from callbacks import (
+    api,
+    audit,
+    auth,
+    bigscreen,
+    colour_map,
+    enterprises,
+    imports,
+    inputs,
+    shell,
+    statistics,
+    users,
+    warnings,
+)
 from callbacks.gate import NotAllowed
 from callbacks.modules import Module, check_modules, register_modules
 from data_access.session import DataUnavailable, writing
@@ -24,6 +37,7 @@ from layouts.shell import shell as shell_layout
 MODULES: tuple[Module, ...] = (
     colour_map.MODULE,
     enterprises.MODULE,
+    warnings.MODULE,
     statistics.MODULE,
     imports.MODULE,
     bigscreen.MODULE,

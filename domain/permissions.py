@@ -19,6 +19,8 @@ IMPORT_DATA = "data.import"  # upload files, read the import history of the area
 READ_AUDIT = "audit.read"  # the audit log, filtered and exported (the export is audited)
 MANAGE_USERS = "users.manage"  # create, disable, enable users, reset passwords
 MANAGE_TOKENS = "tokens.manage"  # integration tokens of the systems that push colour changes
+READ_WARNINGS = "warnings.read"  # the open warnings of the area: stages, ages, counts per street
+RECORD_WARNINGS = "warnings.record"  # record a warning given and a reopening confirmed (audited)
 
 _READERS = frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR})
 
@@ -34,6 +36,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     READ_AUDIT: frozenset({AUDITOR}),
     MANAGE_USERS: frozenset({ADMINISTRATOR}),
     MANAGE_TOKENS: frozenset({ADMINISTRATOR}),
+    READ_WARNINGS: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER}),
+    RECORD_WARNINGS: frozenset({COMMUNITY_WORKER}),
 }
 
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, column, func, or_, select, table
 
 from data_access.enterprise_rows import ES, E, enterprises_in
 from data_access.masking import mask_id_number, mask_phone
 from data_access.tables import community, employment, enterprise, enterprise_stats, health_code, person
 from domain.divisions import Scope
 
+# The warnings module's figures, read through its view: which warned enterprises have had no warning given.
+WARNING_STATE = table("enterprise_warning_state", column("credit_code"), column("stage"))
+
 
 def enterprise_points(conn: Connection, scope: Scope) -> list[dict]:
-    """Every enterprise in scope with its location and status, for the map's point layer."""
+    """Every enterprise in scope with its location, status and warning stage (None: no open warning), for the
+    map's point layer."""
     query = (
         select(E.credit_code, E.name, E.community_code, ES.status, ES.employees_red, ES.employees_yellow,
-               ES.employees_total, func.ST_X(E.location).label("lon"), func.ST_Y(E.location).label("lat"))
+               ES.employees_total, func.ST_X(E.location).label("lon"), func.ST_Y(E.location).label("lat"),
+               WARNING_STATE.c.stage)
         .join(enterprise_stats, ES.credit_code == E.credit_code)
+        .outerjoin(WARNING_STATE, WARNING_STATE.c.credit_code == E.credit_code)
         .where(E.community_code.like(scope.prefix + "%"), E.location.is_not(None))
         .order_by(E.credit_code)
     )

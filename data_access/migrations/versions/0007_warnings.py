@@ -1,0 +1,43 @@
+"""Warnings followed to the end: the steps a community worker records (a warning given, a reopening
+confirmed), scoped and written in the recorder's name under row-level security, and the stage of every
+open warning (a view the map and the warnings list read).
+
+Revision ID: 0007_warnings
+Revises: 0006
+Create Date: 2026-11-27
+"""
+
+from pathlib import Path
+
+from alembic import op
+
+revision = "0007_warnings"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+HERE = Path(__file__).resolve().parent.parent
+TRIGGERS = """
+CREATE TRIGGER warning_step_check BEFORE INSERT ON warning_step FOR EACH ROW EXECUTE FUNCTION check_warning_step();
+CREATE TRIGGER warning_step_touch AFTER INSERT ON warning_step FOR EACH ROW EXECUTE FUNCTION warning_step_touch();
+REVOKE EXECUTE ON FUNCTION check_warning_step(), warning_step_touch() FROM PUBLIC;
+GRANT SELECT ON enterprise_warning_state TO sansetu_app;
+"""
+ACTIONS = ("'login', 'login_failed', 'logout', 'export', 'reveal', 'user_created', 'user_disabled', 'user_enabled',"
+           " 'password_reset', 'refused', 'import', 'live_batch', 'token_created', 'token_revoked'")
+
+
+def upgrade() -> None:
+    cursor = op.get_bind().connection.driver_connection.cursor()
+    cursor.execute((HERE / "sql" / "0007_warnings.sql").read_text(encoding="utf-8"))
+    cursor.execute((HERE.parent / "sql" / "warnings.sql").read_text(encoding="utf-8"))
+    cursor.execute(TRIGGERS)
+
+
+def downgrade() -> None:
+    op.execute("DROP VIEW enterprise_warning_state")
+    op.execute("DROP TABLE warning_step")
+    op.execute("DROP FUNCTION check_warning_step(); DROP FUNCTION warning_step_touch()")
+    # the log is append-only: rows of the steps already recorded stay, checked only from now on (NOT VALID)
+    op.execute("ALTER TABLE audit_log DROP CONSTRAINT audit_log_action_check")
+    op.execute(f"ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check CHECK (action IN ({ACTIONS})) NOT VALID")
