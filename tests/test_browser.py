@@ -519,3 +519,67 @@ def test_the_map_the_enterprise_table_and_the_audit_log_speak_only_chinese(brows
     assert _english(page) == set()
     page.screenshot(path=str(ARTIFACTS / "audit_zh.png"))
     context.close()
+
+
+# The colour the map draws an enterprise's point in (null until the point is plotted).
+POINT_COLOUR = """(code) => {
+  const gd = document.querySelector('#community-map .js-plotly-plot');
+  const dots = gd && gd._fullData ? gd.data.find(t => t.mode === 'markers') : null;
+  const i = dots ? dots.customdata.findIndex(d => d[4] === code) : -1;
+  return i >= 0 ? dots.marker.color[i] : null;
+}"""
+
+
+def test_a_community_worker_records_a_warning_given_and_the_map_shows_it(browser, server, engine):
+    """A warned enterprise of 台州路社区 is drawn apart (no warning given yet) and listed in the worker's tab; the
+    worker records the warning given; the list, the open map (without a reload) and the audit log show it."""
+    from layouts.map_figure import STATUS_COLOURS
+    from tests import builders
+
+    with engine.begin() as conn:
+        code = builders.credit_code()
+        conn.execute(text("INSERT INTO enterprise (credit_code, name, industry, location, community_code)"
+                          " SELECT :c, '警告送达测试企业', '制造业', ST_PointOnSurface(geom), code FROM community"
+                          " WHERE code = '330105005052'"), {"c": code})
+        pid = conn.execute(text("SELECT id_number FROM health_code WHERE colour = 'red' ORDER BY id_number LIMIT 1"
+                                )).scalar_one()
+        builders.employ(conn, code, pid)
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        login(page, server, "tzl.worker", then="/?street=330105005000&community=330105005052")
+        page.wait_for_function(f"c => ({POINT_COLOUR})(c) === '{STATUS_COLOURS['warned_unnotified']}'", arg=code,
+                               timeout=30_000)
+        page.get_by_text("警告跟进", exact=True).click()
+        page.wait_for_selector("table.open-warnings tr[data-stage=unnotified]", timeout=30_000)
+        assert "警告送达测试企业" in page.inner_text("table.open-warnings")
+        page.click("#warnings-enterprise")
+        page.get_by_text(f"警告送达测试企业（{code}）", exact=False).click()
+        page.click("#warnings-method")
+        page.get_by_text("上门", exact=True).click()
+        page.fill("#warnings-recipient", "王厂长")
+        page.fill("#warnings-note", "当面送达停工警告书")
+        page.get_by_text("登记警告已送达", exact=True).click()
+        page.wait_for_function("() => document.querySelector('#warnings-message').innerText.includes('已登记')",
+                               timeout=30_000)
+        page.wait_for_selector("table.open-warnings tr[data-stage=notified]", timeout=30_000)
+        assert "上门告知王厂长" in page.inner_text("table.open-warnings")
+        # the open map redraws by itself: the point is now an ordinary warned one
+        page.wait_for_function(f"c => ({POINT_COLOUR})(c) === '{STATUS_COLOURS['warned']}'", arg=code,
+                               timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "warning_recorded.png"), full_page=True)
+        with engine.connect() as conn:
+            audited = conn.execute(text(
+                "SELECT username, area, detail->>'enterprise', detail->>'method' FROM audit_log"
+                " WHERE action = 'warning_notified' ORDER BY id DESC LIMIT 1")).one()
+            step = conn.execute(text("SELECT recorded_by, method, recipient, note FROM warning_step"
+                                     " WHERE credit_code = :c"), {"c": code}).one()
+        assert tuple(audited) == ("tzl.worker", "330105005052", code, "visit")
+        assert tuple(step) == ("tzl.worker", "visit", "王厂长", "当面送达停工警告书")
+        assert errors == []
+    finally:
+        context.close()
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM enterprise WHERE credit_code = :c"), {"c": code})

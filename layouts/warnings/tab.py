@@ -31,18 +31,27 @@ def warnings_tab() -> html.Div:
 
 def _form() -> list:
     return [
-        dcc.Dropdown(id=ids.ENTERPRISE, placeholder=t("warnings.form.enterprise"), labels=dropdown_labels()),
-        dcc.Dropdown(id=ids.METHOD, placeholder=t("warnings.form.method"), labels=dropdown_labels(),
-                     options=[{"label": t(f"warnings.method.{m}"), "value": m} for m in METHODS]),
-        dcc.Input(id=ids.WHEN, type="datetime-local", title=t("warnings.form.when")),
-        dcc.Input(id=ids.RECIPIENT, type="text", maxLength=RECIPIENT_LENGTH, placeholder=t("warnings.form.recipient")),
-        dcc.Textarea(id=ids.NOTE, maxLength=NOTE_LENGTH, placeholder=t("warnings.form.note")),
+        html.H3(t("warnings.form.title")),
+        _field("warnings.form.enterprise", dcc.Dropdown(id=ids.ENTERPRISE, labels=dropdown_labels(),
+                                                        placeholder=t("warnings.form.enterprise_hint"))),
+        _field("warnings.form.method", dcc.Dropdown(
+            id=ids.METHOD, labels=dropdown_labels(), placeholder=t("warnings.form.method_hint"),
+            options=[{"label": t(f"warnings.method.{m}"), "value": m} for m in METHODS])),
+        _field("warnings.form.when", dcc.Input(id=ids.WHEN, type="text", maxLength=20,
+                                               placeholder=t("warnings.form.when_hint"))),
+        _field("warnings.form.recipient", dcc.Input(id=ids.RECIPIENT, type="text", maxLength=RECIPIENT_LENGTH,
+                                                    placeholder=t("warnings.form.recipient_hint"))),
+        _field("warnings.form.note", dcc.Textarea(id=ids.NOTE, maxLength=NOTE_LENGTH)),
         html.Div(className="warning-buttons", children=[
             html.Button(t("warnings.form.notify"), id=ids.RECORD_NOTICE, n_clicks=0),
             html.Button(t("warnings.form.reopen"), id=ids.CONFIRM_REOPENING, n_clicks=0),
         ]),
         html.Div(id=ids.MESSAGE, className="message", role="status"),
     ]
+
+
+def _field(label: str, control) -> html.Label:
+    return html.Label(className="field", children=[html.Span(t(label)), control])
 
 
 def street_table(rows: list[dict]) -> html.Table:
