@@ -103,7 +103,7 @@ def test_a_step_outside_the_recorders_area_or_rights_is_refused_by_postgresql(en
                   " recorded_by) VALUES (:m, :c, 'notified', now(), 'phone', '某人', :u)")
     for actor, values in ((leader, row), (other, {**row, "u": "qt.worker"}),
                           (access_of("tzl.worker"), {**row, "u": "somebody.else"})):
-        with pytest.raises(DataUnavailable, match="row-level security|not in community"), writing(actor) as work:
+        with pytest.raises(DataUnavailable, match=r"row-level security|not in community"), writing(actor) as work:
             work.conn.execute(insert, values)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM warning_step WHERE credit_code = :c"), {"c": code}).scalar() == 0

@@ -25,15 +25,15 @@ AUDIT = {"notified": "warning_notified", "reopened": "reopening_confirmed"}
 
 def register(app: Dash) -> None:
     app.callback(
-        Output(ids.STREETS, "children"), Output(ids.LIST, "children"), Output(ids.ENTERPRISE, "options"),
-        Output(ids.FORM, "hidden"),
-        Input(shell_ids.URL, "search"), Input(shell_ids.TABS, "value"), Input(ids.RECORDED, "data"),
+        Output(ids.WARNING_STREETS, "children"), Output(ids.WARNING_LIST, "children"),
+        Output(ids.WARNING_ENTERPRISE, "options"), Output(ids.WARNING_FORM, "hidden"),
+        Input(shell_ids.URL, "search"), Input(shell_ids.TABS, "value"), Input(ids.WARNINGS_RECORDED, "data"),
     )(show_warnings)
     app.callback(
-        Output(ids.MESSAGE, "children"), Output(ids.RECORDED, "data"),
-        Input(ids.RECORD_NOTICE, "n_clicks"), Input(ids.CONFIRM_REOPENING, "n_clicks"),
-        State(ids.ENTERPRISE, "value"), State(ids.WHEN, "value"), State(ids.METHOD, "value"),
-        State(ids.RECIPIENT, "value"), State(ids.NOTE, "value"), State(ids.RECORDED, "data"),
+        Output(ids.WARNING_MESSAGE, "children"), Output(ids.WARNINGS_RECORDED, "data"),
+        Input(ids.WARNING_NOTIFY, "n_clicks"), Input(ids.WARNING_REOPEN, "n_clicks"),
+        State(ids.WARNING_ENTERPRISE, "value"), State(ids.WARNING_WHEN, "value"), State(ids.WARNING_METHOD, "value"),
+        State(ids.WARNING_RECIPIENT, "value"), State(ids.WARNING_NOTE, "value"), State(ids.WARNINGS_RECORDED, "data"),
         prevent_initial_call=True,
     )(record_step)
 
@@ -53,7 +53,7 @@ def show_warnings(search: str | None, tab: str, _recorded: int):
 
 
 def record_step(_notice, _reopen, credit_code, when, method, recipient, note, recorded):
-    step = "reopened" if ctx.triggered_id == ids.CONFIRM_REOPENING else "notified"
+    step = "reopened" if ctx.triggered_id == ids.WARNING_REOPEN else "notified"
     message = record(require(RECORD_WARNINGS), step, {"credit_code": credit_code, "when": when, "method": method,
                                                       "recipient": recipient, "note": note})
     return message, (recorded or 0) + 1

@@ -21,32 +21,32 @@ LIST_COLUMNS = ("name", "community_name", "stage", "employees_red", "age", "noti
 def warnings_tab() -> html.Div:
     return html.Div(className="tab-body warnings", children=[
         html.H3(t("warnings.streets")),
-        html.Div(id=ids.STREETS),
-        html.Div(id=ids.FORM, className="warning-form", hidden=True, children=_form()),
+        html.Div(id=ids.WARNING_STREETS),
+        html.Div(id=ids.WARNING_FORM, className="warning-form", hidden=True, children=_form()),
         html.H3(t("warnings.list")),
-        html.Div(id=ids.LIST),
-        dcc.Store(id=ids.RECORDED, data=0),
+        html.Div(id=ids.WARNING_LIST),
+        dcc.Store(id=ids.WARNINGS_RECORDED, data=0),
     ])
 
 
 def _form() -> list:
     return [
         html.H3(t("warnings.form.title")),
-        _field("warnings.form.enterprise", dcc.Dropdown(id=ids.ENTERPRISE, labels=dropdown_labels(),
+        _field("warnings.form.enterprise", dcc.Dropdown(id=ids.WARNING_ENTERPRISE, labels=dropdown_labels(),
                                                         placeholder=t("warnings.form.enterprise_hint"))),
         _field("warnings.form.method", dcc.Dropdown(
-            id=ids.METHOD, labels=dropdown_labels(), placeholder=t("warnings.form.method_hint"),
+            id=ids.WARNING_METHOD, labels=dropdown_labels(), placeholder=t("warnings.form.method_hint"),
             options=[{"label": t(f"warnings.method.{m}"), "value": m} for m in METHODS])),
-        _field("warnings.form.when", dcc.Input(id=ids.WHEN, type="text", maxLength=20,
+        _field("warnings.form.when", dcc.Input(id=ids.WARNING_WHEN, type="text", maxLength=20,
                                                placeholder=t("warnings.form.when_hint"))),
-        _field("warnings.form.recipient", dcc.Input(id=ids.RECIPIENT, type="text", maxLength=RECIPIENT_LENGTH,
+        _field("warnings.form.recipient", dcc.Input(id=ids.WARNING_RECIPIENT, type="text", maxLength=RECIPIENT_LENGTH,
                                                     placeholder=t("warnings.form.recipient_hint"))),
-        _field("warnings.form.note", dcc.Textarea(id=ids.NOTE, maxLength=NOTE_LENGTH)),
+        _field("warnings.form.note", dcc.Textarea(id=ids.WARNING_NOTE, maxLength=NOTE_LENGTH)),
         html.Div(className="warning-buttons", children=[
-            html.Button(t("warnings.form.notify"), id=ids.RECORD_NOTICE, n_clicks=0),
-            html.Button(t("warnings.form.reopen"), id=ids.CONFIRM_REOPENING, n_clicks=0),
+            html.Button(t("warnings.form.notify"), id=ids.WARNING_NOTIFY, n_clicks=0),
+            html.Button(t("warnings.form.reopen"), id=ids.WARNING_REOPEN, n_clicks=0),
         ]),
-        html.Div(id=ids.MESSAGE, className="message", role="status"),
+        html.Div(id=ids.WARNING_MESSAGE, className="message", role="status"),
     ]
 
 
