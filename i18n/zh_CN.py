@@ -563,4 +563,11 @@ TEXT = {
     "warnings.error.note": "备注不超过500字。",
     "warnings.error.when": "时间无效：不能晚于现在，也不能早于30天前。",
     "status.warned_unnotified": "警告（未送达）",
+    # looking back in time (the map)
+    "history.label": "回看",
+    "history.now": "今天（实时）",
+    "history.play": "▶ 逐日播放",
+    "history.pause": "❚❚ 暂停",
+    "map.as_of": "数据日期：{day} 日终（历史回看）",
+    "history.enterprise_now": "回看历史时，企业的人员名单和计数为当前数据。",
 }

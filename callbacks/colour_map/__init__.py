@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, html
 
-from callbacks.colour_map import reveal, view
+from callbacks.colour_map import history, reveal, view
 from callbacks.modules import Module
 from domain.permissions import READ_MAP
 from layouts.colour_map import ids
@@ -14,6 +14,7 @@ from layouts.colour_map.page import map_page
 def _callbacks(app: Dash) -> None:
     view.register(app)
     reveal.register(app)
+    history.register(app)
 
 
 MODULE = Module(

@@ -82,6 +82,8 @@ def view_outputs(view: View, dropped: list[str], actor: Actor, refused: bool = F
         return [], [], empty_figure(), [], [], [], "", t("map.empty"), data["version"]
     if view.enterprise and data["detail"] is None:
         messages.append(t("map.not_found", code=view.enterprise))
+    if view.day and view.enterprise:  # the history records colours, not who they were
+        messages.append(t("history.enterprise_now"))
     values = {r["code"]: metric_value(r, view.metric, view.basis) for r in data["rows"]}
     classes = metric_classes(view.metric, settings().class_breaks[view.metric])
     focus = [view.community] if view.community else list(values)
@@ -93,10 +95,16 @@ def view_outputs(view: View, dropped: list[str], actor: Actor, refused: bool = F
     else:
         title = t("side.ranking", area=names.get(view.street, t("crumb.district")), metric=t(f"metric.{view.metric}"))
         side = panels.ranking(data["rows"], values, view, title, "community")
-    when = t("map.data_time", time=formatting.beijing_time(data["time"])) if data["time"] else t("map.no_data_time")
+    when = _data_time(view, data["time"])
     return (panels.breadcrumb(view, names), panels.choices(view), figure,
             panels.legend(classes, view.metric, any(v is None for v in values.values())), side,
             kpi_tiles(data["totals"]), when, "；".join(messages), data["version"])
+
+
+def _data_time(view: View, time) -> str:
+    if view.day:  # a past day: its figures at the day's end
+        return t("map.as_of", day=view.day.isoformat())
+    return t("map.data_time", time=formatting.beijing_time(time)) if time else t("map.no_data_time")
 
 
 def fetch_view(view: View, actor: Actor) -> dict:
@@ -105,15 +113,15 @@ def fetch_view(view: View, actor: Actor) -> dict:
     area = Scope(view.area)
     with reading(actor) as conn:
         data = {
-            "rows": aggregates.community_map_rows(conn, shown),
+            "rows": aggregates.community_map_rows(conn, shown, view.day),
             "streets": areas.street_outlines(conn, shown),
-            "totals": aggregates.area_totals(conn, area),
+            "totals": aggregates.area_totals(conn, area, view.day),
             "time": aggregates.data_time(conn),
             "version": aggregates.data_version(conn),
             "points": None, "detail": None, "staff": None,
         }
         if view.community or view.points:
-            data["points"] = queries.enterprise_points(conn, area)
+            data["points"] = queries.enterprise_points(conn, area, view.day)
         if view.enterprise:
             data["detail"] = queries.enterprise_detail(conn, area, view.enterprise)
             if data["detail"] and actor.may(READ_PEOPLE):

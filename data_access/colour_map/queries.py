@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, column, func, or_, select, table
+from datetime import date
 
-from data_access.enterprise_rows import ES, E, enterprises_in
+from sqlalchemy import Connection, and_, column, func, null, or_, select, table
+
+from data_access.enterprise_rows import E, enterprises_in
 from data_access.masking import mask_id_number, mask_phone
 from data_access.tables import community, employment, enterprise, enterprise_stats, health_code, person
 from domain.divisions import Scope
@@ -13,18 +15,22 @@ from domain.divisions import Scope
 WARNING_STATE = table("enterprise_warning_state", column("credit_code"), column("stage"))
 
 
-def enterprise_points(conn: Connection, scope: Scope) -> list[dict]:
+def enterprise_points(conn: Connection, scope: Scope, day: date | None = None) -> list[dict]:
     """Every enterprise in scope with its location, status and warning stage (None: no open warning), for the
-    map's point layer."""
+    map's point layer; with a past day, its status at the end of that day (and no warning stage)."""
+    stats = enterprise_stats if day is None else (
+        func.enterprise_stats_as_of(day).table_valued(*enterprise_stats.c.keys()).alias("stats"))
+    stage = WARNING_STATE.c.stage if day is None else null().label("stage")
     query = (
-        select(E.credit_code, E.name, E.community_code, ES.status, ES.employees_red, ES.employees_yellow,
-               ES.employees_total, func.ST_X(E.location).label("lon"), func.ST_Y(E.location).label("lat"),
-               WARNING_STATE.c.stage)
-        .join(enterprise_stats, ES.credit_code == E.credit_code)
-        .outerjoin(WARNING_STATE, WARNING_STATE.c.credit_code == E.credit_code)
+        select(E.credit_code, E.name, E.community_code, stats.c.status, stats.c.employees_red,
+               stats.c.employees_yellow, stats.c.employees_total, func.ST_X(E.location).label("lon"),
+               func.ST_Y(E.location).label("lat"), stage)
+        .join(stats, stats.c.credit_code == E.credit_code)
         .where(E.community_code.like(scope.prefix + "%"), E.location.is_not(None))
         .order_by(E.credit_code)
     )
+    if day is None:
+        query = query.outerjoin(WARNING_STATE, WARNING_STATE.c.credit_code == E.credit_code)
     return [dict(r) for r in conn.execute(query).mappings()]
 
 

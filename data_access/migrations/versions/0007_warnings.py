@@ -1,6 +1,7 @@
-"""Warnings followed to the end: the steps a community worker records (a warning given, a reopening
-confirmed), scoped and written in the recorder's name under row-level security, and the stage of every
-open warning (a view the map and the warnings list read).
+"""Looking back in time: the map's figures at the end of any day of the history (functions of the day).
+Warnings followed to the end: the steps a community worker records (a warning given, a reopening confirmed),
+scoped and written in the recorder's name under row-level security, and the stage of every open warning (a
+view the map and the warnings list read).
 
 Revision ID: 0007_warnings
 Revises: 0006
@@ -23,6 +24,9 @@ CREATE TRIGGER warning_step_touch AFTER INSERT ON warning_step FOR EACH ROW EXEC
 REVOKE EXECUTE ON FUNCTION check_warning_step(), warning_step_touch() FROM PUBLIC;
 GRANT SELECT ON enterprise_warning_state TO sansetu_app;
 """
+# Looking back in time (data_access/sql/history.sql): run with the reader's rights, under row-level security.
+HISTORY = ("beijing_day_end(date), colours_changed_after(date), enterprise_stats_as_of(date),"
+           " community_stats_as_of(date), managed_counts_as_of(date)")
 ACTIONS = ("'login', 'login_failed', 'logout', 'export', 'reveal', 'user_created', 'user_disabled', 'user_enabled',"
            " 'password_reset', 'refused', 'import', 'live_batch', 'token_created', 'token_revoked'")
 
@@ -32,9 +36,13 @@ def upgrade() -> None:
     cursor.execute((HERE / "sql" / "0007_warnings.sql").read_text(encoding="utf-8"))
     cursor.execute((HERE.parent / "sql" / "warnings.sql").read_text(encoding="utf-8"))
     cursor.execute(TRIGGERS)
+    cursor.execute((HERE.parent / "sql" / "history.sql").read_text(encoding="utf-8"))
+    cursor.execute(f"REVOKE EXECUTE ON FUNCTION {HISTORY} FROM PUBLIC;"
+                   f" GRANT EXECUTE ON FUNCTION {HISTORY} TO sansetu_app")
 
 
 def downgrade() -> None:
+    op.execute(f"DROP FUNCTION {HISTORY}")
     op.execute("DROP VIEW enterprise_warning_state")
     op.execute("DROP TABLE warning_step")
     op.execute("DROP FUNCTION check_warning_step(); DROP FUNCTION warning_step_touch()")
