@@ -583,3 +583,47 @@ def test_a_community_worker_records_a_warning_given_and_the_map_shows_it(browser
         context.close()
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM enterprise WHERE credit_code = :c"), {"c": code})
+
+
+def test_a_leader_looks_back_at_a_past_day_and_plays_the_days_forward(browser, server, engine):
+    """The URL's day shows that day's figures (the tiles equal the history's count), the picker shows the day,
+    and play steps to the next day once the day is drawn; pause stops it."""
+    from datetime import timedelta
+
+    from data_access import aggregates
+    from domain.clock import today
+    from domain.divisions import Scope
+
+    day = today() - timedelta(days=5)
+    with engine.connect() as conn:
+        then = aggregates.area_totals(conn, Scope("330105000000"), day)
+        now = aggregates.area_totals(conn, Scope("330105000000"))
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, server, "leader", then=f"/?day={day.isoformat()}")
+    drawn = "d => document.querySelector('#data-time').innerText.includes(d)"
+    page.wait_for_function(drawn, arg=day.isoformat(), timeout=30_000)
+    page.wait_for_selector(".maplibregl-canvas", timeout=30_000)
+    assert page.inner_text("[data-kpi=residents_red] .kpi-value") == f"{then['residents_red']:,}"
+    assert then["residents_red"] != now["residents_red"] or then["enterprises_warned"] != now["enterprises_warned"]
+    assert page.input_value("#history-day") == day.isoformat()
+    page.click("#history-day-wrapper")  # the calendar speaks Chinese too (assets/datepicker_locale.js)
+    page.get_by_text("六", exact=True).wait_for(timeout=10_000)
+    assert not page.get_by_text("Sa", exact=True).count()
+    page.screenshot(path=str(ARTIFACTS / "history_day.png"))
+    page.keyboard.press("Escape")
+
+    page.click("#history-play")
+    following = (day + timedelta(days=1)).isoformat()
+    page.wait_for_function("d => location.search.includes('day=' + d)", arg=following, timeout=30_000)
+    page.wait_for_function(drawn, arg=following, timeout=30_000)
+    page.click("#history-play")  # pause
+    page.wait_for_function("() => document.querySelector('#history-play').innerText.includes('播放')",
+                           timeout=30_000)
+    stopped_at = page.url
+    page.wait_for_timeout(3_000)
+    assert page.url == stopped_at
+    assert errors == []
+    context.close()

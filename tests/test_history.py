@@ -137,3 +137,4 @@ def test_playback_steps_a_day_at_a_time_up_to_now():
     assert next_day(None, first, T) == first
     assert next_day(first, first, T) == T - timedelta(days=2)
     assert next_day(T - timedelta(days=1), first, T) is None
+    assert next_day(None, T - timedelta(days=90), T) == T - timedelta(days=30)  # from now: the last 30 days

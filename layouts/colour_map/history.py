@@ -14,7 +14,7 @@ STEP_SECONDS = 1.5  # how often play asks for the next day (it waits until the d
 def history_controls() -> html.Div:
     return html.Div(className="history", children=[
         html.Span(t("history.label"), className="control-label"),
-        dcc.DatePickerSingle(id=ids.HISTORY_DAY, display_format="YYYY-MM-DD", clearable=True,
+        dcc.DatePickerSingle(id=ids.HISTORY_DAY, display_format="YYYY-MM-DD", clearable=True, className="history-day",
                              placeholder=t("history.now"), first_day_of_week=1, month_format="YYYY年M月"),
         html.Button(t("history.play"), id=ids.HISTORY_PLAY, n_clicks=0, className="history-play"),
         dcc.Interval(id=ids.HISTORY_TICK, interval=int(STEP_SECONDS * 1000), disabled=True),
