@@ -562,8 +562,8 @@ def test_a_community_worker_records_a_warning_given_and_the_map_shows_it(browser
         page.fill("#warnings-recipient", "王厂长")
         page.fill("#warnings-note", "当面送达停工警告书")
         page.get_by_text("登记警告已送达", exact=True).click()
-        page.wait_for_function("() => document.querySelector('#warnings-message').innerText.includes('已登记')",
-                               timeout=30_000)
+        page.wait_for_function("() => (document.querySelector('#warnings-message')?.innerText || '')"
+                               ".includes('已登记')", timeout=30_000)
         page.wait_for_selector("table.open-warnings tr[data-stage=notified]", timeout=30_000)
         assert "上门告知王厂长" in page.inner_text("table.open-warnings")
         # the open map redraws by itself: the point is now an ordinary warned one
@@ -603,7 +603,7 @@ def test_a_leader_looks_back_at_a_past_day_and_plays_the_days_forward(browser, s
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     login(page, server, "leader", then=f"/?day={day.isoformat()}")
-    drawn = "d => document.querySelector('#data-time').innerText.includes(d)"
+    drawn = "d => (document.querySelector('#data-time')?.innerText || '').includes(d)"
     page.wait_for_function(drawn, arg=day.isoformat(), timeout=30_000)
     page.wait_for_selector(".maplibregl-canvas", timeout=30_000)
     assert page.inner_text("[data-kpi=residents_red] .kpi-value") == f"{then['residents_red']:,}"
@@ -620,7 +620,7 @@ def test_a_leader_looks_back_at_a_past_day_and_plays_the_days_forward(browser, s
     page.wait_for_function("d => location.search.includes('day=' + d)", arg=following, timeout=30_000)
     page.wait_for_function(drawn, arg=following, timeout=30_000)
     page.click("#history-play")  # pause
-    page.wait_for_function("() => document.querySelector('#history-play').innerText.includes('播放')",
+    page.wait_for_function("() => (document.querySelector('#history-play')?.innerText || '').includes('播放')",
                            timeout=30_000)
     stopped_at = page.url
     page.wait_for_timeout(3_000)
