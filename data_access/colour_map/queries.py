@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Connection, and_, column, func, null, or_, select, table
+from sqlalchemy import Connection, and_, case, column, func, null, or_, select, table
 
 from data_access.enterprise_rows import E, enterprises_in
 from data_access.masking import mask_id_number, mask_phone
@@ -20,17 +20,17 @@ def enterprise_points(conn: Connection, scope: Scope, day: date | None = None) -
     map's point layer; with a past day, its status at the end of that day (and no warning stage)."""
     stats = enterprise_stats if day is None else (
         func.enterprise_stats_as_of(day).table_valued(*enterprise_stats.c.keys()).alias("stats"))
-    stage = WARNING_STATE.c.stage if day is None else null().label("stage")
+    # Only a warned enterprise can lack a warning given: the view is asked for those few, not for all.
+    stage = null() if day is not None else case((stats.c.status == "warned", select(WARNING_STATE.c.stage).where(
+        WARNING_STATE.c.credit_code == E.credit_code).scalar_subquery()))
     query = (
         select(E.credit_code, E.name, E.community_code, stats.c.status, stats.c.employees_red,
                stats.c.employees_yellow, stats.c.employees_total, func.ST_X(E.location).label("lon"),
-               func.ST_Y(E.location).label("lat"), stage)
+               func.ST_Y(E.location).label("lat"), stage.label("stage"))
         .join(stats, stats.c.credit_code == E.credit_code)
         .where(E.community_code.like(scope.prefix + "%"), E.location.is_not(None))
         .order_by(E.credit_code)
     )
-    if day is None:
-        query = query.outerjoin(WARNING_STATE, WARNING_STATE.c.credit_code == E.credit_code)
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
