@@ -10,10 +10,12 @@ from sqlalchemy import text
 
 from data_access import aggregates
 from data_access.colour_map.queries import enterprise_points
+from data_access.session import enter
 from domain.clock import BEIJING, next_day, today
 from domain.divisions import Scope
 from layouts.view import View, parse_view, view_search
 from tests import builders
+from tests.helpers import access_of, signed_in
 
 T = today()
 
@@ -30,9 +32,17 @@ def _colour(conn, pid: str, colour: str, when: datetime) -> None:
 
 
 @pytest.fixture
-def known(conn):
+def district(conn):
+    """The test's transaction entered with a district-wide session: a day's figures are those of its area."""
+    enter(conn, access_of("leader"))
+    return conn
+
+
+@pytest.fixture
+def known(district):
     """Four residents of a community of our own and an enterprise employing the first two:
     a red 3 days ago, green yesterday; b yellow 2 days ago; c never a record; d green 5 days ago, red today."""
+    conn = district
     community = builders.add_community(conn)
     a, b, c, d = (builders.add_person(conn, community) for _ in range(4))
     _colour(conn, a, "red", _at(3))
@@ -110,7 +120,8 @@ FROM community m ORDER BY m.code
 
 
 @pytest.mark.parametrize("days_ago", [1, 7, 20])
-def test_the_districts_figures_of_a_day_equal_a_recount_from_the_history(conn, days_ago):
+def test_the_districts_figures_of_a_day_equal_a_recount_from_the_history(district, days_ago):
+    conn = district
     day = T - timedelta(days=days_ago)
     end = datetime.combine(day + timedelta(days=1), time(0), BEIJING)
     recount = {r.code: tuple(r[1:]) for r in conn.execute(text(RECOUNT), {"end": end})}
@@ -121,6 +132,19 @@ def test_the_districts_figures_of_a_day_equal_a_recount_from_the_history(conn, d
     assert sum(v[0] for v in shown.values()) > 0  # the demo had red codes then
     now = {r["code"]: r["residents_red"] for r in aggregates.community_map_rows(conn, Scope("330105000000"))}
     assert {c: v[0] for c, v in shown.items()} != now  # and not the same as today
+
+
+def test_a_day_shows_only_the_area_of_the_session(conn):
+    """The figures functions run as their owner: they return only the rows of the session's area."""
+    enter(conn, signed_in("gcq.history", "拱宸桥", "official", "330105005000"))
+    rows = conn.execute(text("SELECT community_code FROM community_stats_as_of(:d)"), {"d": T - timedelta(days=3)})
+    assert {r[0][:9] for r in rows} == {"330105005"}
+    points = conn.execute(text("SELECT DISTINCT left(community_code, 9) FROM enterprise_stats_as_of(:d)"),
+                          {"d": T - timedelta(days=3)}).scalars().all()
+    assert points == ["330105005"]
+    enter(conn, None)  # no session: nothing
+    conn.execute(text("SELECT set_config('sansetu.session', '', true)"))
+    assert conn.execute(text("SELECT count(*) FROM community_stats_as_of(:d)"), {"d": T}).scalar() == 0
 
 
 def test_the_url_keeps_the_day_and_drops_a_day_that_is_not_past():

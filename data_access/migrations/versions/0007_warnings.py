@@ -24,9 +24,10 @@ CREATE TRIGGER warning_step_touch AFTER INSERT ON warning_step FOR EACH ROW EXEC
 REVOKE EXECUTE ON FUNCTION check_warning_step(), warning_step_touch() FROM PUBLIC;
 GRANT SELECT ON enterprise_warning_state TO sansetu_app;
 """
-# Looking back in time (data_access/sql/history.sql): run with the reader's rights, under row-level security.
-HISTORY = ("beijing_day_end(date), colours_changed_after(date), enterprise_stats_as_of(date),"
-           " community_stats_as_of(date), managed_counts_as_of(date)")
+# Looking back in time (data_access/sql/history.sql): the figures of a day, for the web role; the persons'
+# changes behind them for no role (only the figures functions, running as the owner, call it).
+HISTORY = "beijing_day_end(date), enterprise_stats_as_of(date), community_stats_as_of(date), managed_counts_as_of(date)"
+PERSONS = "colours_changed_after(date)"
 ACTIONS = ("'login', 'login_failed', 'logout', 'export', 'reveal', 'user_created', 'user_disabled', 'user_enabled',"
            " 'password_reset', 'refused', 'import', 'live_batch', 'token_created', 'token_revoked'")
 
@@ -37,12 +38,12 @@ def upgrade() -> None:
     cursor.execute((HERE.parent / "sql" / "warnings.sql").read_text(encoding="utf-8"))
     cursor.execute(TRIGGERS)
     cursor.execute((HERE.parent / "sql" / "history.sql").read_text(encoding="utf-8"))
-    cursor.execute(f"REVOKE EXECUTE ON FUNCTION {HISTORY} FROM PUBLIC;"
+    cursor.execute(f"REVOKE EXECUTE ON FUNCTION {HISTORY}, {PERSONS} FROM PUBLIC;"
                    f" GRANT EXECUTE ON FUNCTION {HISTORY} TO sansetu_app")
 
 
 def downgrade() -> None:
-    op.execute(f"DROP FUNCTION {HISTORY}")
+    op.execute(f"DROP FUNCTION {HISTORY}, {PERSONS}")
     op.execute("DROP VIEW enterprise_warning_state")
     op.execute("DROP TABLE warning_step")
     op.execute("DROP FUNCTION check_warning_step(); DROP FUNCTION warning_step_touch()")
