@@ -557,6 +557,7 @@ TEXT = {
     "warnings.refused.notified": "无法登记：该企业不在您的辖区，或已不再需要警告。",
     "warnings.refused.reopened": "无法确认复工：该企业不在您的辖区、尚未全员绿码，或尚未登记警告送达。",
     "warnings.error.step": "未知的操作。",
+    "warnings.refused.role": "您的角色不能登记警告送达或确认复工。",
     "warnings.error.enterprise": "请先选择企业。",
     "warnings.error.method": "请选择送达方式。",
     "warnings.error.recipient": "请填写接收人（不超过100字）。",

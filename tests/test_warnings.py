@@ -98,6 +98,7 @@ def test_a_step_outside_the_recorders_area_or_rights_is_refused_by_postgresql(en
     other = signed_in("qt.worker", "其他社区网格员", "community_worker", "330105005051")
     assert "无法登记" in record(other, "notified", {"credit_code": code, **NOTICE})
     leader = access_of("leader")  # sees the warning, may not record it
+    assert record(leader, "notified", {"credit_code": code, **NOTICE}) == "您的角色不能登记警告送达或确认复工。"
     row = {"m": TZL, "c": code, "u": "leader"}
     insert = text("INSERT INTO warning_step (community_code, credit_code, step, happened_at, method, recipient,"
                   " recorded_by) VALUES (:m, :c, 'notified', now(), 'phone', '某人', :u)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State, ctx, no_update
 
-from callbacks.gate import clamp_view, ensure, require
+from callbacks.gate import clamp_view, require
 from data_access.session import DataUnavailable, reading, writing
 from data_access.warnings import steps
 from domain.actor import Actor
@@ -54,14 +54,20 @@ def show_warnings(search: str | None, tab: str, _recorded: int):
 
 def record_step(_notice, _reopen, credit_code, when, method, recipient, note, recorded):
     step = "reopened" if ctx.triggered_id == ids.WARNING_REOPEN else "notified"
-    message = record(require(RECORD_WARNINGS), step, {"credit_code": credit_code, "when": when, "method": method,
-                                                      "recipient": recipient, "note": note})
+    message = record(require(READ_WARNINGS), step, {"credit_code": credit_code, "when": when, "method": method,
+                                                    "recipient": recipient, "note": note})
     return message, (recorded or 0) + 1
 
 
 def record(actor: Actor, step: str, form: dict) -> str:
-    """One step of a warning recorded in the actor's name, with its audit row; a message saying what happened."""
-    ensure(actor, RECORD_WARNINGS)
+    """One step of a warning recorded in the actor's name, with its audit row; a message saying what happened.
+
+    A role that may not record gets a message and an audit row (someone tried), as a reveal does.
+    """
+    if not actor.may(RECORD_WARNINGS):
+        with writing(actor) as work:
+            work.audit("refused", None, {"asked": f"warning_{step}", "enterprise": form["credit_code"]})
+        return t("warnings.refused.role")
     try:
         recorded = step_from_form(step, form["credit_code"], form["when"], form["method"], form["recipient"],
                                   form["note"], now())
