@@ -35,13 +35,17 @@ def _free_port() -> int:
 
 
 def _serve(argv: list[str]):
-    """The app in its own process on a free port: (base URL, process)."""
+    """The app in its own process on a free port: (base URL, process). Its output goes to a file: a pipe
+    nobody reads fills up after a few hundred logged requests and the server then hangs on its next line."""
     port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / f"server_{port}.log", "wb")  # noqa: SIM115 (closed with the process, in _stop)
     process = subprocess.Popen(
         [sys.executable, *argv], cwd=ROOT,
         env={**os.environ, "PORT": str(port), "PYTHONPATH": str(ROOT), "SANSETU_DEMO": "1"},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT,
     )
+    process.log = log
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -50,14 +54,15 @@ def _serve(argv: list[str]):
         except OSError:
             time.sleep(0.2)
     else:
-        process.kill()
-        pytest.fail("the app did not start: " + process.stdout.read().decode(errors="replace"))
+        _stop(process)
+        pytest.fail("the app did not start: " + Path(process.log.name).read_text(errors="replace")[-3000:])
     return base, process
 
 
 def _stop(process) -> None:
     process.terminate()
     process.wait(timeout=10)
+    process.log.close()
 
 
 @pytest.fixture(scope="module")
