@@ -596,11 +596,13 @@ def test_a_leader_looks_back_at_a_past_day_and_plays_the_days_forward(browser, s
     from datetime import timedelta
 
     from data_access import aggregates
+    from data_access.session import reading
     from domain.clock import today
     from domain.divisions import Scope
+    from tests.helpers import access_of
 
     day = today() - timedelta(days=5)
-    with engine.connect() as conn:
+    with reading(access_of("leader")) as conn:  # a day's figures are those of the session's area
         then = aggregates.area_totals(conn, Scope("330105000000"), day)
         now = aggregates.area_totals(conn, Scope("330105000000"))
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
