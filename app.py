@@ -26,6 +26,7 @@ from callbacks import (
     shell,
     statistics,
     users,
+    warnings,
 )
 from callbacks.gate import NotAllowed
 from callbacks.modules import Module, api_paths, check_modules, register_modules
@@ -39,6 +40,7 @@ from layouts.shell import shell as shell_layout
 MODULES: tuple[Module, ...] = (
     colour_map.MODULE,
     enterprises.MODULE,
+    warnings.MODULE,
     statistics.MODULE,
     imports.MODULE,
     bigscreen.MODULE,

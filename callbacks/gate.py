@@ -53,7 +53,7 @@ def clamp_view(view: View, actor: Actor, see_people: bool) -> tuple[View, bool]:
     inside = actor.covers(view.area) and (level != "community" or view.community == org)
     asked = bool(view.street or view.community)  # the bare address is everyone's start page
     if not inside:
-        view = replace(home[level], metric=view.metric, basis=view.basis, points=view.points)
+        view = replace(home[level], metric=view.metric, basis=view.basis, points=view.points, day=view.day)
     if not see_people:
         view = replace(view, enterprise=None)
     return view, asked and not inside

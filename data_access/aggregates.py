@@ -14,9 +14,6 @@ from domain.divisions import Scope
 from domain.registers import MANAGED_KINDS, STATUSES
 
 S = community_stats.c
-RESIDENTS_TOTAL = sum((S[f"residents_{c}"] for c in COLOURS), literal(0))
-EMPLOYEES_TOTAL = sum((S[f"employees_{c}"] for c in COLOURS), literal(0))
-ENTERPRISES_TOTAL = sum((S[f"enterprises_{s}"] for s in STATUSES), literal(0))
 COUNT_COLUMNS = [
     "residents_permanent", "residents_temporary",
     *[f"residents_{c}" for c in COLOURS], *[f"employees_{c}" for c in COLOURS],
@@ -25,36 +22,54 @@ COUNT_COLUMNS = [
 MANAGED_COLUMNS = ["managed_total", *[f"managed_{k}" for k in MANAGED_KINDS]]  # counted live, by kind
 
 
+def _sources(day: date | None):
+    """Where the counts come from: the maintained tables (today, the fast path), or the history's figures at
+    the end of a past day (data_access/sql/history.sql: the same columns, a slower path)."""
+    if day is None:
+        return community_stats, managed_counts
+    stats = func.community_stats_as_of(day).table_valued(*community_stats.c.keys()).alias("stats")
+    managed = func.managed_counts_as_of(day).table_valued(*managed_counts.c.keys()).alias("managed")
+    return stats, managed
+
+
+def _sum(columns, prefix: str, values) -> object:
+    return sum((columns[f"{prefix}_{v}"] for v in values), literal(0))
+
+
 def _ratio(part, whole):
     return cast(part * 1.0 / func.nullif(whole, 0), Float)
 
 
-def community_map_rows(conn: Connection, scope: Scope) -> list[dict]:
-    """One row per community in scope: names, display GeoJSON, counts, ratios, managed persons by kind."""
+def community_map_rows(conn: Connection, scope: Scope, day: date | None = None) -> list[dict]:
+    """One row per community in scope: names, display GeoJSON, counts, ratios, managed persons by kind (today,
+    or at the end of a past day)."""
+    stats, managed = _sources(day)
+    c = stats.c
+    residents = _sum(c, "residents", COLOURS)
     query = (
         select(
             community.c.code, community.c.name, community.c.street_code,
             street.c.name.label("street_name"), community.c.geojson,
-            *[func.coalesce(S[c], 0).label(c) for c in COUNT_COLUMNS],
-            func.coalesce(RESIDENTS_TOTAL, 0).label("residents_total"),
-            func.coalesce(EMPLOYEES_TOTAL, 0).label("employees_total"),
-            func.coalesce(ENTERPRISES_TOTAL, 0).label("enterprises_total"),
-            _ratio(S.residents_red, RESIDENTS_TOTAL).label("residents_red_ratio"),
-            _ratio(S.residents_yellow, RESIDENTS_TOTAL).label("residents_yellow_ratio"),
-            *[func.coalesce(managed_counts.c[c], 0).label(c) for c in MANAGED_COLUMNS],
+            *[func.coalesce(c[name], 0).label(name) for name in COUNT_COLUMNS],
+            func.coalesce(residents, 0).label("residents_total"),
+            func.coalesce(_sum(c, "employees", COLOURS), 0).label("employees_total"),
+            func.coalesce(_sum(c, "enterprises", STATUSES), 0).label("enterprises_total"),
+            _ratio(c.residents_red, residents).label("residents_red_ratio"),
+            _ratio(c.residents_yellow, residents).label("residents_yellow_ratio"),
+            *[func.coalesce(managed.c[name], 0).label(name) for name in MANAGED_COLUMNS],
         )
         .join(street, street.c.code == community.c.street_code)
-        .outerjoin(community_stats, S.community_code == community.c.code)
-        .outerjoin(managed_counts, managed_counts.c.community_code == community.c.code)
+        .outerjoin(stats, c.community_code == community.c.code)
+        .outerjoin(managed, managed.c.community_code == community.c.code)
         .where(in_scope(community.c.code, scope))
         .order_by(community.c.code)
     )
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
-def area_totals(conn: Connection, scope: Scope) -> dict:
-    """Sums over the communities in scope, with ratios computed from the sums."""
-    return dict(conn.execute(_totals(scope, by_street=False)).mappings().one())
+def area_totals(conn: Connection, scope: Scope, day: date | None = None) -> dict:
+    """Sums over the communities in scope, with ratios computed from the sums (today, or at a day's end)."""
+    return dict(conn.execute(_totals(scope, by_street=False, day=day)).mappings().one())
 
 
 def street_totals(conn: Connection, scope: Scope) -> list[dict]:
@@ -62,30 +77,31 @@ def street_totals(conn: Connection, scope: Scope) -> list[dict]:
     return [dict(r) for r in conn.execute(_totals(scope, by_street=True)).mappings()]
 
 
-def _totals(scope: Scope, by_street: bool):
+def _totals(scope: Scope, by_street: bool, day: date | None = None):
+    stats, managed_source = _sources(day)
+    c = stats.c
     keys = [community.c.street_code.label("code")] if by_street else []
-    sums = [func.coalesce(func.sum(S[c]), 0).label(c) for c in COUNT_COLUMNS]
+    sums = [func.coalesce(func.sum(c[name]), 0).label(name) for name in COUNT_COLUMNS]
     # Counted once, not once per community: under row-level security the planner expects one community
     # and would otherwise re-aggregate the managed persons for each of the 99 (7 ms of a 10 ms query).
-    counted = select(managed_counts).cte("managed").prefix_with("MATERIALIZED")
-    managed = [func.coalesce(func.sum(counted.c[c]), 0).label(c) for c in MANAGED_COLUMNS]
+    counted = select(managed_source).cte("managed").prefix_with("MATERIALIZED")
+    managed = [func.coalesce(func.sum(counted.c[name]), 0).label(name) for name in MANAGED_COLUMNS]
     base = (
         select(*keys, *sums, *managed, func.count(community.c.code).label("communities"))
         .select_from(community)
-        .outerjoin(community_stats, S.community_code == community.c.code)
+        .outerjoin(stats, c.community_code == community.c.code)
         .outerjoin(counted, counted.c.community_code == community.c.code)
         .where(in_scope(community.c.code, scope))
         .group_by(*keys)
         .subquery()
     )
     b = base.c
-    residents = sum((b[f"residents_{c}"] for c in COLOURS), literal(0))
-    employees = sum((b[f"employees_{c}"] for c in COLOURS), literal(0))
+    residents = _sum(b, "residents", COLOURS)
     query = select(
         *b,
         residents.label("residents_total"),
-        employees.label("employees_total"),
-        sum((b[f"enterprises_{s}"] for s in STATUSES), literal(0)).label("enterprises_total"),
+        _sum(b, "employees", COLOURS).label("employees_total"),
+        _sum(b, "enterprises", STATUSES).label("enterprises_total"),
         _ratio(b.residents_red, residents).label("residents_red_ratio"),
         _ratio(b.residents_yellow, residents).label("residents_yellow_ratio"),
     )

@@ -12,4 +12,6 @@ AUDIT_ACTIONS = ("login", "login_failed", "logout", "export", "reveal", "user_cr
                  "proxy_assigned", "proxy_contact", "proxy_card_bound", "proxy_list_printed",
                  # key persons
                  "keyperson_placed", "keyperson_contacted", "keyperson_measure", "keyperson_followup",
-                 "keyperson_released", "keyperson_colour")
+                 "keyperson_released", "keyperson_colour",
+                 # warnings followed to the end
+                 "warning_notified", "reopening_confirmed")

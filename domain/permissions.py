@@ -36,6 +36,8 @@ RECEIVE_KEYPERSONS = "keypersons.receive"  # load an upstream batch (matched, pl
 PLACE_KEYPERSONS = "keypersons.place"  # place the district queue's persons by hand (district users)
 HANDLE_KEYPERSONS = "keypersons.handle"  # first contact, measure, daily follow-ups, release in the area
 OVERSEE_KEYPERSONS = "keypersons.oversee"  # per batch and per community times, measures and overdue tasks
+READ_WARNINGS = "warnings.read"  # the open warnings of the area: stages, ages, counts per street
+RECORD_WARNINGS = "warnings.record"  # record a warning given and a reopening confirmed (audited)
 
 _READERS = frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR})
 
@@ -68,6 +70,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     PLACE_KEYPERSONS: frozenset({OFFICIAL}),
     HANDLE_KEYPERSONS: frozenset({OFFICIAL, COMMUNITY_WORKER}),
     OVERSEE_KEYPERSONS: frozenset({LEADER, OFFICIAL}),
+    READ_WARNINGS: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER}),
+    RECORD_WARNINGS: frozenset({COMMUNITY_WORKER}),
 }
 
 

@@ -17,7 +17,8 @@ from layouts.metrics import NO_DATA, Classes, metric_text
 
 STREET_LINE = "#2b2b2b"
 FOCUS_LINE = "#0b57d0"
-STATUS_COLOURS = {"cleared": "#2e7d32", "caution": "#e0a000", "warned": "#c62828", "incomplete": "#7d8895"}
+STATUS_COLOURS = {"cleared": "#2e7d32", "caution": "#e0a000", "warned": "#c62828", "incomplete": "#7d8895",
+                  "warned_unnotified": "#6a1b9a"}  # warned, and no warning given yet: apart from the rest
 FIGURE_SIZE = (900, 640)  # pixels the view is fitted to
 # MapLibre styles of one background layer: no tiles, label glyphs from /assets/ only.
 LIGHT_STYLE, DARK_STYLE = label_style("#ffffff"), label_style("#10161d")
@@ -133,13 +134,19 @@ def _points(points: list[dict], size: int = 8) -> dict:
         "mode": "markers",
         "lon": [p["lon"] for p in points],
         "lat": [p["lat"] for p in points],
-        "marker": {"size": size, "color": [STATUS_COLOURS[p["status"]] for p in points], "opacity": 0.9},
-        "customdata": [[p["name"], status_name[p["status"]], p["employees_total"], p["employees_red"],
+        "marker": {"size": size, "color": [STATUS_COLOURS[point_status(p)] for p in points], "opacity": 0.9},
+        "customdata": [[p["name"], status_name[point_status(p)], p["employees_total"], p["employees_red"],
                         p["credit_code"], p["community_code"]] for p in points],
         "hovertemplate": ("<b>%{customdata[0]}</b><br>%{customdata[1]}　"
                           + t("map.hover.staff") + "：%{customdata[2]:,}　"
                           + t("map.hover.red") + "：%{customdata[3]:,}<extra></extra>"),
     }
+
+
+def point_status(point: dict) -> str:
+    """A point's status as drawn: a warned enterprise without a warning given is drawn apart."""
+    unnotified = point["status"] == "warned" and point.get("stage") == "unnotified"
+    return "warned_unnotified" if unnotified else point["status"]
 
 
 def _lines(geometries: list[dict], colour: str, width: float) -> dict:

@@ -1,14 +1,16 @@
-"""What the page shows, as it stands in the URL: area, enterprise, metric, basis.
+"""What the page shows, as it stands in the URL: area, enterprise, metric, basis, and a past day.
 
-/?street=330105005000&community=330105005051&enterprise=913301...&metric=red_ratio&basis=residents
+/?street=330105005000&community=330105005051&enterprise=913301...&metric=red_ratio&basis=residents&day=2026-11-20
 The URL is the whole state, so a link reproduces the view and the back button steps back up.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from urllib.parse import parse_qs, urlencode
 
+from domain.clock import today
 from domain.divisions import CREDIT_CODE, DISTRICT_CODE, DIVISION_CODE, STREET_CODE, is_community_code
 from layouts.metrics import BASES, DEFAULT_BASIS, DEFAULT_METRIC, METRICS
 
@@ -21,6 +23,7 @@ class View:
     metric: str = DEFAULT_METRIC
     basis: str = DEFAULT_BASIS
     points: bool = False  # every enterprise as a point, at district and street level
+    day: date | None = None  # the figures at the end of this past day (None: now)
 
     @property
     def area(self) -> str:
@@ -76,7 +79,16 @@ def parse_view(search: str | None) -> tuple[View, list[str]]:
     metric = take("metric", METRICS.__contains__) or DEFAULT_METRIC
     basis = take("basis", BASES.__contains__) or DEFAULT_BASIS
     points = take("points", lambda v: v in ("0", "1")) == "1"
-    return View(street, community, enterprise, metric, basis, points), dropped
+    day = take("day", _past_day)
+    return View(street, community, enterprise, metric, basis, points, date.fromisoformat(day) if day else None), dropped
+
+
+def _past_day(value: str) -> bool:
+    """A day before today, written YYYY-MM-DD (today is the live view, not a day of the history)."""
+    try:
+        return len(value) == 10 and date.fromisoformat(value) < today()
+    except ValueError:
+        return False
 
 
 def view_search(view: View) -> str:
@@ -84,6 +96,6 @@ def view_search(view: View) -> str:
     params = {"street": view.street, "community": view.community, "enterprise": view.enterprise,
               "metric": None if view.metric == DEFAULT_METRIC else view.metric,
               "basis": None if view.basis == DEFAULT_BASIS else view.basis,
-              "points": "1" if view.points else None}
+              "points": "1" if view.points else None, "day": view.day.isoformat() if view.day else None}
     query = urlencode({k: v for k, v in params.items() if v})
     return "?" + query if query else ""

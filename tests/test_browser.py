@@ -589,4 +589,113 @@ def test_the_map_page_fits_a_wall_a_laptop_and_a_phone(browser, server, red_ente
     assert boxes["outside"] == [] and boxes["clipped"] == []  # 变码时间 and the reveal button inside the panel
     assert boxes["side"][0] <= boxes["side"][1]  # the panel does not scroll sideways
     assert len(boxes["times"]) == 3 and all(re.search(r"\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}", t) for t in boxes["times"])
+
+
+# The colour the map draws an enterprise's point in (null until the point is plotted).
+POINT_COLOUR = """(code) => {
+  const gd = document.querySelector('#community-map .js-plotly-plot');
+  const dots = gd && gd._fullData ? gd.data.find(t => t.mode === 'markers') : null;
+  const i = dots ? dots.customdata.findIndex(d => d[4] === code) : -1;
+  return i >= 0 ? dots.marker.color[i] : null;
+}"""
+
+
+def test_a_community_worker_records_a_warning_given_and_the_map_shows_it(browser, server, engine):
+    """A warned enterprise of 台州路社区 is drawn apart (no warning given yet) and listed in the worker's tab; the
+    worker records the warning given; the list, the open map (without a reload) and the audit log show it."""
+    from layouts.map_figure import STATUS_COLOURS
+    from tests import builders
+
+    with engine.begin() as conn:
+        code = builders.credit_code()
+        conn.execute(text("INSERT INTO enterprise (credit_code, name, industry, location, community_code)"
+                          " SELECT :c, '警告送达测试企业', '制造业', ST_PointOnSurface(geom), code FROM community"
+                          " WHERE code = '330105005052'"), {"c": code})
+        pid = conn.execute(text("SELECT id_number FROM health_code WHERE colour = 'red' ORDER BY id_number LIMIT 1"
+                                )).scalar_one()
+        builders.employ(conn, code, pid)
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        login(page, server, "tzl.worker", then="/?street=330105005000&community=330105005052")
+        page.wait_for_function(f"c => ({POINT_COLOUR})(c) === '{STATUS_COLOURS['warned_unnotified']}'", arg=code,
+                               timeout=30_000)
+        page.get_by_text("警告跟进", exact=True).click()
+        page.wait_for_selector("table.open-warnings tr[data-stage=unnotified]", timeout=30_000)
+        assert "警告送达测试企业" in page.inner_text("table.open-warnings")
+        page.click("#warnings-enterprise")
+        page.get_by_text(f"警告送达测试企业（{code}）", exact=False).click()
+        page.click("#warnings-method")
+        page.get_by_text("上门", exact=True).click()
+        page.fill("#warnings-recipient", "王厂长")
+        page.fill("#warnings-note", "当面送达停工警告书")
+        page.get_by_text("登记警告已送达", exact=True).click()
+        page.wait_for_function("() => (document.querySelector('#warnings-message')?.innerText || '')"
+                               ".includes('已登记')", timeout=30_000)
+        page.wait_for_selector("table.open-warnings tr[data-stage=notified]", timeout=30_000)
+        assert "上门告知王厂长" in page.inner_text("table.open-warnings")
+        # the open map redraws by itself: the point is now an ordinary warned one
+        page.wait_for_function(f"c => ({POINT_COLOUR})(c) === '{STATUS_COLOURS['warned']}'", arg=code,
+                               timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "warning_recorded.png"), full_page=True)
+        with engine.connect() as conn:
+            audited = conn.execute(text(
+                "SELECT username, area, detail->>'enterprise', detail->>'method' FROM audit_log"
+                " WHERE action = 'warning_notified' ORDER BY id DESC LIMIT 1")).one()
+            step = conn.execute(text("SELECT recorded_by, method, recipient, note FROM warning_step"
+                                     " WHERE credit_code = :c"), {"c": code}).one()
+        assert tuple(audited) == ("tzl.worker", "330105005052", code, "visit")
+        assert tuple(step) == ("tzl.worker", "visit", "王厂长", "当面送达停工警告书")
+        assert errors == []
+    finally:
+        context.close()
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM enterprise WHERE credit_code = :c"), {"c": code})
+
+
+def test_a_leader_looks_back_at_a_past_day_and_plays_the_days_forward(browser, server, engine):
+    """The URL's day shows that day's figures (the tiles equal the history's count), the picker shows the day,
+    and play steps to the next day once the day is drawn; pause stops it."""
+    from datetime import timedelta
+
+    from data_access import aggregates
+    from data_access.session import reading
+    from domain.clock import today
+    from domain.divisions import Scope
+    from tests.helpers import access_of
+
+    day = today() - timedelta(days=5)
+    with reading(access_of("leader")) as conn:  # a day's figures are those of the session's area
+        then = aggregates.area_totals(conn, Scope("330105000000"), day)
+        now = aggregates.area_totals(conn, Scope("330105000000"))
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, server, "leader", then=f"/?day={day.isoformat()}")
+    drawn = "d => (document.querySelector('#data-time')?.innerText || '').includes(d)"
+    page.wait_for_function(drawn, arg=day.isoformat(), timeout=30_000)
+    page.wait_for_selector(".maplibregl-canvas", timeout=30_000)
+    assert page.inner_text("[data-kpi=residents_red] .kpi-value") == f"{then['residents_red']:,}"
+    assert then["residents_red"] != now["residents_red"] or then["enterprises_warned"] != now["enterprises_warned"]
+    assert page.input_value("#history-day") == day.isoformat()
+    page.click("#history-day-wrapper")  # the calendar speaks Chinese too (assets/datepicker_locale.js)
+    page.get_by_text("六", exact=True).wait_for(timeout=10_000)
+    assert not page.get_by_text("Sa", exact=True).count()
+    page.screenshot(path=str(ARTIFACTS / "history_day.png"))
+    page.keyboard.press("Escape")
+
+    page.click("#history-play")
+    following = (day + timedelta(days=1)).isoformat()
+    page.wait_for_function("d => location.search.includes('day=' + d)", arg=following, timeout=30_000)
+    page.wait_for_function(drawn, arg=following, timeout=30_000)
+    page.click("#history-play")  # pause
+    page.wait_for_function("() => (document.querySelector('#history-play')?.innerText || '').includes('播放')",
+                           timeout=30_000)
+    stopped_at = page.url
+    page.wait_for_timeout(3_000)
+    assert page.url == stopped_at
+    assert errors == []
     context.close()

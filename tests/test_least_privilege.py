@@ -150,7 +150,7 @@ def test_no_function_of_ours_is_executable_by_everyone_and_the_definers_are_gran
             {"r": APP_ROLE}).scalars().all()
     assert public == []
     assert set(definers) == {"session_scope", "session_actor", "session_may", "division_exists",
-                             "integration_for_token"}
+                             "integration_for_token", "community_stats_as_of", "enterprise_stats_as_of"}
 
 
 def test_the_web_role_cannot_make_itself_administrator_replace_a_token_or_read_hashes(role_conn, demo):

@@ -96,7 +96,8 @@ def test_modules_are_registered_by_the_list_and_each_has_a_layout_without_data(d
     import app
 
     names = [m.name for m in app.MODULES]
-    assert names[:7] == ["colour_map", "enterprises", "statistics", "imports", "bigscreen", "audit", "users"]
+    assert names[:8] == ["colour_map", "enterprises", "warnings", "statistics", "imports", "bigscreen", "audit",
+                         "users"]
     assert len(ID_MODULES) == 1 + len(names)  # the shell's ids and one ids module per module
     for module in app.MODULES:
         assert module.layout() is not None  # a layout takes no data and does no I/O

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, html
 
-from callbacks.colour_map import reveal, search, view
+from callbacks.colour_map import history, reveal, search, view
 from callbacks.modules import Module
 from domain.permissions import READ_MAP
 from layouts.colour_map import ids
@@ -15,6 +15,7 @@ def _callbacks(app: Dash) -> None:
     view.register(app)
     reveal.register(app)
     search.register(app)
+    history.register(app)
 
 
 MODULE = Module(

@@ -84,6 +84,8 @@ def view_outputs(view: View, dropped: list[str], actor: Actor, refused: bool = F
         return [], [], empty_figure(), [], [], [], "", t("map.empty"), data["version"]
     if view.enterprise and data["detail"] is None:
         messages.append(t("map.not_found", code=view.enterprise))
+    if view.day and view.enterprise:  # the history records colours, not who they were
+        messages.append(t("history.enterprise_now"))
     values = {r["code"]: metric_value(r, view.metric, view.basis) for r in data["rows"]}
     classes = metric_classes(view.metric, settings().class_breaks[view.metric])
     focus = [view.community] if view.community else list(values)
@@ -92,11 +94,10 @@ def view_outputs(view: View, dropped: list[str], actor: Actor, refused: bool = F
     names = {r["code"]: r["name"] for r in data["rows"]} | {r["code"]: r["name"] for r in data["streets"]}
     if data["detail"]:
         names[view.enterprise] = data["detail"]["name"]
-    when = t("map.data_time", time=formatting.beijing_time(data["time"])) if data["time"] else t("map.no_data_time")
     legend = panels.legend(classes, view.metric, any(v is None for v in values.values()), bool(data["points"]))
     return (panels.breadcrumb(view, names), panels.choices(view), figure, legend,
-            side_panel(view, data, values, names, actor), kpi_tiles(data["totals"]), when, "；".join(messages),
-            data["version"])
+            side_panel(view, data, values, names, actor), kpi_tiles(data["totals"]), _data_time(view, data["time"]),
+            "；".join(messages), data["version"])
 
 
 def side_panel(view: View, data: dict, values: dict, names: dict, actor: Actor) -> list:
@@ -111,21 +112,27 @@ def side_panel(view: View, data: dict, values: dict, names: dict, actor: Actor) 
     return [managed, *panels.ranking(data["rows"], values, view, title, "community")]
 
 
+def _data_time(view: View, time) -> str:
+    if view.day:  # a past day: its figures at the day's end
+        return t("map.as_of", day=view.day.isoformat())
+    return t("map.data_time", time=formatting.beijing_time(time)) if time else t("map.no_data_time")
+
+
 def fetch_view(view: View, actor: Actor) -> dict:
     """One read-only transaction, within the user's area, for everything a view needs."""
     shown = Scope(view.street) if view.street else DISTRICT
     area = Scope(view.area)
     with reading(actor) as conn:
         data = {
-            "rows": aggregates.community_map_rows(conn, shown),
+            "rows": aggregates.community_map_rows(conn, shown, view.day),
             "streets": areas.street_outlines(conn, shown),
-            "totals": aggregates.area_totals(conn, area),
+            "totals": aggregates.area_totals(conn, area, view.day),
             "time": aggregates.data_time(conn),
             "version": aggregates.data_version(conn),
             "points": None, "detail": None, "staff": None, "listed": ([], 0),
         }
         if view.community or view.points:
-            data["points"] = queries.enterprise_points(conn, area)
+            data["points"] = queries.enterprise_points(conn, area, view.day)
         if view.community and not view.enterprise:
             data["listed"] = queries.community_enterprises(conn, area, LISTED)
         if view.enterprise:

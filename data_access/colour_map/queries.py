@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, String, and_, case, func, literal, or_, select, union_all
+from datetime import date
+
+from sqlalchemy import Connection, String, and_, case, column, func, literal, null, or_, select, table, union_all
 
 from data_access.enterprise_rows import ES, E, enterprises_in
 from data_access.masking import mask_id_number, mask_phone
 from data_access.tables import community, employment, enterprise, enterprise_stats, health_code, person, street
 from domain.divisions import Scope
 
+# The warnings module's figures, read through its view: which warned enterprises have had no warning given.
+WARNING_STATE = table("enterprise_warning_state", column("credit_code"), column("stage"))
 
-def enterprise_points(conn: Connection, scope: Scope) -> list[dict]:
-    """Every enterprise in scope with its location and status, for the map's point layer."""
+
+def enterprise_points(conn: Connection, scope: Scope, day: date | None = None) -> list[dict]:
+    """Every enterprise in scope with its location, status and warning stage (None: no open warning), for the
+    map's point layer; with a past day, its status at the end of that day (and no warning stage)."""
+    stats = enterprise_stats if day is None else (
+        func.enterprise_stats_as_of(day).table_valued(*enterprise_stats.c.keys()).alias("stats"))
+    # Only a warned enterprise can lack a warning given: the view is asked for those few, not for all.
+    stage = null() if day is not None else case((stats.c.status == "warned", select(WARNING_STATE.c.stage).where(
+        WARNING_STATE.c.credit_code == E.credit_code).scalar_subquery()))
     query = (
-        select(E.credit_code, E.name, E.community_code, ES.status, ES.employees_red, ES.employees_yellow,
-               ES.employees_total, func.ST_X(E.location).label("lon"), func.ST_Y(E.location).label("lat"))
-        .join(enterprise_stats, ES.credit_code == E.credit_code)
+        select(E.credit_code, E.name, E.community_code, stats.c.status, stats.c.employees_red,
+               stats.c.employees_yellow, stats.c.employees_total, func.ST_X(E.location).label("lon"),
+               func.ST_Y(E.location).label("lat"), stage.label("stage"))
+        .join(stats, stats.c.credit_code == E.credit_code)
         .where(E.community_code.like(scope.prefix + "%"), E.location.is_not(None))
         .order_by(E.credit_code)
     )

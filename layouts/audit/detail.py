@@ -13,9 +13,11 @@ LABELS = {"user": "audit.detail.user", "role": "audit.detail.role", "integration
           "id_number": "audit.detail.id_number", "list": "audit.detail.list", "reason": "audit.detail.reason",
           "run": "audit.detail.run", "kind": "audit.detail.kind", "result": "audit.detail.result",
           "action": "audit.action", "since": "audit.since", "status": "col.status", "industry": "col.industry",
-          "q": "table.search", "area": "audit.col.area"}
+          "q": "table.search", "area": "audit.col.area",
+          "method": "audit.detail.method", "recipient": "audit.detail.recipient", "when": "audit.detail.when"}
 VALUES = {"role": "role.{}", "list": "export.title_{}", "kind": "kind.{}", "result": "ui.import.result.{}",
-          "reason": "audit.reason.{}", "action": "action.{}"}
+          "reason": "audit.reason.{}", "action": "action.{}",
+          "method": "warnings.method.{}"}
 
 
 def describe(detail_json: str | None) -> str:

@@ -11,6 +11,9 @@ SIDE = "side-panel"
 KPIS = "kpi-tiles"
 DATA_TIME = "data-time"
 MESSAGE = "page-message"
+HISTORY_DAY = "history-day"  # the day the map shows (empty: now)
+HISTORY_PLAY = "history-play"  # steps through the days, one per tick, up to now
+HISTORY_TICK = "history-tick"
 REVEAL = "reveal-person"  # a pattern id: see reveal()
 REVEALED = "revealed-person"
 

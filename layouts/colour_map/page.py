@@ -8,6 +8,7 @@ from i18n import t
 from layouts import ids as shell_ids
 from layouts.charts import graph_config
 from layouts.colour_map import ids
+from layouts.colour_map.history import history_controls
 from layouts.colour_map.search import search_box
 
 LIVE_SECONDS = 1  # how often an open map asks whether the data changed (one cheap query)
@@ -24,6 +25,7 @@ def map_page() -> html.Div:
             search_box(),
         ]),
         html.Div(id=ids.CHOICES, className="controls"),
+        history_controls(),
         html.Div(id=ids.MESSAGE, className="message", role="alert"),
         html.Div(id=ids.KPIS, className="kpis"),
         html.Div(className="map-row", children=[

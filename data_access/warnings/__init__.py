@@ -1,0 +1,1 @@
+"""The warnings module: open warnings, their counts and ages, and the steps recorded."""

@@ -1,0 +1,1 @@
+"""The warnings module: open warnings per street and one by one, and the worker's form."""
