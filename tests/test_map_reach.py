@@ -140,7 +140,7 @@ def test_a_community_lists_its_enterprises_warned_first_each_opening_it(engine):
 def test_the_legend_names_the_status_colours_of_the_enterprise_dots(engine):
     community = draw(View("330105005000", "330105005052"))
     statuses = [_prop(n, "data-status") for n in find(community["legend"], lambda n: _prop(n, "data-status"))]
-    assert sorted(statuses) == sorted(["cleared", "caution", "warned", "incomplete"])
+    assert sorted(statuses) == sorted(["cleared", "caution", "warned", "warned_unnotified", "incomplete"])
     assert "企业点位" in texts(community["legend"]) and "可复工" in texts(community["legend"])
     assert "企业点位" not in texts(draw(View("330105005000"))["legend"])  # no dots, no dot legend
     assert "企业点位" in texts(draw(View(points=True))["legend"])

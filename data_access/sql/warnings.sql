@@ -1,4 +1,4 @@
--- Warnings followed to the end: the current definitions (migration 0007 creates the table warning_step;
+-- Warnings followed to the end: the current definitions (migration 0009_warnings creates the table warning_step;
 -- a test compares these with the live database). README.md ("Warnings followed to the end") says it in words.
 
 -- A step must fit the enterprise as the recorder sees it (row-level security applies: an enterprise outside
