@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.classes import Breaks
+
 STEPS = ("health", "movement", "commitment")  # 询问健康情况 / 查询行动轨迹 / 本人自行承诺
 TIERS = ("community", "street", "district")
 TIER_LENGTH = {"community": 12, "street": 9, "district": 6}  # digits of the reviewer's area prefix
@@ -18,6 +20,8 @@ STATUSES = ("open", "review", "converted", "rejected")
 FEVER = 37.3  # °C: at or above, a clinical symptom
 ISOLATION = frozenset({"centralised_isolation", "home_isolation"})
 CONTACT = frozenset({"close_contact"})
+# The oversight map's classes of open requests per community: fixed, as the three-colour map's (0 apart).
+OPEN_BREAKS = Breaks((2, 5, 10, 20))
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ HANDLE_APPEALS = "appeals.handle"  # register walk-ins, record the three steps, 
 REVIEW_APPEALS = "appeals.review"  # approve or send back at the tier of one's own level
 REASSIGN_APPEALS = "appeals.reassign"  # move a request to another community (district users)
 OVERSEE_APPEALS = "appeals.oversee"  # counts, times to decision, overdue requests
+EXPORT_APPEALS = "appeals.export"  # the daily list of decisions as XLSX for the city platform (audited)
 CONFIGURE_APPEALS = "appeals.configure"  # the tiers each decision needs, the deadline (district users)
 # Proxy applications (健康码服务: 帮办代办)
 READ_PROXY = "proxy.read"  # the list of people needing a proxy, coverage, progress, workloads of the area
@@ -59,6 +60,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     REVIEW_APPEALS: frozenset({OFFICIAL}),
     REASSIGN_APPEALS: frozenset({OFFICIAL}),
     OVERSEE_APPEALS: frozenset({LEADER, OFFICIAL}),
+    EXPORT_APPEALS: frozenset({OFFICIAL}),
     CONFIGURE_APPEALS: frozenset({OFFICIAL}),
     # proxy applications
     READ_PROXY: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, PROXY_AGENT}),

@@ -69,6 +69,7 @@ def main() -> None:
     if os.environ.get("BENCH_LOAD") != "0":  # BENCH_LOAD=0: skip the minute of load
         _load_smoke([search for _, search in steps[:3]])
     _print("enterprise table, one page of 50", _timings(lambda: _post_rows(client)))
+    __import__("bench_modules").appeals(app.server)  # the modules' lines: scripts/bench_modules.py
 
     for kind in ("xlsx", "csv"):
         url = f"/export/enterprises.{kind}?area=330105000000&list=cleared"

@@ -3,11 +3,11 @@ walk-in registration and oversight. Registers the appeals import kind (data_acce
 
 from __future__ import annotations
 
-from callbacks.health_services import api, page
+from callbacks.health_services import api, exports, page
 from callbacks.modules import Module
 from domain.permissions import READ_APPEALS
 from layouts.health_services.page import services_page
 
 MODULE = Module(name="health_services", label="nav.services", action=READ_APPEALS, path="/services",
-                layout=services_page, callbacks=page.register, api=api.register, api_paths=frozenset({api.PATH}),
-                subtitle="services.subtitle")
+                layout=services_page, callbacks=page.register, routes=exports.register, api=api.register,
+                api_paths=frozenset({api.PATH}), subtitle="services.subtitle")

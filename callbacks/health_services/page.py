@@ -7,23 +7,36 @@ from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.gate import ensure, require
 from callbacks.health_services import work
+from callbacks.health_services.exports import decisions_href
+from data_access import aggregates, areas
 from data_access.health_services import appeals, oversight
 from data_access.health_services.appeals import AppealError
 from data_access.session import reading
+from domain import clock
 from domain.actor import Actor
 from domain.appeals import propose, steps_missing
-from domain.permissions import CONFIGURE_APPEALS, OVERSEE_APPEALS, READ_APPEALS
+from domain.permissions import (
+    CONFIGURE_APPEALS,
+    EXPORT_APPEALS,
+    OVERSEE_APPEALS,
+    READ_APPEALS,
+    REASSIGN_APPEALS,
+    REVIEW_APPEALS,
+)
 from i18n import t
 from layouts.formatting import count, percent
 from layouts.health_services import case as builders
 from layouts.health_services import ids
+from layouts.health_services import oversight as views
+from layouts.map_figure import empty_figure
 
 CASE_OUTPUTS = (ids.CASE_PANEL, "style"), (ids.CASE_HEADER, "children"), (ids.CASE_RECORD, "children"), \
     (ids.HEALTH_STATE, "children"), (ids.MOVEMENT_STATE, "children"), (ids.COMMITMENT_STATE, "children"), \
     (ids.PROPOSAL_SYSTEM, "children"), (ids.REVIEW_HISTORY, "children"), (ids.OUTCOME, "children"), \
     (ids.HEALTH_SYMPTOMS, "value"), (ids.HEALTH_TEMPERATURE, "value"), (ids.HEALTH_CONTACT, "value"), \
     (ids.MOVEMENT_KEY_AREA, "value"), (ids.MOVEMENT_PLACES, "value"), (ids.COMMITMENT_SIGNED, "value"), \
-    (ids.PROPOSAL_DECISION, "value"), (ids.REASSIGN_COMMUNITY, "options")
+    (ids.PROPOSAL_DECISION, "value"), (ids.REASSIGN_COMMUNITY, "options"), (ids.REVIEW_ACTIONS, "style"), \
+    (ids.REASSIGN_ROW, "style")
 ACTIONS = (ids.HEALTH_SAVE, ids.MOVEMENT_SAVE, ids.COMMITMENT_SAVE, ids.PROPOSAL_SUBMIT, ids.REVIEW_APPROVE,
            ids.REVIEW_SEND_BACK, ids.REASSIGN_SUBMIT)
 
@@ -51,8 +64,11 @@ def register(app: Dash) -> None:
     app.callback(Output(ids.OVERSIGHT_KPIS, "children"), Output(ids.OVERSIGHT_STREETS, "rowData"),
                  Output(ids.OVERSIGHT_COMMUNITIES, "rowData"), Output(ids.CONFIG_RED_GREEN, "value"),
                  Output(ids.CONFIG_RED_YELLOW, "value"), Output(ids.CONFIG_YELLOW_GREEN, "value"),
-                 Output(ids.CONFIG_DEADLINE, "value"), Input(ids.SERVICES_TABS, "value"),
+                 Output(ids.CONFIG_DEADLINE, "value"), Output(ids.OVERSIGHT_MAP, "figure"),
+                 Output(ids.OVERSIGHT_LEGEND, "children"), Input(ids.SERVICES_TABS, "value"),
                  Input(ids.OVERSIGHT_REFRESH, "n_clicks"), Input(ids.CONFIG_MESSAGE, "children"))(show_oversight)
+    app.callback(Output(ids.DECISIONS_LINK, "href"), Output(ids.DECISIONS_LINK, "style"),
+                 Input(ids.DECISIONS_DAY, "date"))(show_decisions_link)
     app.callback(Output(ids.CONFIG_MESSAGE, "children"), Input(ids.CONFIG_SAVE, "n_clicks"),
                  State(ids.CONFIG_RED_GREEN, "value"), State(ids.CONFIG_RED_YELLOW, "value"),
                  State(ids.CONFIG_YELLOW_GREEN, "value"), State(ids.CONFIG_DEADLINE, "value"),
@@ -97,7 +113,17 @@ def case_view(actor: Actor, appeal_id: int | None) -> tuple:
             builders.proposal_view(case, proposal, missing), builders.review_history(reviews),
             builders.outcome_text(case), case["health_symptoms"], temperature, case["health_contact"],
             case["movement_key_area"], case["movement_places"], case["commitment_signed"], decision,
-            [{"label": f"{p['street']} · {p['name']}", "value": p["code"]} for p in places])
+            [{"label": f"{p['street']} · {p['name']}", "value": p["code"]} for p in places],
+            *actions_shown(actor))
+
+
+SHOWN, HIDDEN = {"display": "block"}, {"display": "none"}
+
+
+def actions_shown(actor: Actor) -> tuple[dict, dict]:
+    """The review and reassign controls, only to those who may use them (PostgreSQL refuses the rest anyway)."""
+    return (SHOWN if actor.may(REVIEW_APPEALS) else HIDDEN,
+            SHOWN if actor.may(REASSIGN_APPEALS) and actor.scope.level == "district" else HIDDEN)
 
 
 def act_on_case(*args):
@@ -147,8 +173,32 @@ def register_walk_in(_clicks, id_number, current, requested, reason, phone):
 
 def show_oversight(tab, _refresh, _saved):
     if tab != "oversight":
-        return (no_update,) * 7
-    return oversight_view(require(READ_APPEALS))
+        return (no_update,) * 9
+    actor = require(READ_APPEALS)
+    return (*oversight_view(actor), *open_map_view(actor))
+
+
+def open_map_view(actor: Actor) -> tuple[dict, list]:
+    """The map of open requests per community of the area, and its legend."""
+    if not actor.may(OVERSEE_APPEALS):
+        return empty_figure(), []
+    with reading(actor) as conn:
+        counts = oversight.open_by_community(conn, actor.scope)
+        shapes = aggregates.community_map_rows(conn, actor.scope)
+        outlines = areas.street_outlines(conn, actor.scope)
+    figure = views.open_map(shapes, outlines, counts) if shapes else empty_figure()
+    return figure, views.open_legend()
+
+
+def show_decisions_link(day):
+    return decisions_link(require(READ_APPEALS), day)
+
+
+def decisions_link(actor: Actor, day: str | None) -> tuple[str, dict]:
+    """The day's list of decisions as a download link (to those who may export); no day chosen: today."""
+    if not actor.may(EXPORT_APPEALS):
+        return "", HIDDEN
+    return decisions_href(actor.org_code, (day or clock.today().isoformat())[:10]), {}
 
 
 def oversight_view(actor: Actor) -> tuple:

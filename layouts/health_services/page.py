@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from domain.appeals import STATUSES, TIER_CHOICES
 from i18n import t
+from layouts.charts import graph_config
 from layouts.grid import simple_grid
 from layouts.health_services import ids
 
@@ -68,13 +69,17 @@ def case_panel() -> html.Div:
                 ]),
                 html.Fieldset(className="appeal-step", children=[
                     html.Legend(t("appeals.review")), html.Div(id=ids.REVIEW_HISTORY),
-                    dcc.Input(id=ids.REVIEW_REASON, placeholder=t("appeals.review.reason"), maxLength=200,
-                              className="wide"),
-                    html.Div(className="exports", children=[
-                        html.Button(t("appeals.review.approve"), id=ids.REVIEW_APPROVE, className="export cleared"),
-                        html.Button(t("appeals.review.send_back"), id=ids.REVIEW_SEND_BACK, className="export warned"),
+                    html.Div(id=ids.REVIEW_ACTIONS, style={"display": "none"}, children=[
+                        dcc.Input(id=ids.REVIEW_REASON, placeholder=t("appeals.review.reason"), maxLength=200,
+                                  className="wide"),
+                        html.Div(className="exports", children=[
+                            html.Button(t("appeals.review.approve"), id=ids.REVIEW_APPROVE,
+                                        className="export cleared"),
+                            html.Button(t("appeals.review.send_back"), id=ids.REVIEW_SEND_BACK,
+                                        className="export warned"),
+                        ]),
                     ]),
-                    html.Div(className="exports", children=[
+                    html.Div(id=ids.REASSIGN_ROW, className="exports", style={"display": "none"}, children=[
                         dcc.Dropdown(id=ids.REASSIGN_COMMUNITY, placeholder=t("appeals.reassign"),
                                      className="appeal-reassign"),
                         html.Button(t("appeals.reassign.submit"), id=ids.REASSIGN_SUBMIT, className="export"),
@@ -136,6 +141,20 @@ def oversight_tab() -> html.Div:
     return html.Div(className="page", children=[
         html.Button(t("appeals.refresh"), id=ids.OVERSIGHT_REFRESH, className="export"),
         html.Div(id=ids.OVERSIGHT_KPIS, className="kpis"),
+        html.H2(t("appeals.map.title"), className="section-title"),
+        html.Div(className="appeal-map", children=[
+            dcc.Graph(id=ids.OVERSIGHT_MAP, config=graph_config(scrollZoom=True), style={"height": "560px"}),
+            html.Div(id=ids.OVERSIGHT_LEGEND, className="legend"),
+        ]),
+        html.H2(t("appeals.decisions"), className="section-title"),
+        html.Div(className="exports", children=[
+            html.Label(className="appeal-field", children=[
+                html.Span(t("appeals.decisions.day")),
+                dcc.DatePickerSingle(id=ids.DECISIONS_DAY, display_format="YYYY-MM-DD", first_day_of_week=1,
+                                     placeholder=t("appeals.decisions.today"), clearable=True)]),
+            html.A(t("appeals.decisions.export"), id=ids.DECISIONS_LINK, href="", download="",
+                   className="export xlsx", style={"display": "none"}),
+        ]),
         html.H2(t("appeals.oversight.by_street"), className="section-title"),
         simple_grid(ids.OVERSIGHT_STREETS, [("name", "appeals.col.area", 140), *AREA_COLUMNS]),
         html.H2(t("appeals.oversight.by_community"), className="section-title"),
