@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import NoReturn
 
 from data_access.importing.base import FileProblem
+from data_access.settings import settings
 
 Table = list[tuple[int, list[str]]]  # (row number in the file, cells as text)
 Pick = Callable[[dict[str, Table], str], str]  # (previews of the tables, the default) -> the name to read
@@ -51,6 +53,8 @@ def xlsx_table(content: bytes, sheet: str | None, pick: Pick) -> tuple[str, Tabl
     hidden; otherwise pick chooses among the visible sheets, the active one being the default."""
     from openpyxl import load_workbook  # imported here: only XLSX files need it
 
+    sizes = _expanded_sizes(content)
+    _refuse_larger(sizes.get("xl/sharedStrings.xml", 0), "import.file.xlsx_strings_too_big")
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # a damaged archive raises many kinds of errors
@@ -67,6 +71,8 @@ def xlsx_table(content: bytes, sheet: str | None, pick: Pick) -> tuple[str, Tabl
                 raise FileProblem("import.file.no_rows")
             active = book.active.title if book.active in visible else visible[0].title
             chosen = pick({ws.title: _sheet_rows(ws, PREVIEW_ROWS) for ws in visible}, active)
+        path = str(getattr(book[chosen], "_worksheet_path", "")).lstrip("/")
+        _refuse_larger(sizes.get(path, max(sizes.values(), default=0)), "import.file.xlsx_too_big", sheet=chosen)
         return chosen, _sheet_rows(book[chosen]), names
     except FileProblem:
         raise
@@ -74,6 +80,25 @@ def xlsx_table(content: bytes, sheet: str | None, pick: Pick) -> tuple[str, Tabl
         raise FileProblem("import.file.xlsx") from exc
     finally:
         book.close()
+
+
+def _expanded_sizes(content: bytes) -> dict[str, int]:
+    """Each worksheet's and the shared strings' size once unzipped, as the archive states it (reading never
+    goes past the stated size). A damaged archive says nothing here: opening it says what is wrong."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return {i.filename: i.file_size for i in archive.infolist()
+                    if i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"}
+    except zipfile.BadZipFile:
+        return {}
+
+
+def _refuse_larger(size: int, key: str, **values: object) -> None:
+    """Refuse a sheet that expands past the limit before it is parsed: parsing it would take minutes and
+    several times its size in memory (a CSV of the same rows is read several times faster)."""
+    limit = settings().xlsx_sheet_mb
+    if size > limit * 1_000_000:
+        raise FileProblem(key, size=round(size / 1_000_000), limit=limit, **values)
 
 
 def sheet_names(content: bytes) -> list[str]:
