@@ -7,4 +7,5 @@ CREATE TRIGGER person_history_deleted AFTER DELETE ON person
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION person_history_kept();
 CREATE TRIGGER person_history_renumbered AFTER UPDATE OF id_number ON person
   FOR EACH ROW WHEN (OLD.id_number IS DISTINCT FROM NEW.id_number) EXECUTE FUNCTION person_history_kept();
-REVOKE EXECUTE ON FUNCTION history_persons_exist(), person_history_kept() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION history_persons_exist(), person_history_kept(),
+  move_residents(character[], text[], text[], integer[]) FROM PUBLIC;
