@@ -413,7 +413,7 @@ def _residents_import(size: int) -> None:
     with get_engine().connect() as conn:
         communities = conn.execute(text("SELECT code FROM community ORDER BY code")).scalars().all()
         known = set(conn.execute(text("SELECT id_number FROM person WHERE id_number LIKE '330105%'")).scalars())
-    people = [p for p in _id_numbers(size + len(known) // 50 + 1000) if p not in known][:size]
+    people = [p for p in _id_numbers(size + len(known) + 1000) if p not in known][:size]
     content = _csv(["身份证号码", "姓名", "人口类型", "所属社区", "居住地址"],
                    ([p, "王芳", "户籍" if i % 3 else "流动", communities[i % len(communities)], f"测试路 {i} 号"]
                     for i, p in enumerate(people)))
