@@ -83,3 +83,21 @@ def test_times_reach_the_staging_table_as_the_same_instants(conn):
     copy_frame(conn, "times", frame)
     stored = conn.execute(text("SELECT at FROM times ORDER BY n")).scalars().all()
     assert stored == times
+
+
+def test_a_big_hidden_sheet_beside_the_data_is_not_held_against_the_file(one_megabyte):
+    """Only sheets that may be read count: the visible ones, or the one the operator names."""
+    book = openpyxl.Workbook()
+    people = [id_number() for _ in range(50)]
+    for row in [["身份证号码", "健康码颜色"], *([p, "绿码"] for p in people)]:
+        book.active.append(row)
+    hidden = book.create_sheet("旧数据")
+    for n in range(40_000):
+        hidden.append([n, n * 7])
+    hidden.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert read_rows(buffer.getvalue(), "hidden.xlsx", kind("health_codes")).frame["id_number"].tolist() == people
+    with pytest.raises(FileProblem) as refused:
+        read_rows(buffer.getvalue(), "hidden.xlsx", kind("health_codes"), sheet="旧数据")
+    assert refused.value.key == "import.file.xlsx_too_big" and refused.value.values["sheet"] == "旧数据"

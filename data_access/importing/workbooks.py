@@ -53,8 +53,7 @@ def xlsx_table(content: bytes, sheet: str | None, pick: Pick) -> tuple[str, Tabl
     hidden; otherwise pick chooses among the visible sheets, the active one being the default."""
     from openpyxl import load_workbook  # imported here: only XLSX files need it
 
-    sizes = _expanded_sizes(content)
-    _refuse_larger(sizes.get("xl/sharedStrings.xml", 0), "import.file.xlsx_strings_too_big")
+    _refuse_oversized(content, sheet)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # a damaged archive raises many kinds of errors
@@ -71,8 +70,6 @@ def xlsx_table(content: bytes, sheet: str | None, pick: Pick) -> tuple[str, Tabl
                 raise FileProblem("import.file.no_rows")
             active = book.active.title if book.active in visible else visible[0].title
             chosen = pick({ws.title: _sheet_rows(ws, PREVIEW_ROWS) for ws in visible}, active)
-        path = str(getattr(book[chosen], "_worksheet_path", "")).lstrip("/")
-        _refuse_larger(sizes.get(path, max(sizes.values(), default=0)), "import.file.xlsx_too_big", sheet=chosen)
         return chosen, _sheet_rows(book[chosen]), names
     except FileProblem:
         raise
@@ -82,23 +79,30 @@ def xlsx_table(content: bytes, sheet: str | None, pick: Pick) -> tuple[str, Tabl
         book.close()
 
 
-def _expanded_sizes(content: bytes) -> dict[str, int]:
-    """Each worksheet's and the shared strings' size once unzipped, as the archive states it (reading never
-    goes past the stated size). A damaged archive says nothing here: opening it says what is wrong."""
+def _refuse_oversized(content: bytes, sheet: str | None) -> None:
+    """Refuse, before anything is parsed, shared strings or a sheet that may be read (the one named, else
+    every visible one) expanding past the limit: openpyxl reads all the shared strings on opening, and
+    scans a whole sheet that lacks its dimension record; parsing such a sheet would take minutes and
+    several times its size in memory (a CSV of the same rows is read several times faster). Sizes are as
+    the archive states them (reading never goes past them); a damaged archive is left to the opening."""
+    from openpyxl.reader.workbook import WorkbookParser
+
+    limit = settings().xlsx_sheet_mb
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return {i.filename: i.file_size for i in archive.infolist()
-                    if i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"}
-    except zipfile.BadZipFile:
-        return {}
-
-
-def _refuse_larger(size: int, key: str, **values: object) -> None:
-    """Refuse a sheet that expands past the limit before it is parsed: parsing it would take minutes and
-    several times its size in memory (a CSV of the same rows is read several times faster)."""
-    limit = settings().xlsx_sheet_mb
-    if size > limit * 1_000_000:
-        raise FileProblem(key, size=round(size / 1_000_000), limit=limit, **values)
+            sizes = {i.filename: i.file_size for i in archive.infolist()}
+            book = WorkbookParser(archive, "xl/workbook.xml")
+            book.parse()
+            sheets = [(s.name, rel.target.lstrip("/")) for s, rel in book.find_sheets()
+                      if (s.name == sheet if sheet else (s.state or "visible") == "visible")]
+    except Exception:  # a damaged or unusual archive: opening it says what is wrong
+        return
+    if sizes.get("xl/sharedStrings.xml", 0) > limit * 1_000_000:
+        raise FileProblem("import.file.xlsx_strings_too_big", size=round(sizes["xl/sharedStrings.xml"] / 1e6),
+                          limit=limit)
+    for name, path in sheets:
+        if sizes.get(path, 0) > limit * 1_000_000:
+            raise FileProblem("import.file.xlsx_too_big", sheet=name, size=round(sizes[path] / 1e6), limit=limit)
 
 
 def sheet_names(content: bytes) -> list[str]:
