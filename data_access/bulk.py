@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
@@ -13,12 +14,21 @@ from sqlalchemy import Connection, text
 def copy_frame(conn: Connection, table: str, frame: pd.DataFrame) -> int:
     """COPY frame into table (columns named as the frame's); returns the row count."""
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, na_rep="", date_format="%Y-%m-%d %H:%M:%S%z")
+    frame = frame.assign(**{c: _utc_text(frame[c]) for c in frame.columns
+                            if isinstance(frame[c].dtype, pd.DatetimeTZDtype)})
+    frame.to_csv(buffer, index=False, header=False, na_rep="")
     buffer.seek(0)
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     cursor = conn.connection.driver_connection.cursor()
     cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
     return len(frame)
+
+
+def _utc_text(times: pd.Series) -> np.ndarray:
+    """Times as UTC text PostgreSQL reads ('2026-11-27T05:00:00.000000Z'), formatted by numpy: pandas'
+    date_format formats each of a million values in Python (12 s of a snapshot's 45)."""
+    values = times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[us]")
+    return np.where(np.isnat(values), "", np.datetime_as_string(values, unit="us", timezone="UTC"))
 
 
 @contextmanager

@@ -26,6 +26,7 @@ SERVICE_ROLES = (APP_ROLE, AUTH_ROLE, WRITER_ROLE)  # one password (SANSETU_APP_
 DEFAULT_APP_PASSWORD = "sansetu-app-local"  # local development only; set SANSETU_APP_DB_PASSWORD elsewhere
 LANGUAGES = ("zh-CN",)
 MOST_CLOCK_SKEW_MINUTES = 24 * 60
+MOST_XLSX_SHEET_MB = 1024
 
 
 class SettingsError(ValueError):
@@ -45,6 +46,9 @@ class Settings:
     language: str = "zh-CN"
     state_dir: Path = ROOT / ".sansetu"  # secret key, uploads, background jobs, caches
     clock_skew_minutes: int = 5  # SANSETU_CLOCK_SKEW_MINUTES: how far ahead of now a row's time may lie
+    # SANSETU_XLSX_SHEET_MB: the most an XLSX sheet (or its shared strings) may expand to; larger is refused
+    # before it is parsed, so memory and time stay bounded (a CSV of any size is read instead)
+    xlsx_sheet_mb: int = 40
     # SANSETU_CLASS_BREAKS: the map's fixed class thresholds per metric (domain/classes.py)
     class_breaks: Mapping[str, Breaks] = field(default_factory=lambda: dict(DEFAULT_BREAKS))
 
@@ -101,6 +105,10 @@ def load(environ: Mapping[str, str]) -> Settings:
     if not (skew.isascii() and skew.isdigit()) or int(skew) > MOST_CLOCK_SKEW_MINUTES:
         raise SettingsError(f"SANSETU_CLOCK_SKEW_MINUTES must be whole minutes from 0 to "
                             f"{MOST_CLOCK_SKEW_MINUTES}: {skew!r}")
+    sheet_mb = environ.get("SANSETU_XLSX_SHEET_MB") or "40"
+    if not (sheet_mb.isascii() and sheet_mb.isdigit()) or not 0 < int(sheet_mb) <= MOST_XLSX_SHEET_MB:
+        raise SettingsError(f"SANSETU_XLSX_SHEET_MB must be whole megabytes from 1 to {MOST_XLSX_SHEET_MB}:"
+                            f" {sheet_mb!r}")
     language = environ.get("SANSETU_LANG", "zh-CN")
     if language not in LANGUAGES:
         raise SettingsError(f"SANSETU_LANG: {language!r}")
@@ -113,6 +121,7 @@ def load(environ: Mapping[str, str]) -> Settings:
         demo=_flag(environ, "SANSETU_DEMO"), https=_flag(environ, "SANSETU_HTTPS"),
         secret_key=environ.get("SANSETU_SECRET_KEY") or None, host=environ.get("HOST", "127.0.0.1"),
         port=int(port), language=language, clock_skew_minutes=int(skew), class_breaks=breaks,
+        xlsx_sheet_mb=int(sheet_mb),
         state_dir=Path(environ["SANSETU_STATE_DIR"]) if environ.get("SANSETU_STATE_DIR") else ROOT / ".sansetu",
     )
 

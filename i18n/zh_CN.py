@@ -368,6 +368,10 @@ TEXT = {
     "import.file.empty": "文件是空的",
     "import.file.xls": "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV",
     "import.file.xlsx": "无法打开这个 Excel 文件（文件可能已损坏，或不是 .xlsx）",
+    "import.file.xlsx_too_big": "工作表“{sheet}”解压后约 {size} MB，超过 Excel 文件的上限 {limit} MB："
+                                "请在 Excel 中另存为 CSV（UTF-8）后导入",
+    "import.file.xlsx_strings_too_big": "这个 Excel 文件的文字表解压后约 {size} MB，超过上限 {limit} MB："
+                                        "请在 Excel 中另存为 CSV（UTF-8）后导入",
     "import.file.encoding": "无法识别文件编码（支持 UTF-8、GBK、GB18030、UTF-16）：按 {encoding} 读取时第 {line} 行"
                             "有无法识别的字节",
     "import.file.mixed_encoding": "文件混用了两种编码：大部分行是 {other}，第 {lines} 行是 {few}（共 {count} 行），"

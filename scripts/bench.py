@@ -17,9 +17,10 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,7 @@ from data_access import aggregates  # noqa: E402
 from data_access.engine import get_engine  # noqa: E402
 from data_access.settings import database_url  # noqa: E402
 from data_access.setup_db import migrate  # noqa: E402
+from domain.clock import BEIJING  # noqa: E402
 from domain.divisions import DISTRICT  # noqa: E402
 from layouts import ids as shell_ids  # noqa: E402
 from layouts.colour_map import ids  # noqa: E402
@@ -84,10 +86,12 @@ def main() -> None:
     _print("aggregate query, naive from base tables", naive)
     print(f"  naive / maintained: median x{naive[0] / maintained[0]:.0f}, p95 x{naive[1] / maintained[1]:.0f}")
 
-    batch = _colour_batch(10_000)
-    print(f"10,000 colour changes applied with aggregates and history, one transaction: {batch * 1000:.0f} ms")
-    _live_batch(10_000)
+    _colour_changes(10_000)
     _snapshot_import(0.02)
+    _changes_import(100_000)
+    _residents_import(100_000)
+    _big_xlsx_import(100)
+    _big_xlsx_import(35)
 
 
 def _logged_in(client, username: str, password: str):
@@ -297,68 +301,231 @@ def _print(label: str, timing: tuple[float, float]) -> None:
     print(f"{label}: median {timing[0] * 1000:.1f} ms, p95 {timing[1] * 1000:.1f} ms")
 
 
-def _colour_batch(size: int) -> float:
-    engine = get_engine()
-    with engine.begin() as conn:
-        ids = conn.execute(text("SELECT id_number FROM health_code WHERE colour = 'green'"
-                                " ORDER BY md5(id_number) LIMIT :n"), {"n": size}).scalars().all()
+def _colour_changes(size: int, rounds: int = 3) -> None:
+    """The same 10,000 rows changed three ways in one run, each round on other rows: a plain UPDATE (no
+    triggers: neither history nor aggregates), the UPDATE with history and aggregates (both rolled back), and
+    the live endpoint's whole path (committed), with when a screen's version query first sees it."""
+    plain, kept, live, seen = [], [], [], []
+    for number in range(rounds):
+        people = _green(size, f"round {number}")
+        plain.append(_update(people, "SET LOCAL session_replication_role = replica"))
+        kept.append(_update(people))
+        seconds, visible = _live_batch(people)
+        live.append(seconds)
+        seen.append(visible)
+    base = statistics.median(plain)
+    for label, samples in ((f"plain UPDATE of the same {size:,} rows, no triggers", plain),
+                           (f"{size:,} colour changes applied with aggregates and history, one transaction", kept),
+                           (f"live batch of {size:,} colour changes (HTTP body checked, staged, merged, history,"
+                            " aggregates)", live)):
+        median = statistics.median(samples)
+        print(f"{label}: {median * 1000:.0f} ms (x{median / base:.2f} the plain UPDATE;"
+              f" runs {', '.join(f'{x * 1000:.0f}' for x in samples)})")
+    print(f"  a polling screen's version query saw the live batch {statistics.median(seen):.2f} s after the POST"
+          " (median); the big screen asks every second")
+
+
+def _green(size: int, salt: str) -> list[str]:
+    with get_engine().connect() as conn:
+        return conn.execute(text("SELECT id_number FROM health_code WHERE colour = 'green'"
+                                 " ORDER BY md5(id_number || :salt) LIMIT :n"),
+                            {"n": size, "salt": salt}).scalars().all()
+
+
+def _update(people: list[str], *settings: str) -> float:
+    """One UPDATE of people's colour, timed, rolled back."""
+    with get_engine().connect() as conn:
+        transaction = conn.begin()
+        for setting in settings:
+            conn.execute(text(setting))
         started = time.perf_counter()
         conn.execute(text("UPDATE health_code SET colour = 'yellow', changed_at = now(), source = 'bench'"
-                          " WHERE id_number = ANY(:ids)"), {"ids": ids})
-        return time.perf_counter() - started
+                          " WHERE id_number = ANY(:ids)"), {"ids": people})
+        seconds = time.perf_counter() - started
+        transaction.rollback()
+    return seconds
 
 
-def _live_batch(size: int) -> None:
-    """The live endpoint's whole path for a batch: JSON rows checked, staged, merged, aggregates, history."""
+def _live_batch(people: list[str]) -> tuple[float, float]:
+    """The live endpoint's whole path for a batch: (its seconds, when a screen's version query saw it)."""
     from data_access.importing.live import apply_batch
     from data_access.users.integrations import create_token
 
     with get_engine().begin() as conn:
         name = f"bench.{time.time_ns()}"
         token = create_token(conn, name, "bench")
-        people = conn.execute(text("SELECT id_number FROM health_code WHERE colour = 'green'"
-                                   " ORDER BY md5(id_number || 'live') LIMIT :n"), {"n": size}).scalars().all()
-        red_before = conn.execute(text("SELECT sum(residents_red) + sum(employees_red) FROM community_stats")).scalar()
+        before = aggregates.data_version(conn)
     changes = [{"id_number": p, "colour": "red", "changed_at": datetime.now(UTC).isoformat()} for p in people]
     body = json.dumps({"changes": changes}).encode()
+    seen: list[float] = []
     started = time.perf_counter()
+    watcher = threading.Thread(target=_watch_version, args=(before, started, seen))
+    watcher.start()
     result = apply_batch(name, token, changes, body)
     seconds = time.perf_counter() - started
+    watcher.join()
+    assert result.result == "loaded" and result.rows_written == len(people), result
+    return seconds, seen[0]
+
+
+def _watch_version(before: str, started: float, seen: list[float]) -> None:
+    """A screen's version query, every 50 ms, until the version moves (at most 60 s)."""
     with get_engine().connect() as conn:
-        red_after = conn.execute(text("SELECT sum(residents_red) + sum(employees_red) FROM community_stats")).scalar()
-    print(f"live batch of {size:,} colour changes (HTTP body checked, staged, merged, history, aggregates):"
-          f" {seconds * 1000:.0f} ms, {result.result}, {result.rows_written:,} written;"
-          f" red in aggregates +{red_after - red_before:,}")
+        while time.perf_counter() - started < 60:
+            conn.rollback()
+            if aggregates.data_version(conn) != before:
+                seen.append(time.perf_counter() - started)
+                return
+            time.sleep(0.05)
+    seen.append(float("nan"))
 
 
 def _snapshot_import(changed_share: float) -> None:
     """A full health-code snapshot as the platform sends it: every person, one CSV, a few colours changed."""
-    import csv
-    import io
-
-    from data_access.importing.load import ImportRequest, run_import
-
     with get_engine().connect() as conn:
         rows = conn.execute(text("SELECT id_number, colour, md5(id_number) < :cut FROM health_code"),
                             {"cut": format(int(changed_share * 16 ** 8), "08x")}).all()
     flip = {"green": "黄码", "yellow": "绿码", "red": "绿码"}
-    label = {"green": "绿码", "yellow": "黄码", "red": "红码"}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["身份证号码", "健康码颜色"])
-    writer.writerows([p, flip[c] if change else label[c]] for p, c, change in rows)
-    content = buffer.getvalue().encode("gb18030")
-    stages: list[tuple[str, float]] = []
-    started = time.perf_counter()
-    result = run_import(get_engine(), ImportRequest(
-        "health_codes", "snapshot.csv", content, "bench", "330105000000", mode="snapshot",
-        as_of=datetime.now(UTC)), lambda _f, stage: stages.append((stage, time.perf_counter())))
-    seconds = time.perf_counter() - started
-    phases = ", ".join(f"{stages[i][0].split('.')[-1]} {stages[i + 1][1] - stages[i][1]:.1f}"
-                       for i in range(len(stages) - 1))
+    content = _csv(["身份证号码", "健康码颜色"], ([p, flip[c] if change else LABELS[c]] for p, c, change in rows))
+    result, seconds, phases = _import("health_codes", "snapshot.csv", content, mode="snapshot",
+                                      as_of=datetime.now(UTC))
     print(f"health-code snapshot, {len(rows):,} rows ({len(content) / 1e6:.0f} MB GB18030 CSV),"
           f" {result.rows_written:,} changed: {seconds:.1f} s, {result.result} ({phases})")
     print(f"  peak memory of the bench process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+LABELS = {"green": "绿码", "yellow": "黄码", "red": "红码"}
+
+
+def _changes_import(size: int) -> None:
+    """A file of size colour changes, each with its time (as a district office sends them)."""
+    now = datetime.now(UTC).astimezone(BEIJING).replace(tzinfo=None)
+    people = _green(size, "changes")
+    content = _csv(["身份证号码", "健康码颜色", "变码时间"],
+                   ([p, "黄码", (now - timedelta(seconds=i % 60)).strftime("%Y-%m-%d %H:%M:%S")]
+                    for i, p in enumerate(people)))
+    result, seconds, phases = _import("health_codes", "changes.csv", content, mode="changes")
+    print(f"health-code changes, {size:,} rows ({len(content) / 1e6:.0f} MB GB18030 CSV): {seconds:.1f} s,"
+          f" {seconds / size * 100_000:.1f} s per 100k rows, {result.result}, {result.rows_written:,} written"
+          f" ({phases})")
+
+
+def _residents_import(size: int) -> None:
+    """A file of size new residents, spread over the district's communities."""
+    with get_engine().connect() as conn:
+        communities = conn.execute(text("SELECT code FROM community ORDER BY code")).scalars().all()
+        known = set(conn.execute(text("SELECT id_number FROM person WHERE id_number LIKE '330105%'")).scalars())
+    people = [p for p in _id_numbers(size + len(known) + 1000) if p not in known][:size]
+    content = _csv(["身份证号码", "姓名", "人口类型", "所属社区", "居住地址"],
+                   ([p, "王芳", "户籍" if i % 3 else "流动", communities[i % len(communities)], f"测试路 {i} 号"]
+                    for i, p in enumerate(people)))
+    result, seconds, phases = _import("residents", "residents.csv", content)
+    print(f"new residents, {len(people):,} rows ({len(content) / 1e6:.0f} MB GB18030 CSV): {seconds:.1f} s,"
+          f" {seconds / len(people) * 100_000:.1f} s per 100k rows, {result.result}, {result.rows_written:,}"
+          f" written ({phases})")
+
+
+def _id_numbers(count: int) -> Iterator[str]:
+    """Valid Gongshu ID numbers (GB 11643), born 1940-2005, in a fixed order."""
+    weights = [pow(2, 17 - i, 11) for i in range(17)]
+    day = datetime(1940, 1, 1)
+    for n in range(count):
+        body = f"330105{(day + timedelta(days=n // 400)).strftime('%Y%m%d')}{n % 400 + 500:03d}"
+        yield body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+def _big_xlsx_import(megabytes: int) -> None:
+    """An XLSX whose one sheet expands to megabytes (inline strings, the way some systems write them), of
+    persons the registers hold, tried as a snapshot (checked, merged, rolled back) in a process of its own:
+    its time and peak memory."""
+    rows = megabytes * 1_000_000 // 140
+    with get_engine().connect() as conn:
+        people = conn.execute(text("SELECT id_number FROM health_code ORDER BY id_number LIMIT :n"),
+                              {"n": rows}).scalars().all()
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as file:
+        _write_xlsx(file, (("身份证号码", "健康码颜色"), *((p, "绿码") for p in people)))
+        file.flush()
+        size = os.path.getsize(file.name)
+        with zipfile.ZipFile(file.name) as archive:
+            expanded = archive.getinfo("xl/worksheets/sheet1.xml").file_size
+        started = time.perf_counter()
+        child = subprocess.run([sys.executable, "-c", BIG_XLSX_CHILD, file.name], cwd=ROOT, capture_output=True,
+                               text=True, check=True)
+        seconds = time.perf_counter() - started
+    result, peak = child.stdout.strip().rsplit("\n", 1)[-1].split("\t")
+    print(f"XLSX whose sheet expands to {expanded / 1e6:.0f} MB ({len(people):,} rows, {size / 1e6:.0f} MB on disk):"
+          f" {seconds:.1f} s in its own process, peak memory {float(peak):.0f} MiB; {result}")
+
+
+# Its own peak (VmHWM starts afresh at exec; ru_maxrss would carry the bench process's peak over).
+BIG_XLSX_CHILD = """
+import sys
+from data_access.importing.load import ImportRequest, run_import
+from data_access.engine import get_engine
+content = open(sys.argv[1], "rb").read()
+result = run_import(get_engine(), ImportRequest("health_codes", "big.xlsx", content, "bench", "330105000000",
+                                                mode="snapshot", check_only=True))
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1]
+print(f"{result.result}: {result.message}\t{int(peak) / 1024}")
+"""
+XLSX_PARTS = {
+    "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+    '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+    '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml'
+    '.worksheet+xml"/></Types>',
+    "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r='
+    '"http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="健康码" sheetId="1"'
+    ' r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+}
+
+
+def _write_xlsx(file, rows) -> None:
+    """A minimal XLSX of one sheet, streamed into the archive (openpyxl would take minutes to write it)."""
+    from xml.sax.saxutils import escape
+
+    with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in XLSX_PARTS.items():
+            archive.writestr(name, body)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            for number, row in enumerate(rows, start=1):
+                cells = "".join(f'<c r="{chr(65 + i)}{number}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
+                                for i, v in enumerate(row))
+                sheet.write(f'<row r="{number}">{cells}</row>'.encode())
+            sheet.write(b"</sheetData></worksheet>")
+
+
+def _csv(header: list[str], rows) -> bytes:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("gb18030")
+
+
+def _import(kind: str, name: str, content: bytes, **options):
+    """run_import of a file as the district's operator would send it: (result, seconds, seconds per phase)."""
+    from data_access.importing.load import ImportRequest, run_import
+
+    stages: list[tuple[str, float]] = []
+    started = time.perf_counter()
+    result = run_import(get_engine(), ImportRequest(kind, name, content, "bench", "330105000000", **options),
+                        lambda _f, stage: stages.append((stage, time.perf_counter())))
+    seconds = time.perf_counter() - started
+    phases = ", ".join(f"{stages[i][0].split('.')[-1]} {stages[i + 1][1] - stages[i][1]:.1f}"
+                       for i in range(len(stages) - 1))
+    return result, seconds, phases
 
 
 if __name__ == "__main__":

@@ -51,3 +51,26 @@ def test_resident_needs_a_community_and_a_residence_type_together(conn):
     with pytest.raises(IntegrityError):
         conn.execute(text("INSERT INTO person (id_number, name, residence_type) VALUES (:i, 'x', 'permanent')"),
                      {"i": b.id_number()})
+
+
+def _history(conn, pid: str) -> None:
+    conn.execute(text("INSERT INTO health_code_history (id_number, colour, changed_at, source)"
+                      " VALUES (:i, 'red', now(), 'test')"), {"i": pid})
+
+
+def test_a_history_row_for_nobody_is_refused(conn):
+    """The history's key to person is checked per statement (no row lock per change), still refused."""
+    with pytest.raises(IntegrityError, match="no person"):
+        _history(conn, b.id_number())
+
+
+def test_a_person_with_a_colour_history_cannot_be_deleted_or_renumbered(conn):
+    pid = b.add_person(conn, colour="green")
+    b.set_colour(conn, pid, "red")
+    with pytest.raises(IntegrityError, match="colour history"), conn.begin_nested():
+        conn.execute(text("DELETE FROM person WHERE id_number = :i"), {"i": pid})
+    conn.execute(text("DELETE FROM health_code WHERE id_number = :i"), {"i": pid})  # the history stays
+    with pytest.raises(IntegrityError, match="colour history"), conn.begin_nested():
+        conn.execute(text("UPDATE person SET id_number = :n WHERE id_number = :i"), {"i": pid, "n": b.id_number()})
+    other = b.add_person(conn)
+    conn.execute(text("DELETE FROM person WHERE id_number = :i"), {"i": other})  # no history: it may go

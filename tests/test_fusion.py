@@ -118,6 +118,30 @@ def test_maintained_aggregates_equal_the_rules_computed_from_base_tables_after_m
     assert_aggregates_match_base_tables(conn)
 
 
+def test_new_residents_are_counted_by_deltas_as_a_recount_would(conn, place):
+    """One statement inserting residents of two communities, a non-resident, and updating an existing
+    resident (ON CONFLICT): the counts equal the rules computed from the base tables."""
+    other = conn.execute(text("SELECT code FROM community WHERE code <> :c ORDER BY code LIMIT 1"),
+                         {"c": place}).scalar()
+    before = b.community_stats(conn, place)
+    moved = conn.execute(text("SELECT id_number FROM person WHERE community_code = :c LIMIT 1"),
+                         {"c": other}).scalar()
+    rows = [(b.id_number(), "permanent", place), (b.id_number(), "temporary", place),
+            (b.id_number(), "permanent", other), (b.id_number(), None, None), (moved, "temporary", place)]
+    conn.execute(text("""
+        INSERT INTO person AS p (id_number, name, residence_type, community_code)
+        SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]), CAST(:types AS text[]),
+                             CAST(:comms AS text[]))
+        ON CONFLICT (id_number) DO UPDATE SET residence_type = EXCLUDED.residence_type,
+          community_code = EXCLUDED.community_code"""),
+        {"ids": [r[0] for r in rows], "names": ["测试"] * len(rows), "types": [r[1] for r in rows],
+         "comms": [r[2] for r in rows]})
+    after = b.community_stats(conn, place)
+    assert (after["residents_permanent"] - before["residents_permanent"],
+            after["residents_temporary"] - before["residents_temporary"]) == (1, 2)
+    assert_aggregates_match_base_tables(conn)
+
+
 def assert_aggregates_match_base_tables(conn) -> None:
     enterprise_diff = conn.execute(text(
         "SELECT count(*) FROM ((SELECT credit_code, community_code, employees_green, employees_yellow,"

@@ -42,7 +42,8 @@ def test_values_are_read_and_checked():
                                      {"SANSETU_LANG": "xx"}, {"DATABASE_URL": "::not a url::"},
                                      {"SANSETU_CLOCK_SKEW_MINUTES": "-1"}, {"SANSETU_CLOCK_SKEW_MINUTES": "2.5"},
                                      {"SANSETU_CLOCK_SKEW_MINUTES": "five"}, {"SANSETU_CLOCK_SKEW_MINUTES": "²"},
-                                     {"SANSETU_CLOCK_SKEW_MINUTES": "1441"},
+                                     {"SANSETU_CLOCK_SKEW_MINUTES": "1441"}, {"SANSETU_XLSX_SHEET_MB": "0"},
+                                     {"SANSETU_XLSX_SHEET_MB": "1025"}, {"SANSETU_XLSX_SHEET_MB": "1.5"},
                                      {"SANSETU_CLASS_BREAKS": "red_ratio=0.05,0.01"}])
 def test_a_bad_value_is_refused_at_start_up_naming_the_setting(environ):
     with pytest.raises(SettingsError) as refused:
@@ -54,6 +55,11 @@ def test_the_clock_skew_for_times_ahead_of_now_is_five_minutes_unless_set():
     assert load({}).clock_skew_minutes == 5
     assert load({"SANSETU_CLOCK_SKEW_MINUTES": "0"}).clock_skew_minutes == 0
     assert load({"SANSETU_CLOCK_SKEW_MINUTES": "30"}).clock_skew_minutes == 30
+
+
+def test_an_xlsx_sheet_may_expand_to_forty_megabytes_unless_set():
+    assert load({}).xlsx_sheet_mb == 40
+    assert load({"SANSETU_XLSX_SHEET_MB": "100"}).xlsx_sheet_mb == 100
 
 
 def test_the_secret_key_file_is_created_owner_only(tmp_path):

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import NoReturn
 
 from data_access.importing.base import FileProblem
+from data_access.settings import settings
 
 Table = list[tuple[int, list[str]]]  # (row number in the file, cells as text)
 Pick = Callable[[dict[str, Table], str], str]  # (previews of the tables, the default) -> the name to read
@@ -51,6 +53,7 @@ def xlsx_table(content: bytes, sheet: str | None, pick: Pick) -> tuple[str, Tabl
     hidden; otherwise pick chooses among the visible sheets, the active one being the default."""
     from openpyxl import load_workbook  # imported here: only XLSX files need it
 
+    _refuse_oversized(content, sheet)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # a damaged archive raises many kinds of errors
@@ -74,6 +77,32 @@ def xlsx_table(content: bytes, sheet: str | None, pick: Pick) -> tuple[str, Tabl
         raise FileProblem("import.file.xlsx") from exc
     finally:
         book.close()
+
+
+def _refuse_oversized(content: bytes, sheet: str | None) -> None:
+    """Refuse, before anything is parsed, shared strings or a sheet that may be read (the one named, else
+    every visible one) expanding past the limit: openpyxl reads all the shared strings on opening, and
+    scans a whole sheet that lacks its dimension record; parsing such a sheet would take minutes and
+    several times its size in memory (a CSV of the same rows is read several times faster). Sizes are as
+    the archive states them (reading never goes past them); a damaged archive is left to the opening."""
+    from openpyxl.reader.workbook import WorkbookParser
+
+    limit = settings().xlsx_sheet_mb
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sizes = {i.filename: i.file_size for i in archive.infolist()}
+            book = WorkbookParser(archive, "xl/workbook.xml")
+            book.parse()
+            sheets = [(s.name, rel.target.lstrip("/")) for s, rel in book.find_sheets()
+                      if (s.name == sheet if sheet else (s.state or "visible") == "visible")]
+    except Exception:  # a damaged or unusual archive: opening it says what is wrong
+        return
+    if sizes.get("xl/sharedStrings.xml", 0) > limit * 1_000_000:
+        raise FileProblem("import.file.xlsx_strings_too_big", size=round(sizes["xl/sharedStrings.xml"] / 1e6),
+                          limit=limit)
+    for name, path in sheets:
+        if sizes.get(path, 0) > limit * 1_000_000:
+            raise FileProblem("import.file.xlsx_too_big", sheet=name, size=round(sizes[path] / 1e6), limit=limit)
 
 
 def sheet_names(content: bytes) -> list[str]:

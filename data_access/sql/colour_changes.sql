@@ -2,13 +2,18 @@
 -- Live batches and imports change thousands of colours at once: the enterprises employing the changed
 -- persons move by deltas (as the residents' counts do), instead of being recounted from all their
 -- employees, and the statuses follow (a generated column). The planner is told the storage is
--- solid-state, so a few thousand keys are looked up by index rather than by scanning a million rows.
+-- solid-state, so a few thousand keys are looked up by index rather than by scanning a million rows; a
+-- file of 100,000 changes is hashed against the registers in memory (no JIT, no merge join walking the whole
+-- person index in key order: 4.9 s of a 100,000-change file's 12).
 CREATE OR REPLACE FUNCTION public.apply_colour_changes(ids character[], olds text[], news text[])
  RETURNS void
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'public'
+ SET enable_mergejoin TO 'off'
+ SET jit TO 'off'
  SET random_page_cost TO '1.1'
+ SET work_mem TO '64MB'
 AS $function$
 DECLARE comms char(12)[];
 BEGIN
