@@ -391,7 +391,8 @@ def test_demo_batches_hold_the_seeds_totals_at_the_demo_scale(engine):
 
     with engine.connect() as conn:
         counts = dict(conn.execute(text("""SELECT b.kind, count(r.id) FROM kp_batch b
-                                           JOIN kp_record r ON r.batch_id = b.id WHERE b.source = ANY(:demo) GROUP BY b.kind"""),
+                                           JOIN kp_record r ON r.batch_id = b.id
+                                           WHERE b.source = ANY(:demo) GROUP BY b.kind"""),
                                       {"demo": list(SOURCES.values())}).all())
         passports = conn.execute(text("SELECT count(*) FROM kp_person WHERE passport IS NOT NULL")).scalar()
         mismatched = conn.execute(text("""SELECT count(*) FROM kp_task t JOIN kp_person k ON k.id = t.person_id
