@@ -413,3 +413,16 @@ def test_the_upgrade_load_fills_an_empty_key_persons_module(engine):
         assert rows["kp_record"] > 1000 and rows["kp_task"] > 1000
         assert load_demo_keypersons(conn, 0.02, 7) == {}  # not twice
         tx.rollback()
+
+
+def test_the_page_shows_each_user_the_parts_they_may_use(as_user):
+    from callbacks.keypersons.page import show_allowed
+
+    hidden = {"display": "none"}
+    with as_user("tzl.worker"):  # their tasks and its steps; no batches, no upload, no district queue
+        batches, unplaced, oversee, upload, steps, first = show_allowed("kp-tabs")
+        assert (batches, unplaced, oversee, upload, steps, first) == (hidden, hidden, hidden, hidden, None, "tasks")
+    with as_user("official"):
+        assert show_allowed("kp-tabs") == (None, None, None, None, None, "batches")
+    with as_user("leader"):  # oversight and the batches, no upload, no steps, no queue
+        assert show_allowed("kp-tabs") == (None, hidden, None, hidden, hidden, "batches")
