@@ -42,6 +42,7 @@ SOURCES = {
 }
 TODAY_HOURS_AGO = {"key_area": 6.0, "inbound": 3.0, "port_check": 1.0, "close_contact": 1.5}
 FOREIGNERS = 300
+DEMO_COMMUNITY = "330105005052"  # 台州路社区, the demo worker's
 FLIGHT = 246  # the seed's inbound flight from Egypt
 NATIONALITIES = ["埃及", "韩国", "日本", "美国", "俄罗斯", "巴基斯坦", "意大利", "德国"]
 GIVEN = ["AHMED", "MOHAMED", "SARA", "KIM", "JOHN", "ANNA", "OMAR", "IVAN", "YUKI", "MARIA"]
@@ -115,7 +116,8 @@ def _timeline(f: pd.DataFrame, now: datetime, rng: np.random.Generator) -> dict:
     late = rng.random(n) < 0.04
     contacted = dispatched + hours * np.where(late, rng.uniform(1.1, 2.5, n), rng.uniform(0.1, 0.9, n))
     today_s = f.received_at > now - timedelta(days=1)
-    contacted = contacted.where((contacted < now - timedelta(minutes=5)) & ~(today_s & (rng.random(n) < 0.15)))
+    waiting = today_s & ((rng.random(n) < 0.15) | (f.row_no == 2))  # today's: some not yet reached
+    contacted = contacted.where((contacted < now - timedelta(minutes=5)) & ~waiting)
     hotel = f.kind.isin(["inbound", "close_contact"])
     draw = rng.random(n)
     measure = np.where(
@@ -160,10 +162,13 @@ def _residents(conn: Connection, records: pd.DataFrame, rng: np.random.Generator
     want = records.measure.map(MEASURE_COLOUR).where(records.released_at.isna(), "green").fillna("green")
     chosen = pd.Series(index=records.index, dtype=object)
     for colour, group in want.groupby(want):
-        pool = people.index[people.colour == colour].to_numpy()
+        pool = rng.permutation(people.index[people.colour == colour].to_numpy())
+        if colour != "green":  # a few of the measures in force in the demo worker's community, first in line
+            first = people.community_code.loc[pool].to_numpy() == DEMO_COMMUNITY
+            pool = np.concatenate([pool[first][:3], pool[~first], pool[first][3:]])
         take = min(len(group), len(pool))
-        chosen[group.index[:take]] = rng.choice(pool, take, replace=False)
-        chosen[group.index[take:]] = np.nan  # too few of that colour: these become foreigners
+        chosen[group.index[rng.permutation(len(group))[:take]]] = pool[:take]
+        # too few of that colour: the rest become foreigners (left NaN)
     # a few persons named again by a later batch (one key person, two records), released in between
     green = chosen.notna() & (want == "green")
     repeat = green & (rng.random(len(chosen)) < 0.02)
@@ -320,7 +325,7 @@ def _tables(records: pd.DataFrame, cases: pd.DataFrame, now: datetime, rng: np.r
     tasks["id"] = np.arange(1, len(tasks) + 1)
     tasks["contact_due"] = tasks.deadline
     tasks["contacted_by"] = np.where(
-        tasks.contacted_at.notna(), np.where(tasks.community_code == "330105005052", "tzl.worker", "demo"), None
+        tasks.contacted_at.notna(), np.where(tasks.community_code == DEMO_COMMUNITY, "tzl.worker", "demo"), None
     )
     tasks["measure_days"] = np.where(tasks.measure.notna(), DEFAULT_DAYS, np.nan)
     tasks["measured_by"] = np.where(tasks.measure.notna(), tasks.contacted_by.fillna("official"), None)
