@@ -48,7 +48,8 @@ def test_an_inbound_batch_is_uploaded_contacted_by_the_community_and_seen_by_the
     assert page.is_visible(f"#{ids.TAB_UNPLACED}") and page.is_visible(f"#{ids.TAB_OVERSIGHT}")
     page.set_input_files(f"#{ids.UPLOAD} input[type=file]",
                          files=[{"name": file_name, "mimeType": "text/csv", "buffer": _csv(rows)}])
-    _text_has(page, ids.UPLOAD_MESSAGE, "派发社区任务 3 件")
+    _text_has(page, ids.UPLOAD_MESSAGE, "导入")
+    assert "派发社区任务 3 件" in page.inner_text(f"#{ids.UPLOAD_MESSAGE}")
     page.wait_for_selector(f"#{ids.BATCH_GRID} .ag-row", timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "keypersons_official.png"), full_page=True)
     context.close()
@@ -59,6 +60,9 @@ def test_an_inbound_batch_is_uploaded_contacted_by_the_community_and_seen_by_the
     page.wait_for_selector(f"#{ids.TASK_GRID} .ag-row", timeout=60_000)
     assert not page.is_visible(f"#{ids.TAB_BATCHES}") and not page.is_visible(f"#{ids.TAB_UNPLACED}")
     assert not page.is_visible(f"#{ids.UPLOAD_BAR}") and page.is_visible(f"#{ids.CONTACT}")
+    header = f"#{ids.TASK_GRID} .ag-header-cell[col-id=id] .ag-header-cell-label"
+    page.click(header)
+    page.click(header)  # newest first: the batch just dispatched, above the community's earlier tasks
     page.click(f"#{ids.TASK_GRID} .ag-row:has-text('{people[0]['name']}') .ag-cell[col-id=name]")
     page.fill(f"#{ids.CONTACT_NOTE}", "电话联系，已在隔离酒店")
     page.click(f"#{ids.CONTACT}")

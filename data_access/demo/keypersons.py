@@ -449,5 +449,7 @@ def load_demo_keypersons(conn: Connection, scale: float, seed: int) -> dict[str,
     rows["kp_followup"] = copy_frame(conn, "kp_followup", t["followups"])
     conn.execute(text("ALTER TABLE kp_followup ENABLE TRIGGER kp_followup_community"))
     for table in ("kp_batch", "kp_person", "kp_record", "kp_task"):
-        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+        # never backwards: a sequence is not rolled back with a transaction that loaded and was undone
+        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), greatest((SELECT max(id)"
+                          f" FROM {table}), nextval(pg_get_serial_sequence('{table}', 'id'))))"))
     return rows
