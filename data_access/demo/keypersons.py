@@ -68,7 +68,7 @@ def keypersons_empty(conn: Connection) -> bool:
 
 
 def scaled_totals(scale: float) -> dict[str, int]:
-    return {kind: max(round(total * scale), 1) for kind, total in TOTALS.items()}
+    return {kind: max(round(total * scale), 3) for kind, total in TOTALS.items()}  # three deliveries at least
 
 
 def _batches(scale: float, now: datetime, rng: np.random.Generator) -> pd.DataFrame:
@@ -80,6 +80,7 @@ def _batches(scale: float, now: datetime, rng: np.random.Generator) -> pd.DataFr
         recent = [max(3, round(total * 7 / 365))] * 2
         if kind == "inbound":
             recent[1] = max(10, round(FLIGHT * scale))
+        recent = [min(r, (total - (count - 2)) // 2) for r in recent]  # each older delivery keeps a record
         rest = total - sum(recent)
         sizes = list(rng.multinomial(rest - (count - 2), rng.dirichlet(np.ones(count - 2) * 4)) + 1) + recent
         ages = [*list(np.sort(rng.uniform(10, 365, count - 2))[::-1]), rng.uniform(1, 10), TODAY_HOURS_AGO[kind] / 24]

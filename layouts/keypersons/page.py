@@ -136,7 +136,7 @@ def keypersons_page() -> html.Div:
         dcc.Tabs(id=ids.TABS, value="tasks", children=[
             dcc.Tab(id=ids.TAB_BATCHES, label=t("keypersons.tab.batches"), value="batches", children=batches_tab(),
                     style=HIDDEN),
-            dcc.Tab(id=ids.TAB_TASKS, label=t("keypersons.tab.tasks"), value="tasks", children=tasks_tab()),
+            dcc.Tab(label=t("keypersons.tab.tasks"), value="tasks", children=tasks_tab()),
             dcc.Tab(id=ids.TAB_UNPLACED, label=t("keypersons.tab.unplaced"), value="unplaced",
                     children=unplaced_tab(), style=HIDDEN),
             dcc.Tab(id=ids.TAB_OVERSIGHT, label=t("keypersons.tab.oversight"), value="oversight",
