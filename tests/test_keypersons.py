@@ -383,3 +383,46 @@ def test_bad_batch_files_are_refused_with_reasons_and_nothing_written(engine):
     assert after == before
     skipped = _load(operator, bad, name="坏批次.csv", skip=True)
     assert skipped.result == "loaded" and skipped.rows_written == 1 and skipped.rows_skipped == 3
+
+
+def test_demo_batches_hold_the_seeds_totals_at_the_demo_scale(engine):
+    from data_access.demo.keypersons import SOURCES, scaled_totals
+    from tests.conftest import SCALE
+
+    with engine.connect() as conn:
+        counts = dict(conn.execute(text("""SELECT b.kind, count(r.id) FROM kp_batch b
+                                           JOIN kp_record r ON r.batch_id = b.id
+                                           WHERE b.source = ANY(:demo) GROUP BY b.kind"""),
+                                      {"demo": list(SOURCES.values())}).all())
+        passports = conn.execute(text("SELECT count(*) FROM kp_person WHERE passport IS NOT NULL")).scalar()
+        mismatched = conn.execute(text("""SELECT count(*) FROM kp_task t JOIN kp_person k ON k.id = t.person_id
+            JOIN health_code h USING (id_number) WHERE t.colour_written IS NOT NULL AND t.released_at IS NULL
+              AND h.colour <> t.colour_written""")).scalar()
+        queue = conn.execute(text("SELECT count(*) FROM kp_record WHERE community_code IS NULL")).scalar()
+    assert counts == scaled_totals(SCALE)  # the scale load_demo was given
+    assert passports >= 3 and queue >= 1
+    assert mismatched == 0  # measures in force fall on persons already of the colour they order
+
+
+def test_the_upgrade_load_fills_an_empty_key_persons_module(engine):
+    from data_access.demo.keypersons import load_demo_keypersons
+
+    with engine.connect() as conn, conn.begin() as tx:
+        conn.execute(text("TRUNCATE kp_followup, kp_task, kp_link, kp_record, kp_person, kp_batch"))
+        rows = load_demo_keypersons(conn, 0.02, 7)
+        assert rows["kp_record"] > 1000 and rows["kp_task"] > 1000
+        assert load_demo_keypersons(conn, 0.02, 7) == {}  # not twice
+        tx.rollback()
+
+
+def test_the_page_shows_each_user_the_parts_they_may_use(as_user):
+    from callbacks.keypersons.page import show_allowed
+
+    hidden = {"display": "none"}
+    with as_user("tzl.worker"):  # their tasks and its steps; no batches, no upload, no district queue
+        batches, unplaced, oversee, upload, steps, first = show_allowed("kp-tabs")
+        assert (batches, unplaced, oversee, upload, steps, first) == (hidden, hidden, hidden, hidden, None, "tasks")
+    with as_user("official"):
+        assert show_allowed("kp-tabs") == (None, None, None, None, None, "batches")
+    with as_user("leader"):  # oversight and the batches, no upload, no steps, no queue
+        assert show_allowed("kp-tabs") == (None, hidden, None, hidden, hidden, "batches")

@@ -29,6 +29,9 @@ MOST_FILE_BYTES = 20 * 1024 * 1024
 
 
 def register(app: Dash) -> None:
+    app.callback(Output(ids.TAB_BATCHES, "style"), Output(ids.TAB_UNPLACED, "style"),
+                 Output(ids.TAB_OVERSIGHT, "style"), Output(ids.UPLOAD_BAR, "style"),
+                 Output(ids.TASK_ACTIONS, "style"), Output(ids.TABS, "value"), Input(ids.TABS, "id"))(show_allowed)
     app.callback(Output(ids.UPLOAD_MESSAGE, "children"), Input(ids.UPLOAD, "contents"), State(ids.UPLOAD, "filename"),
                  State(ids.BATCH_KIND, "value"), State(ids.SENDER, "value"), State(ids.SKIP_BAD, "value"),
                  prevent_initial_call=True)(receive_batch)
@@ -49,6 +52,13 @@ def register(app: Dash) -> None:
     app.callback(Output(ids.COMMUNITY_GRID, "rowData"), Input(ids.TABS, "value"))(show_communities)
     app.callback(Output(ids.CASE, "options"), Input(ids.TABS, "value"))(show_cases)
     app.callback(Output(ids.CHAIN, "figure"), Input(ids.CASE, "value"), prevent_initial_call=True)(show_chain)
+
+
+def show_allowed(_page):
+    actor = require(READ_KEYPERSONS)
+    place = actor.may(PLACE_KEYPERSONS) and actor.scope.level == "district"
+    return builders.visible_parts(actor.may(RECEIVE_KEYPERSONS), actor.may(OVERSEE_KEYPERSONS), place,
+                                  actor.may(HANDLE_KEYPERSONS))
 
 
 def receive_batch(contents, filename, kind, sender, skip):

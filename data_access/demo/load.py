@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from data_access.bulk import copy_frame, foreign_keys_deferred
 from data_access.demo.appeals import demo_scale, load_demo_appeals
 from data_access.demo.generate import DemoData, generate
+from data_access.demo.keypersons import load_demo_keypersons
 from data_access.demo.proxy import load_demo_proxy
 from data_access.demo.users import create_demo_users
 
@@ -57,6 +58,7 @@ def load_demo(engine: Engine, scale: float = 1.0, seed: int = 2020, as_of: date 
         started = time.perf_counter()
         report.rows.update(load_demo_appeals(conn, scale, seed))
         report.rows.update(load_demo_proxy(conn, scale, seed))
+        report.rows.update(load_demo_keypersons(conn, scale, seed))
         report.seconds["modules"] = time.perf_counter() - started
         report.users = create_demo_users(conn)
     started = time.perf_counter()
@@ -75,7 +77,8 @@ def load_module_demos(engine: Engine, seed: int = 2020) -> dict[str, int]:
         if not conn.execute(text("SELECT EXISTS (SELECT 1 FROM app_user WHERE demo_password)")).scalar():
             return {}
         scale = demo_scale(conn)
-        return load_demo_appeals(conn, scale, seed) | load_demo_proxy(conn, scale, seed)
+        return (load_demo_appeals(conn, scale, seed) | load_demo_proxy(conn, scale, seed)
+                | load_demo_keypersons(conn, scale, seed))
 
 
 def _copy_divisions(conn, data: DemoData) -> dict[str, int]:

@@ -39,8 +39,19 @@ COMMUNITY_COLUMNS = [("street", "keypersons.col.street", 110), ("name", "keypers
                      ("contact_overdue", "keypersons.col.contact_overdue", 120)]
 
 
+HIDDEN = {"display": "none"}
+SELECT_STYLE = {"minWidth": "180px"}  # wide enough to read the chosen kind or measure
+
+
+def _grid(grid_id: str, columns, selectable: bool = False) -> object:
+    """A grid whose header text wraps (the Chinese headers are longer than their columns are wide)."""
+    grid = simple_grid(grid_id, columns, selectable=selectable)
+    grid.defaultColDef = {**grid.defaultColDef, "wrapHeaderText": True, "autoHeaderHeight": True}
+    return grid
+
+
 def _picking(grid_id: str, columns) -> object:
-    grid = simple_grid(grid_id, columns, selectable=True)
+    grid = _grid(grid_id, columns, selectable=True)
     grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
         "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
     grid.getRowId = "params.data.id"
@@ -49,8 +60,9 @@ def _picking(grid_id: str, columns) -> object:
 
 def batches_tab() -> html.Div:
     return html.Div(className="page", children=[
-        html.Div(className="exports", children=[
+        html.Div(id=ids.UPLOAD_BAR, className="exports", style=HIDDEN, children=[
             dcc.Dropdown(id=ids.BATCH_KIND, value="inbound", clearable=False, className="kp-select",
+                         style=SELECT_STYLE,
                          options=[{"label": t(f"keypersons.kind.{k}"), "value": k} for k in BATCH_KINDS]),
             dcc.Input(id=ids.SENDER, value="区卫健局", maxLength=60, placeholder=t("keypersons.sender")),
             dcc.Checklist(id=ids.SKIP_BAD, options=[{"label": t("keypersons.skip_bad_rows"), "value": "skip"}]),
@@ -58,7 +70,7 @@ def batches_tab() -> html.Div:
                        max_size=20 * 1024 * 1024),
         ]),
         html.Div(id=ids.UPLOAD_MESSAGE, className="message", role="status"),
-        simple_grid(ids.BATCH_GRID, BATCH_COLUMNS),
+        _grid(ids.BATCH_GRID, BATCH_COLUMNS),
     ])
 
 
@@ -68,11 +80,18 @@ def tasks_tab() -> html.Div:
             html.Button(t("keypersons.refresh"), id=ids.TASK_REFRESH, className="export")]),
         _picking(ids.TASK_GRID, TASK_COLUMNS),
         html.Div(id=ids.TASK_MESSAGE, className="message", role="alert"),
+        html.Div(id=ids.TASK_ACTIONS, style=HIDDEN, children=task_actions()),
+    ])
+
+
+def task_actions() -> list:
+    """A community's steps on the chosen task: shown to those who may take them."""
+    return [
         html.Div(className="exports", children=[
             dcc.Input(id=ids.CONTACT_NOTE, placeholder=t("keypersons.contact_note"), maxLength=200),
             html.Button(t("keypersons.contact"), id=ids.CONTACT, className="export")]),
         html.Div(className="exports", children=[
-            dcc.Dropdown(id=ids.MEASURE, className="kp-select",
+            dcc.Dropdown(id=ids.MEASURE, className="kp-select", style=SELECT_STYLE,
                          options=[{"label": t(f"keypersons.measure.{m}"), "value": m} for m in MEASURES]),
             dcc.Input(id=ids.HOTEL, placeholder=t("keypersons.col.hotel"), maxLength=100),
             html.Button(t("keypersons.set_measure"), id=ids.SET_MEASURE, className="export")]),
@@ -80,26 +99,28 @@ def tasks_tab() -> html.Div:
             dcc.Input(id=ids.TEMPERATURE, type="number", min=34, max=43, step=0.1,
                       placeholder=t("keypersons.temperature")),
             dcc.Checklist(id=ids.SYMPTOMS, options=[{"label": t("keypersons.symptoms"), "value": "yes"}]),
-            dcc.Dropdown(id=ids.TEST_RESULT, className="kp-select", placeholder=t("keypersons.test_result"),
+            dcc.Dropdown(id=ids.TEST_RESULT, className="kp-select", style=SELECT_STYLE,
+                         placeholder=t("keypersons.test_result"),
                          options=[{"label": t(f"keypersons.test.{r}"), "value": r}
                                   for r in ("negative", "pending", "positive")]),
             html.Button(t("keypersons.followup"), id=ids.FOLLOW_UP, className="export"),
             html.Button(t("keypersons.release"), id=ids.RELEASE, className="export cleared")]),
-    ])
+    ]
 
 
 def unplaced_tab() -> html.Div:
     return html.Div(className="page", children=[
         _picking(ids.UNPLACED_GRID, UNPLACED_COLUMNS),
         html.Div(className="exports", children=[
-            dcc.Dropdown(id=ids.PLACE_COMMUNITY, className="kp-select", placeholder=t("keypersons.col.community")),
+            dcc.Dropdown(id=ids.PLACE_COMMUNITY, className="kp-select", style={"minWidth": "240px"},
+                         placeholder=t("keypersons.col.community")),
             html.Button(t("keypersons.place"), id=ids.PLACE, className="export")]),
         html.Div(id=ids.PLACE_MESSAGE, className="message", role="alert"),
     ])
 
 
 def oversight_tab() -> html.Div:
-    return html.Div(className="page", children=[simple_grid(ids.COMMUNITY_GRID, COMMUNITY_COLUMNS)])
+    return html.Div(className="page", children=[_grid(ids.COMMUNITY_GRID, COMMUNITY_COLUMNS)])
 
 
 def chains_tab() -> html.Div:
@@ -111,14 +132,27 @@ def chains_tab() -> html.Div:
 
 def keypersons_page() -> html.Div:
     return html.Div(className="page", children=[
-        dcc.Tabs(id=ids.TABS, value="batches", children=[
-            dcc.Tab(label=t("keypersons.tab.batches"), value="batches", children=batches_tab()),
+        # Tabs a user may not use stay hidden (the callbacks refuse them anyway); shown by visible_parts.
+        dcc.Tabs(id=ids.TABS, value="tasks", children=[
+            dcc.Tab(id=ids.TAB_BATCHES, label=t("keypersons.tab.batches"), value="batches", children=batches_tab(),
+                    style=HIDDEN),
             dcc.Tab(label=t("keypersons.tab.tasks"), value="tasks", children=tasks_tab()),
-            dcc.Tab(label=t("keypersons.tab.unplaced"), value="unplaced", children=unplaced_tab()),
-            dcc.Tab(label=t("keypersons.tab.oversight"), value="oversight", children=oversight_tab()),
+            dcc.Tab(id=ids.TAB_UNPLACED, label=t("keypersons.tab.unplaced"), value="unplaced",
+                    children=unplaced_tab(), style=HIDDEN),
+            dcc.Tab(id=ids.TAB_OVERSIGHT, label=t("keypersons.tab.oversight"), value="oversight",
+                    children=oversight_tab(), style=HIDDEN),
             dcc.Tab(label=t("keypersons.tab.chains"), value="chains", children=chains_tab()),
         ]),
     ])
+
+
+def visible_parts(receive: bool, oversee: bool, place: bool, handle: bool) -> tuple:
+    """What a user sees of the page, by what they may do: the batches tab (its upload for receivers), the
+    district queue, oversight, the task steps; and the tab to open on (a community worker's: their tasks)."""
+    shown = {"batches": receive or oversee, "unplaced": place, "oversight": oversee}
+    styles = [None if shown[tab] else HIDDEN for tab in ("batches", "unplaced", "oversight")]
+    first = "batches" if shown["batches"] else "tasks"
+    return (*styles, None if receive else HIDDEN, None if handle else HIDDEN, first)
 
 
 def _when(value) -> str:

@@ -1,0 +1,81 @@
+"""The key persons' main path in headless Chromium: an official uploads a small inbound batch on /keypersons,
+the worker of 台州路社区 opens 社区任务 and records a first contact, the leader sees the batch's contacted
+count rise. Each sees only the parts of the page they may use; the console stays empty."""
+
+from __future__ import annotations
+
+import pytest
+
+from data_access.keypersons import oversight
+from data_access.session import reading
+from domain.divisions import DISTRICT
+from layouts.keypersons import ids
+from tests.browser import ARTIFACTS, login
+from tests.helpers import access_of
+from tests.test_keypersons import TZL, _csv, _residents
+
+pytestmark = pytest.mark.browser
+
+
+def _batch(file_name: str) -> dict | None:
+    with reading(access_of("leader")) as conn:
+        return next((b for b in oversight.batches(conn, DISTRICT) if b["file_name"] == file_name), None)
+
+
+def _page(browser, server, username: str, errors: list[str]):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    login(page, server, username, "/keypersons")
+    return context, page
+
+
+def _text_has(page, element: str, words: str) -> None:
+    page.wait_for_function("([id, w]) => (document.getElementById(id)?.innerText || '').includes(w)",
+                           arg=[element, words], timeout=60_000)
+
+
+def test_an_inbound_batch_is_uploaded_contacted_by_the_community_and_seen_by_the_leader(browser, server, engine):
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors: list[str] = []
+    people = _residents(engine, 3, TZL, offset=40)
+    rows = [[p["name"], p["id_number"], "", "", "", "", "", "MS953", "", "拱墅区运河宾馆", ""] for p in people]
+    file_name = "入境航班MS953浏览器.csv"
+
+    context, page = _page(browser, server, "official", errors)
+    page.wait_for_selector(f"#{ids.UPLOAD_BAR}", state="visible")
+    assert page.is_visible(f"#{ids.TAB_UNPLACED}") and page.is_visible(f"#{ids.TAB_OVERSIGHT}")
+    page.set_input_files(f"#{ids.UPLOAD} input[type=file]",
+                         files=[{"name": file_name, "mimeType": "text/csv", "buffer": _csv(rows)}])
+    _text_has(page, ids.UPLOAD_MESSAGE, "导入")
+    assert "派发社区任务 3 件" in page.inner_text(f"#{ids.UPLOAD_MESSAGE}")
+    page.wait_for_selector(f"#{ids.BATCH_GRID} .ag-row", timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "keypersons_official.png"), full_page=True)
+    context.close()
+    batch = _batch(file_name)
+    assert batch and batch["dispatched"] == 3 and batch["contacted"] == 0
+
+    context, page = _page(browser, server, "tzl.worker", errors)
+    page.wait_for_selector(f"#{ids.TASK_GRID} .ag-row", timeout=60_000)
+    assert not page.is_visible(f"#{ids.TAB_BATCHES}") and not page.is_visible(f"#{ids.TAB_UNPLACED}")
+    assert not page.is_visible(f"#{ids.UPLOAD_BAR}") and page.is_visible(f"#{ids.CONTACT}")
+    header = f"#{ids.TASK_GRID} .ag-header-cell[col-id=id] .ag-header-cell-label"
+    page.click(header)
+    page.click(header)  # newest first: the batch just dispatched, above the community's earlier tasks
+    page.click(f"#{ids.TASK_GRID} .ag-row:has-text('{people[0]['name']}') .ag-cell[col-id=name]")
+    page.fill(f"#{ids.CONTACT_NOTE}", "电话联系，已在隔离酒店")
+    page.click(f"#{ids.CONTACT}")
+    _text_has(page, ids.TASK_MESSAGE, "已保存")
+    page.screenshot(path=str(ARTIFACTS / "keypersons_worker.png"), full_page=True)
+    context.close()
+
+    context, page = _page(browser, server, "leader", errors)
+    cell = f"#{ids.BATCH_GRID} .ag-row:has(.ag-cell[col-id=id]:text-is('{batch['id']}')) .ag-cell[col-id=contacted]"
+    page.wait_for_selector(cell, timeout=60_000)
+    assert page.inner_text(cell).strip() == "1"
+    assert not page.is_visible(f"#{ids.UPLOAD_BAR}") and not page.is_visible(f"#{ids.TAB_UNPLACED}")
+    page.screenshot(path=str(ARTIFACTS / "keypersons_leader.png"), full_page=True)
+    context.close()
+    assert _batch(file_name)["contacted"] == 1
+    assert errors == []
