@@ -7,7 +7,12 @@ DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/sansetu
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/sansetu_test
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/sansetu_bench
 DEMO_SCALE ?= 1
-export DATABASE_URL PYTHONPATH := $(CURDIR)
+HOST ?= 127.0.0.1
+PORT ?= 8050
+export DATABASE_URL HOST PORT PYTHONPATH := $(CURDIR)
+# The production server (2 workers x 4 threads), after one line on stderr and exit 1 if the port is taken.
+SERVE = $(PY) -c 'import app, sys; c = app.settings(); sys.exit(None if app.port_free(c.host, c.port) else app.t("cli.port_in_use", port=c.port))' \
+	&& exec $(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) app:server
 
 .PHONY: run serve-prod setup db test lint bench clean
 
@@ -24,12 +29,12 @@ db: setup
 	@$(PY) -m data_access.cli load-demo --scale $(DEMO_SCALE)
 	@$(PY) scripts/build_glyphs.py
 
+# What a newcomer sees is what production runs: gunicorn, with the demo's published passwords allowed.
 run: db
-	@SANSETU_DEMO=1 $(PY) app.py
+	@export SANSETU_DEMO=1; $(SERVE)
 
 serve-prod: db
-	@$(PY) -c 'import app, sys; sys.exit(None if app.port_free("127.0.0.1", 8050) else app.t("cli.port_in_use", port=8050))'
-	$(VENV)/bin/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:8050 app:server
+	@$(SERVE)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Connection, Float, cast, func, literal, select, text
 
 from data_access.areas import in_scope
-from data_access.tables import COLOURS, community, community_stats, health_code, managed_counts, street
+from data_access.tables import COLOURS, community, community_stats, managed_counts, street
 from domain.clock import BEIJING_ZONE
 from domain.divisions import Scope
 from domain.registers import MANAGED_KINDS, STATUSES
@@ -111,8 +111,11 @@ def _totals(scope: Scope, by_street: bool, day: date | None = None):
 
 
 def data_time(conn: Connection) -> datetime | None:
-    """When the newest health-code colour was set."""
-    return conn.execute(select(func.max(health_code.c.changed_at))).scalar()
+    """When the newest health-code colour of the session's area was set (None without a session).
+
+    A function that applies the area itself (migration 0011): under the policies the same maximum was a
+    plan that flipped with the data's size."""
+    return conn.execute(select(func.data_time())).scalar()
 
 
 def community_counts_live(conn: Connection, scope: Scope) -> list[dict]:
@@ -153,10 +156,12 @@ def colour_trend(conn: Connection, scope: Scope, today: date, days: int = 30) ->
 
 
 def data_version(conn: Connection) -> str:
-    """Changes whenever any aggregate the map reads changes (cheap: 99 rows).
+    """Changes whenever any aggregate the map reads changes (cheap: 99 rows), and with the day (managed
+    persons count while their dates hold).
 
     The sum of the rows' update times, not their maximum: a transaction that commits after a later-started
     one writes earlier times, which would leave a maximum unchanged.
     """
-    value = conn.execute(select(func.sum(func.extract("epoch", S.updated_at)), func.count())).one()
-    return f"{value[0] or 0}/{value[1]}"
+    value = conn.execute(select(func.sum(func.extract("epoch", S.updated_at)), func.count(),
+                                func.current_date())).one()
+    return f"{value[0] or 0}/{value[1]}/{value[2]}"

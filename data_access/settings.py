@@ -19,6 +19,7 @@ from domain.classes import DEFAULT_BREAKS, Breaks, parse_breaks
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/sansetu"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 APP_ROLE = "sansetu_app"  # the web application, under row-level security
 AUTH_ROLE = "sansetu_auth"  # the login page: password hashes and sessions
 WRITER_ROLE = "sansetu_writer"  # imports and live batches from the web, checked against the sender's area
@@ -51,6 +52,8 @@ class Settings:
     xlsx_sheet_mb: int = 40
     # SANSETU_CLASS_BREAKS: the map's fixed class thresholds per metric (domain/classes.py)
     class_breaks: Mapping[str, Breaks] = field(default_factory=lambda: dict(DEFAULT_BREAKS))
+    # SANSETU_REDIS_URL: the answer cache shared by the server's processes; empty: no cache
+    redis_url: str | None = DEFAULT_REDIS_URL
 
     @property
     def uploads_dir(self) -> Path:
@@ -116,12 +119,16 @@ def load(environ: Mapping[str, str]) -> Settings:
         breaks = parse_breaks(environ.get("SANSETU_CLASS_BREAKS", ""))
     except ValueError as exc:
         raise SettingsError(f"SANSETU_CLASS_BREAKS: {exc}") from None
+    redis = environ.get("SANSETU_REDIS_URL", DEFAULT_REDIS_URL)
+    if redis and not redis.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"SANSETU_REDIS_URL: {redis!r}")
     return Settings(
         database_url=database, app_database_url=app, app_password=password,
         demo=_flag(environ, "SANSETU_DEMO"), https=_flag(environ, "SANSETU_HTTPS"),
         secret_key=environ.get("SANSETU_SECRET_KEY") or None, host=environ.get("HOST", "127.0.0.1"),
         port=int(port), language=language, clock_skew_minutes=int(skew), class_breaks=breaks,
         xlsx_sheet_mb=int(sheet_mb),
+        redis_url=redis or None,
         state_dir=Path(environ["SANSETU_STATE_DIR"]) if environ.get("SANSETU_STATE_DIR") else ROOT / ".sansetu",
     )
 

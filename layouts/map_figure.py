@@ -132,8 +132,9 @@ def _points(points: list[dict], size: int = 8) -> dict:
     return {
         "type": "scattermap",
         "mode": "markers",
-        "lon": [p["lon"] for p in points],
-        "lat": [p["lat"] for p in points],
+        # to 5 decimals (about 1 m): a third less to send for all 27,227 enterprises
+        "lon": [round(p["lon"], 5) for p in points],
+        "lat": [round(p["lat"], 5) for p in points],
         "marker": {"size": size, "color": [STATUS_COLOURS[point_status(p)] for p in points], "opacity": 0.9},
         "customdata": [[p["name"], status_name[point_status(p)], p["employees_total"], p["employees_red"],
                         p["credit_code"], p["community_code"]] for p in points],

@@ -2,6 +2,12 @@
 
 Not a test: prints numbers. Uses its own database (BENCH_DATABASE_URL, a name ending in _bench), which it
 recreates, so it never touches the dashboard's data.
+
+BENCH_REUSE=1 times the database already loaded; BENCH_LOAD=0 skips the viewers under load;
+BENCH_LOAD_SECONDS (default 20) bounds each load level; BENCH_BASELINE=<another checkout> runs the same load
+and views against that checkout's code too, interleaved, for before/after ratios from one run;
+BENCH_SCALES (default 0.05,0.25; empty skips) loads those demo scales into databases of their own to print
+the drill steps and the hot path's plans beside scale 1's.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +36,7 @@ import requests  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from data_access import aggregates  # noqa: E402
+from data_access import cache as answers_cache  # noqa: E402
 from data_access.engine import get_engine  # noqa: E402
 from data_access.settings import database_url  # noqa: E402
 from data_access.setup_db import migrate  # noqa: E402
@@ -40,7 +47,9 @@ from layouts.colour_map import ids  # noqa: E402
 from layouts.enterprises import ids as table_ids  # noqa: E402
 
 RUNS = 60
-LOAD_CLIENTS, LOAD_SECONDS = 20, 60  # the load smoke: logged-in browsers drilling at once, for how long
+VIEWERS = (1, 5, 20, 50)  # logged-in browsers drilling at once, each level for LOAD_SECONDS
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS") or 20)
+SCALES = [s for s in os.environ.get("BENCH_SCALES", "0.05,0.25").split(",") if s]
 
 
 def main() -> None:
@@ -64,12 +73,20 @@ def main() -> None:
 
     client = _logged_in(app.server.test_client(), "official", "demo-official-2020")
     steps = _drill_path()
-    print("drill steps over HTTP (show_view: queries + figure + panels + JSON):")
+    scale_one = _drill_and_plans(client, steps)
+    print("drill steps over HTTP in this process (show_view: version, then the shared answer cache or"
+          " queries + figure + panels + JSON), cache hit vs miss:")
     for label, search in steps:
-        _print(f"  {label:<22}", _timings(lambda s=search: _post_view(client, s)))
+        hit = _timings(lambda s=search: _post_view(client, s))
+        with answers_cache.bypassed():
+            miss = _timings(lambda s=search: _post_view(client, s), runs=20)
+        size = len(_post_view(client, search)) / 1e3
+        print(f"  {label:<22} hit: median {hit[0] * 1000:.1f} ms, p95 {hit[1] * 1000:.1f} ms;"
+              f" miss: median {miss[0] * 1000:.1f} ms, p95 {miss[1] * 1000:.1f} ms; {size:,.0f} kB")
     _print("  map click -> URL      ", _timings(lambda: _post_click(client, steps[1][1])))
-    if os.environ.get("BENCH_LOAD") != "0":  # BENCH_LOAD=0: skip the minute of load
-        _load_smoke([search for _, search in steps[:3]])
+    _scales(scale_one)
+    if os.environ.get("BENCH_LOAD") != "0":  # BENCH_LOAD=0: skip the minutes of load
+        _viewers(steps)
     _print("enterprise table, one page of 50", _timings(lambda: _post_rows(client)))
     __import__("bench_modules").appeals(app.server)  # the modules' lines: scripts/bench_modules.py
 
@@ -119,7 +136,7 @@ def _drill_path() -> list[tuple[str, str]]:
     ]
 
 
-def _dash(client, outputs: list[tuple[str, str]], inputs: list[dict], state: list[dict] | None = None) -> None:
+def _dash(client, outputs: list[tuple[str, str]], inputs: list[dict], state: list[dict] | None = None) -> bytes:
     single = len(outputs) == 1  # Dash names a single output plainly, several wrapped in dots
     body = {
         "output": f"{outputs[0][0]}.{outputs[0][1]}" if single
@@ -131,14 +148,15 @@ def _dash(client, outputs: list[tuple[str, str]], inputs: list[dict], state: lis
     }
     response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
     assert response.status_code in (200, 204), response.data[:300]
+    return response.data
 
 
-def _post_view(client, search: str) -> None:
+def _post_view(client, search: str) -> bytes:
     outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
                (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
                (ids.DATA_TIME, "children"), (ids.MESSAGE, "children"), (ids.LIVE_SEEN, "data")]
-    _dash(client, outputs, [{"id": shell_ids.URL, "property": "search", "value": search},
-                            {"id": ids.LIVE_VERSION, "property": "data", "value": None}])
+    return _dash(client, outputs, [{"id": shell_ids.URL, "property": "search", "value": search},
+                                   {"id": ids.LIVE_VERSION, "property": "data", "value": None}])
 
 
 def _post_poll(client) -> None:
@@ -190,31 +208,108 @@ class _Http:
                                              timeout=60))
 
 
-def _load_smoke(searches: list[str]) -> None:
-    """LOAD_CLIENTS logged-in officials drilling district -> street -> community for LOAD_SECONDS, against
-    the production server as `make serve-prod` runs it."""
-    with _production_server() as base:
-        clients = [_logged_in(_Http(base), "official", "demo-official-2020") for _ in range(LOAD_CLIENTS)]
-        samples, errors = _drill_together(clients, searches)
-    samples.sort()
-    p50, p95 = (statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]) if samples else (0, 0)
-    print(f"load smoke, gunicorn 2 workers x 4 threads, {LOAD_CLIENTS} clients drilling for {LOAD_SECONDS} s:"
-          f" {len(samples):,} answers ({len(samples) / LOAD_SECONDS:.0f}/s), {len(errors)} errors,"
-          f" median {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
-    for error in sorted(set(errors))[:5]:
-        print(f"  error: {error}")
+def _viewers(steps: list[tuple[str, str]]) -> None:
+    """Logged-in officials drilling district -> street -> community at once, 1, 5, 20 and 50 of them, each
+    level for LOAD_SECONDS, against gunicorn as `make serve-prod` runs it; with BENCH_BASELINE, against that
+    checkout's server too, level by level in turns; then each view alone, one request of each server in turn."""
+    roots = {"this": ROOT} | ({"baseline": Path(os.environ["BENCH_BASELINE"])} if os.environ.get("BENCH_BASELINE")
+                              else {})
+    searches = [search for _, search in steps[:3]]
+    with ExitStack() as stack:
+        bases = {name: stack.enter_context(_production_server(root)) for name, root in roots.items()}
+        clients = {name: [_logged_in(_Http(base), "official", "demo-official-2020") for _ in range(max(VIEWERS))]
+                   for name, base in bases.items()}
+        print(f"viewers drilling district -> street -> community at once, gunicorn 2 workers x 4 threads,"
+              f" {LOAD_SECONDS} s per level:")
+        for count in VIEWERS:
+            for name in bases:
+                samples, errors = _drill_together(clients[name][:count], searches)
+                p50, p95, p99 = (_quantile(samples, q) * 1000 for q in (0.5, 0.95, 0.99))
+                print(f"  {count:>2} viewers, {name:<8}: {len(samples) / LOAD_SECONDS:6.1f} answers/s,"
+                      f" p50 {p50:6.0f} ms, p95 {p95:6.0f} ms, p99 {p99:6.0f} ms, {len(errors)} errors")
+                for error in sorted(set(errors))[:3]:
+                    print(f"    error: {error}")
+        _felt_latency(bases)
+        if len(bases) > 1:
+            print("each view alone over HTTP, one request of each server in turn (median, p95):")
+            for label, search in steps:
+                took: dict[str, list[float]] = {name: [] for name in bases}
+                for _ in range(20):
+                    for name in bases:
+                        started = time.perf_counter()
+                        _post_view(clients[name][0], search)
+                        took[name].append(time.perf_counter() - started)
+                line = "; ".join(f"{name} {statistics.median(t) * 1000:.0f} / {sorted(t)[18] * 1000:.0f} ms"
+                                 for name, t in took.items())
+                ratio = statistics.median(took["baseline"]) / statistics.median(took["this"])
+                print(f"  {label:<22} {line}; baseline / this x{ratio:.1f}")
+
+
+# The map has drawn what a click asked for: plotly drew the figure after the click, and no output of the page
+# is still waiting for the server.
+HOOK = """() => {
+  const gd = document.querySelector('#community-map .js-plotly-plot');
+  if (gd && !gd.__bench) { gd.on('plotly_afterplot', () => { window.__drawn = performance.now(); }); gd.__bench = 1; }
+  return performance.now();
+}"""
+DRAWN_SINCE = """(t0) => (window.__drawn || 0) > t0 && !document.querySelector('[data-dash-is-loading="true"]')
+  ? performance.now() - t0 : false"""
+CLICKS = (("district -> community", ".ranking a", 0), ("community -> street", ".breadcrumb a.crumb", -1),
+          ("new metric", ".controls .segmented a:not(.current)", 0), ("street -> district", ".breadcrumb a.crumb", 0),
+          ("new metric", ".controls .segmented a:not(.current)", 0))
+
+
+def _felt_latency(bases: dict[str, str], rounds: int = 6) -> None:
+    """Click to drawn in headless Chromium (the browser test's): a logged-in official clicks down the list
+    beside the map, changes the metric, and goes back up by the breadcrumb, on each server in turn."""
+    from playwright.sync_api import sync_playwright
+
+    from data_access.demo.users import DEMO_USERS
+
+    took: dict[str, dict[str, list[float]]] = {name: {} for name in bases}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+        pages = {}
+        for name, base in bases.items():
+            page = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN").new_page()
+            page.goto(base + "/")
+            page.fill("input[name=username]", "official")
+            page.fill("input[name=password]", next(u[4] for u in DEMO_USERS if u[0] == "official"))
+            page.click("button[type=submit]")
+            page.wait_for_selector(".ranking a", timeout=60_000)
+            page.wait_for_selector(".maplibregl-canvas", timeout=60_000)
+            pages[name] = page
+        for _ in range(rounds):
+            for name, page in pages.items():
+                for label, selector, which in CLICKS:
+                    started = page.evaluate(HOOK)
+                    page.locator(selector).nth(which).click()
+                    drawn = page.wait_for_function(DRAWN_SINCE, arg=started, timeout=60_000).json_value()
+                    took[name].setdefault(label, []).append(drawn)
+        browser.close()
+    print(f"click to drawn in Chromium, {rounds} rounds of {len(CLICKS)} clicks (p50 / p95 ms):")
+    for name, kinds in took.items():
+        every = [t for times in kinds.values() for t in times]
+        detail = ", ".join(f"{label} {statistics.median(t):.0f}" for label, t in kinds.items())
+        print(f"  {name:<8}: all {_quantile(every, 0.5):.0f} / {_quantile(every, 0.95):.0f}; medians: {detail}")
+
+
+def _quantile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
 @contextmanager
-def _production_server() -> Iterator[str]:
-    """gunicorn as `make serve-prod` runs it (2 workers x 4 threads), on a free port: its address. Stopped
-    on the way out, whatever happened; its log is printed if something failed."""
+def _production_server(root: Path = ROOT) -> Iterator[str]:
+    """gunicorn as `make serve-prod` runs it (2 workers x 4 threads) from the checkout at root, on a free
+    port: its address. Stopped on the way out, whatever happened; its log is printed if something failed."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--threads",
-                                   "4", "--bind", f"127.0.0.1:{port}", "app:server"], cwd=ROOT, stdout=log, stderr=log)
+                                   "4", "--bind", f"127.0.0.1:{port}", "app:server"], cwd=root, stdout=log,
+                                  stderr=log, env={**os.environ, "PYTHONPATH": str(root)})
         try:
             _wait_for(f"http://127.0.0.1:{port}", server)
             yield f"http://127.0.0.1:{port}"
@@ -265,6 +360,74 @@ def _drill_together(clients: list[_Http], searches: list[str]) -> tuple[list[flo
     for thread in threads:
         thread.join()
     return samples, errors
+
+
+def _drill_and_plans(client, steps: list[tuple[str, str]]) -> dict[str, float]:
+    """Each drill step's cost without the answer cache (median ms), and the statements of the hot path whose
+    plans read the person table whole, printed for this database's demo scale."""
+    from callbacks.colour_map.view import fetch_view
+    from data_access.engine import app_engine
+    from data_access.plans import recorded, whole_scans
+    from data_access.session import reading
+    from layouts.view import parse_view
+    from tests.helpers import access_of
+
+    with get_engine().connect() as conn:
+        people = conn.execute(text("SELECT count(*) FROM person")).scalar()
+    medians, scans, statements = {}, 0, 0
+    with answers_cache.bypassed():
+        for label, search in steps:
+            medians[label] = _timings(lambda s=search: _post_view(client, s), runs=20)[0] * 1000
+    actor = access_of("official")
+    for _, search in steps:
+        with recorded(app_engine()) as seen, reading(actor) as conn:
+            fetch_view(conn, parse_view(search)[0], actor)
+        with reading(actor) as conn:
+            scans += len(whole_scans(conn, seen))
+        statements += len(seen)
+    with reading(actor) as conn:
+        data_time = _timings(lambda: aggregates.data_time(conn), runs=20)[0] * 1000
+    print(f"scale with {people:,} people: drill steps without cache (median) "
+          + ", ".join(f"{k} {v:.0f} ms" for k, v in medians.items())
+          + f"; data time {data_time:.1f} ms; {scans} of {statements} hot statements scan person whole")
+    return medians | {"data time": data_time}
+
+
+def _scales(scale_one: dict[str, float]) -> None:
+    """The same at other demo scales, each in a database of its own (created, loaded, dropped)."""
+    for scale in SCALES:
+        url = database_url()
+        url = url.set(database=f"{url.database}_s{scale.replace('.', '')}")
+        _recreate(url)
+        try:
+            env = {**os.environ, "DATABASE_URL": url.render_as_string(hide_password=False), "BENCH_DRILL": "1"}
+            migrate(url)
+            subprocess.run([sys.executable, "-m", "data_access.cli", "load-demo", "--scale", scale], cwd=ROOT,
+                           env=env, capture_output=True, check=True)
+            done = subprocess.run([sys.executable, __file__], cwd=ROOT, env=env, capture_output=True, text=True,
+                                  check=True)
+            lines = done.stdout.strip().splitlines()
+            print(f"demo scale {scale}: " + "\n  ".join(lines[:-1]))
+            other = json.loads(lines[-1])
+            print(f"  scale {scale} / scale 1 (median): "
+                  + ", ".join(f"{k} x{other[k] / v:.2f}" for k, v in scale_one.items() if v))
+        finally:
+            _drop(url)
+
+
+def _drill_only() -> None:
+    """BENCH_DRILL=1 (run by _scales against another scale's database): the drill and plans, then a JSON line."""
+    import app
+
+    client = _logged_in(app.server.test_client(), "official", "demo-official-2020")
+    print(json.dumps(_drill_and_plans(client, _drill_path())))
+
+
+def _drop(url) -> None:
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _get(client, url: str) -> None:
@@ -529,4 +692,4 @@ def _import(kind: str, name: str, content: bytes, **options):
 
 
 if __name__ == "__main__":
-    main()
+    _drill_only() if os.environ.get("BENCH_DRILL") == "1" else main()

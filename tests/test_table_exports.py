@@ -187,3 +187,24 @@ def test_cells_that_would_run_as_formulas_stay_text():
     assert sheet["A4"].data_type == "s" and sheet["B4"].value == 3
     assert (sheet["A1"].value, sheet["A2"].value) == ("'=title", "'@rule")
     assert "'=1+1" in write_csv(rows, columns)[0].decode("utf-8-sig")
+
+
+def test_a_new_metric_or_basis_does_not_read_the_table_again(as_user):
+    from dash import no_update
+
+    from callbacks.enterprises.table import follow_area
+
+    with as_user("official"):
+        assert follow_area("?street=330105005000", None) == "330105005000"
+        assert follow_area("?street=330105005000&metric=red&basis=both", "330105005000") is no_update
+        assert follow_area("?street=330105005000&community=330105005051", "330105005000") == "330105005051"
+
+
+def test_an_area_sent_by_hand_for_the_table_is_the_users_own(as_user):
+    from callbacks.enterprises.table import refilter_table
+
+    with as_user("gcq.official"):
+        count = refilter_table("330105003000", None, None, None)[3]  # another street
+        own = refilter_table("330105005000", None, None, None)[3]
+        assert count == own
+        assert refilter_table("bogus", None, None, None)[3] == own

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State, no_update
 
+from callbacks import answers
 from callbacks.gate import clamp_view, require
 from data_access import aggregates, areas
 from data_access.colour_map import queries
@@ -37,12 +38,12 @@ def register(app: Dash) -> None:
                  prevent_initial_call=True)(drill_from_map)
 
 
-def show_view(search: str | None, _version: str | None):
+def show_view(search: str | None, version: str | None):
     """The view the URL names, drawn again whenever the data changes (live colour updates)."""
     actor = require(READ_MAP)
     view, dropped = parse_view(search)
     view, refused = clamp_view(view, actor, actor.may(READ_PEOPLE))
-    return view_outputs(view, dropped, actor, refused)
+    return cached_view_outputs(view, dropped, actor, refused, version)
 
 
 def watch_data(_ticks: int, seen: str | None):
@@ -53,6 +54,7 @@ def watch_data(_ticks: int, seen: str | None):
             version = aggregates.data_version(conn)
     except DataUnavailable:
         return no_update
+    answers.remember_version(actor, version)
     return no_update if seen is None or version == seen else version
 
 
@@ -71,15 +73,35 @@ def drill_from_map(click: dict | None, search: str | None):
     return no_update if target == view else view_search(target) or "?"
 
 
+def cached_view_outputs(view: View, dropped: list[str], actor: Actor, refused: bool = False,
+                        known: str | None = None) -> tuple:
+    """view_outputs, answered once per (area, role, view, data version) for every process of the server;
+    known: the newest data version the page has seen."""
+    try:
+        return answers.read_cached(actor, ("map.view", view, tuple(dropped), refused), lambda conn, version: draw_view(
+            view, dropped, actor, refused, fetch_view(conn, view, actor, version)), known)
+    except DataUnavailable:
+        return unavailable()
+
+
 def view_outputs(view: View, dropped: list[str], actor: Actor, refused: bool = False) -> tuple:
     """Everything the map page shows for a view, or an empty page and a message why not."""
+    try:
+        with reading(actor) as conn:
+            data = fetch_view(conn, view, actor)
+    except DataUnavailable:
+        return unavailable()
+    return draw_view(view, dropped, actor, refused, data)
+
+
+def unavailable() -> tuple:
+    return [], [], empty_figure(), [], [], [], "", t("map.error"), no_update
+
+
+def draw_view(view: View, dropped: list[str], actor: Actor, refused: bool, data: dict) -> tuple:
     messages = [t("map.bad_url", names="、".join(dropped))] if dropped else []
     if refused:
         messages.append(t("auth.out_of_scope"))
-    try:
-        data = fetch_view(view, actor)
-    except DataUnavailable:
-        return [], [], empty_figure(), [], [], [], "", t("map.error"), no_update
     if not data["rows"]:
         return [], [], empty_figure(), [], [], [], "", t("map.empty"), data["version"]
     if view.enterprise and data["detail"] is None:
@@ -118,25 +140,24 @@ def _data_time(view: View, time) -> str:
     return t("map.data_time", time=formatting.beijing_time(time)) if time else t("map.no_data_time")
 
 
-def fetch_view(view: View, actor: Actor) -> dict:
-    """One read-only transaction, within the user's area, for everything a view needs."""
+def fetch_view(conn, view: View, actor: Actor, version: str | None = None) -> dict:
+    """Everything a view needs, read in the caller's read-only transaction within the user's area."""
     shown = Scope(view.street) if view.street else DISTRICT
     area = Scope(view.area)
-    with reading(actor) as conn:
-        data = {
-            "rows": aggregates.community_map_rows(conn, shown, view.day),
-            "streets": areas.street_outlines(conn, shown),
-            "totals": aggregates.area_totals(conn, area, view.day),
-            "time": aggregates.data_time(conn),
-            "version": aggregates.data_version(conn),
-            "points": None, "detail": None, "staff": None, "listed": ([], 0),
-        }
-        if view.community or view.points:
-            data["points"] = queries.enterprise_points(conn, area, view.day)
-        if view.community and not view.enterprise:
-            data["listed"] = queries.community_enterprises(conn, area, LISTED)
-        if view.enterprise:
-            data["detail"] = queries.enterprise_detail(conn, area, view.enterprise)
-            if data["detail"] and actor.may(READ_PEOPLE):
-                data["staff"] = queries.non_green_employees(conn, area, view.enterprise)
+    data = {
+        "rows": aggregates.community_map_rows(conn, shown, view.day),
+        "streets": areas.street_outlines(conn, shown),
+        "totals": aggregates.area_totals(conn, area, view.day),
+        "time": aggregates.data_time(conn),
+        "version": version or aggregates.data_version(conn),
+        "points": None, "detail": None, "staff": None, "listed": ([], 0),
+    }
+    if view.community or view.points:
+        data["points"] = queries.enterprise_points(conn, area, view.day)
+    if view.community and not view.enterprise:
+        data["listed"] = queries.community_enterprises(conn, area, LISTED)
+    if view.enterprise:
+        data["detail"] = queries.enterprise_detail(conn, area, view.enterprise)
+        if data["detail"] and actor.may(READ_PEOPLE):
+            data["staff"] = queries.non_green_employees(conn, area, view.enterprise)
     return data

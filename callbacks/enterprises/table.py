@@ -13,7 +13,7 @@ from data_access.enterprises import queries
 from data_access.enterprises.queries import BadFilter, EnterpriseFilter
 from data_access.session import DataUnavailable, reading
 from domain.actor import Actor
-from domain.divisions import Scope
+from domain.divisions import DIVISION_CODE, Scope
 from domain.permissions import EXPORT_ENTERPRISES, READ_ENTERPRISES
 from i18n import t
 from layouts.enterprises import ids
@@ -25,11 +25,12 @@ SORT_FIELDS = {"status_name": "status"}
 
 
 def register(app: Dash) -> None:
+    app.callback(Output(ids.TABLE_AREA, "data"), Input(URL, "search"), State(ids.TABLE_AREA, "data"))(follow_area)
     app.callback(
         Output(ids.TABLE_HOLDER, "children"), Output(ids.EXPORTS, "children"),
         Output(ids.TABLE_INDUSTRY, "options"), Output(ids.TABLE_COUNT, "children"),
-        Input(URL, "search"), Input(ids.TABLE_STATUS, "value"), Input(ids.TABLE_INDUSTRY, "value"),
-        Input(ids.TABLE_SEARCH, "value"),
+        Input(ids.TABLE_AREA, "data"), Input(ids.TABLE_STATUS, "value"), Input(ids.TABLE_INDUSTRY, "value"),
+        Input(ids.TABLE_SEARCH, "value"), prevent_initial_call=True,
     )(refilter_table)
     app.callback(
         Output(ids.table(MATCH), "getRowsResponse"), Input(ids.table(MATCH), "getRowsRequest"),
@@ -48,9 +49,17 @@ def _area(search: str | None, actor: Actor) -> str:
     return clamp_view(parse_view(search)[0], actor, see_people=False)[0].area
 
 
-def refilter_table(search, statuses, industry, text):
+def follow_area(search: str | None, shown: str | None):
+    """The URL's area, when it is not the one the table shows already: the metric, the basis, the
+    enterprise opened on the map do not make the table read its rows again."""
+    area = _area(search, require(READ_ENTERPRISES))
+    return no_update if area == shown else area
+
+
+def refilter_table(area, statuses, industry, text):
     actor = require(READ_ENTERPRISES)
-    area = _area(search, actor)
+    # the store comes from the browser: an area outside the user's own is the user's own
+    area = area if isinstance(area, str) and DIVISION_CODE.fullmatch(area) and actor.covers(area) else actor.org_code
     key = hashlib.sha1(repr((area, statuses, industry, text)).encode()).hexdigest()[:12]
     page = table_page({"startRow": 0, "endRow": 1}, actor, area, statuses or (), industry, text)
     try:

@@ -4,6 +4,7 @@ TABLE_STATUS = "table-status"
 TABLE_INDUSTRY = "table-industry"
 TABLE_SEARCH = "table-search"
 TABLE_HOLDER = "table-holder"
+TABLE_AREA = "table-area"  # the area the table lists: a new metric or basis in the URL leaves it as it is
 TABLE = "enterprise-table"  # a pattern id: see table()
 TABLE_COUNT = "table-count"
 EXPORTS = "table-exports"

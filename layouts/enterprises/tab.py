@@ -14,6 +14,7 @@ from layouts.grid import dropdown_labels, grid_locale
 
 def table_tab() -> html.Div:
     return html.Div(className="tab-body", children=[
+        dcc.Store(id=ids.TABLE_AREA),
         html.Div(className="table-filters", children=[
             dcc.Dropdown(id=ids.TABLE_STATUS, multi=True, placeholder=t("table.status_any"), labels=dropdown_labels(),
                          options=[{"label": t(f"status.{s}"), "value": s} for s in STATUSES]),
