@@ -542,10 +542,12 @@ def test_a_row_of_the_enterprise_table_opens_its_enterprise_on_the_map(browser, 
     page = context.new_page()
     login(page, server, "official", "/?street=330105005000")
     page.get_by_text("企业名单", exact=True).click()
-    page.wait_for_selector(".ag-row .ag-cell[col-id=credit_code]", timeout=30_000)
-    row = page.locator(".ag-row").first
-    code = row.locator("[col-id=credit_code]").inner_text()
-    with engine.connect() as conn:  # the name as registered (the grid may not have drawn that cell yet)
+    # the grid draws empty rows first and fills them when its page of data arrives
+    page.wait_for_function("() => document.querySelector(\".ag-row[row-index='0'] [col-id=credit_code]\")"
+                           "?.innerText.trim().length === 18", timeout=30_000)
+    row = page.locator(".ag-row[row-index='0']").first
+    code = row.locator("[col-id=credit_code]").inner_text().strip()
+    with engine.connect() as conn:  # the name as registered
         name = conn.execute(text("SELECT name FROM enterprise WHERE credit_code = :c"), {"c": code}).scalar()
     row.locator("[col-id=credit_code]").click()
     page.wait_for_function("c => location.search.includes('enterprise=' + c)", arg=code, timeout=15_000)
