@@ -542,14 +542,14 @@ def test_a_row_of_the_enterprise_table_opens_its_enterprise_on_the_map(browser, 
     page = context.new_page()
     login(page, server, "official", "/?street=330105005000")
     page.get_by_text("企业名单", exact=True).click()
-    # the grid draws empty rows first and fills them when its page of data arrives
-    page.wait_for_function("() => document.querySelector(\".ag-row[row-index='0'] [col-id=credit_code]\")"
-                           "?.innerText.trim().length === 18", timeout=30_000)
-    row = page.locator(".ag-row[row-index='0']").first
-    code = row.locator("[col-id=credit_code]").inner_text().strip()
+    # the grid's row id is the credit code (set once the row's data has arrived)
+    page.wait_for_function("() => (document.querySelector(\".ag-center-cols-container .ag-row[row-index='0']\")"
+                           "?.getAttribute('row-id') || '').length === 18", timeout=30_000)
+    row = page.locator(".ag-center-cols-container .ag-row[row-index='0']").first
+    code = row.get_attribute("row-id")
     with engine.connect() as conn:  # the name as registered
         name = conn.execute(text("SELECT name FROM enterprise WHERE credit_code = :c"), {"c": code}).scalar()
-    row.locator("[col-id=credit_code]").click()
+    row.locator(".ag-cell").first.click()
     page.wait_for_function("c => location.search.includes('enterprise=' + c)", arg=code, timeout=15_000)
     page.wait_for_function("n => document.querySelector('.enterprise-name')?.innerText === n", arg=name,
                            timeout=30_000)
