@@ -10,11 +10,12 @@ import sys
 from dash import Dash
 from flask import Response
 
+import callbacks.api as api  # the live colour endpoint (systems' route, their own tokens)
+import callbacks.auth as auth  # login, logout and the gate in front of every route
+import callbacks.shell as shell  # the router and the frame, built from MODULES
 import i18n
 from callbacks import (
-    api,
     audit,
-    auth,
     bigscreen,
     colour_map,
     enterprises,
@@ -23,7 +24,6 @@ from callbacks import (
     inputs,
     keypersons,
     proxy,
-    shell,
     statistics,
     users,
     warnings,

@@ -8,6 +8,7 @@ from dataclasses import replace
 from flask import has_request_context, request
 from flask_login import current_user
 
+from data_access.session import writing
 from domain.actor import Actor
 from domain.divisions import Scope
 from layouts.view import View
@@ -40,6 +41,12 @@ def ensure(actor: Actor, action: str) -> Actor:
     if not actor.may(action):
         raise NotAllowed(f"{actor.role} may not {action}")
     return actor
+
+
+def record_refusal(actor: Actor, area: str | None, asked: str) -> None:
+    """A refusal is audited: someone asked for what they may not have."""
+    with writing(actor) as work:
+        work.audit("refused", area, {"asked": asked})
 
 
 def clamp_view(view: View, actor: Actor, see_people: bool) -> tuple[View, bool]:

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from dash import Dash
 from flask import Flask, request
 
-from callbacks.gate import NotAllowed, current_actor
+from callbacks.gate import NotAllowed, current_actor, record_refusal
 from callbacks.inputs import BadInput, json_body
-from data_access.session import writing
 
 
 def _nothing(_target) -> None:
@@ -94,6 +93,5 @@ def _gate(app: Dash, actions: dict[str, str]) -> None:
         return
     actor = current_actor()
     if not actor.may(action):
-        with writing(actor) as work:  # a refusal is audited: someone asked for what they may not have
-            work.audit("refused", None, {"asked": request.full_path if key == request.endpoint else key})
+        record_refusal(actor, None, request.full_path if key == request.endpoint else key)
         raise NotAllowed(f"{actor.role} may not {action}")

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
+from bench_modules import appeals, timings  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from data_access import aggregates  # noqa: E402
@@ -88,7 +89,7 @@ def main() -> None:
     if os.environ.get("BENCH_LOAD") != "0":  # BENCH_LOAD=0: skip the minutes of load
         _viewers(steps)
     _print("enterprise table, one page of 50", _timings(lambda: _post_rows(client)))
-    __import__("bench_modules").appeals(app.server)  # the modules' lines: scripts/bench_modules.py
+    appeals(app.server)  # the modules' lines: scripts/bench_modules.py
 
     for kind in ("xlsx", "csv"):
         url = f"/export/enterprises.{kind}?area=330105000000&list=cleared"
@@ -450,14 +451,7 @@ def _read(*queries) -> None:
 
 
 def _timings(fn, runs: int = RUNS) -> tuple[float, float]:
-    fn()  # warm-up
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(0.95 * len(samples)))]
+    return timings(fn, runs)
 
 
 def _print(label: str, timing: tuple[float, float]) -> None:

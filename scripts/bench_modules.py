@@ -41,9 +41,9 @@ def appeals(server) -> None:
           f" server time over HTTP, goal p95 <= {GOAL_MS} ms:")
     for who, client, case in (("community worker", worker_client, worker_case),
                               ("district official", official_client, district_case)):
-        _line(f"  queue page, {who}", _timings(lambda c=client: _queue(c)))
-        _line(f"  case page, {who}", _timings(lambda c=client, a=case: _case(c, a)))
-    _line("  oversight tab with the open-requests map, district", _timings(lambda: _oversight(official_client), 20))
+        _line(f"  queue page, {who}", timings(lambda c=client: _queue(c)))
+        _line(f"  case page, {who}", timings(lambda c=client, a=case: _case(c, a)))
+    _line("  oversight tab with the open-requests map, district", timings(lambda: _oversight(official_client), 20))
     _import(1_000)
 
 
@@ -56,7 +56,8 @@ def _logged_in(client, username: str, password: str):
     return client
 
 
-def _timings(fn, runs: int = RUNS) -> tuple[float, float]:
+def timings(fn, runs: int = RUNS) -> tuple[float, float]:
+    """Median and p95 seconds of `runs` calls, after one warm-up (bench.py's lines too)."""
     fn()  # warm-up
     samples = []
     for _ in range(runs):

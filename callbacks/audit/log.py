@@ -9,7 +9,7 @@ from dash import Dash, Input, Output
 from flask import Flask, Response, request
 
 from callbacks.downloads import attachment, refusal
-from callbacks.gate import current_actor, ensure, require
+from callbacks.gate import current_actor, ensure, record_refusal, require
 from callbacks.inputs import BadInput
 from data_access.audit.log import MOST_ROWS, audit_rows
 from data_access.exporters import Column, write_csv
@@ -64,8 +64,7 @@ def export_audit() -> Response:
     """The audit log under the auditor's filters, as CSV. Auditors only; the export is itself logged."""
     actor = current_actor()
     if not actor.may(READ_AUDIT):
-        with writing(actor) as work:
-            work.audit("refused", None, {"asked": request.full_path})
+        record_refusal(actor, None, request.full_path)
         return refusal("auth.forbidden", 403)
     since = audit_since(request.args.get("since"))
     with reading(actor) as conn:

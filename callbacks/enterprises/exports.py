@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, request
 
 from callbacks.downloads import TYPES, attachment, refusal
-from callbacks.gate import current_actor
+from callbacks.gate import current_actor, record_refusal
 from data_access import aggregates, areas
 from data_access.enterprises import queries
 from data_access.enterprises.queries import BadFilter, EnterpriseFilter
@@ -52,8 +52,7 @@ def export_enterprises(kind: str) -> Response:
     except ValueError:
         return refusal("export.bad_request", 400, field="area")
     if not actor.may(EXPORT_ENTERPRISES) or not actor.covers(area):
-        with writing(actor) as work:  # a refusal is audited: someone asked for what they may not have
-            work.audit("refused", area, {"asked": request.full_path})
+        record_refusal(actor, area, request.full_path)
         return refusal("auth.forbidden", 403)
     try:
         statuses = LISTS[which] or tuple(s for s in request.args.get("status", "").split(",") if s)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, request
 
 from callbacks.downloads import attachment, refusal
-from callbacks.gate import current_actor
+from callbacks.gate import current_actor, record_refusal
 from data_access import areas
 from data_access.exporters import Column, Sheet, write_xlsx
 from data_access.health_services import oversight
@@ -53,8 +53,7 @@ def export_decisions() -> Response:
     except ValueError:
         return refusal("export.bad_request", 400, field="day")
     if not actor.may(EXPORT_APPEALS) or not actor.covers(area):
-        with writing(actor) as work:  # a refusal is audited: someone asked for what they may not have
-            work.audit("refused", area, {"asked": request.full_path})
+        record_refusal(actor, area, request.full_path)
         return refusal("auth.forbidden", 403)
     try:
         body, title, count = decisions_file(actor, scope, day)
