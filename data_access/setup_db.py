@@ -11,6 +11,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
 from data_access.settings import SERVICE_ROLES, settings
+from domain.audit import AUDIT_ACTIONS
 from domain.permissions import PERMISSIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +64,8 @@ def migrate(url: URL, revision: str = "head") -> str:
                 conn.exec_driver_sql(f"ALTER ROLE {role} LOGIN PASSWORD %s", (settings().app_password,))
         if conn.execute(text("SELECT to_regclass('permission')")).scalar():
             sync_permissions(conn)
+        if conn.execute(text("SELECT to_regclass('audit_action')")).scalar():
+            sync_audit_actions(conn)
     engine.dispose()
     return current
 
@@ -72,6 +75,13 @@ def sync_permissions(conn) -> None:
     conn.execute(text("DELETE FROM permission"))
     conn.execute(text("INSERT INTO permission (action, role) VALUES (:a, :r)"),
                  [{"a": action, "r": role} for action, roles in PERMISSIONS.items() for role in sorted(roles)])
+
+
+def sync_audit_actions(conn) -> None:
+    """The audit_action table holds every action of domain.audit.AUDIT_ACTIONS. Actions are only ever added: the
+    log is append-only, and its old rows keep the actions they were written with."""
+    conn.execute(text("INSERT INTO audit_action (action) VALUES (:a) ON CONFLICT DO NOTHING"),
+                 [{"a": action} for action in AUDIT_ACTIONS])
 
 
 def alembic_config() -> Config:
