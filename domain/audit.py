@@ -14,4 +14,7 @@ AUDIT_ACTIONS = ("login", "login_failed", "logout", "export", "reveal", "user_cr
                  "keyperson_placed", "keyperson_contacted", "keyperson_measure", "keyperson_followup",
                  "keyperson_released", "keyperson_colour",
                  # warnings followed to the end
-                 "warning_notified", "reopening_confirmed")
+                 "warning_notified", "reopening_confirmed",
+                 # policies
+                 "policy_defined", "policy_application_filed", "policy_application_step", "policy_roll_made",
+                 "policy_payments_returned", "policy_direct_queued", "policy_hotline_logged")

@@ -39,6 +39,14 @@ HANDLE_KEYPERSONS = "keypersons.handle"  # first contact, measure, daily follow-
 OVERSEE_KEYPERSONS = "keypersons.oversee"  # per batch and per community times, measures and overdue tasks
 READ_WARNINGS = "warnings.read"  # the open warnings of the area: stages, ages, counts per street
 RECORD_WARNINGS = "warnings.record"  # record a warning given and a reopening confirmed (audited)
+# Policies (民生直达 and 亲清在线)
+READ_POLICIES = "policies.read"  # the catalogue, eligibility lists, applications and payments of the area
+CONFIGURE_POLICIES = "policies.configure"  # define a policy, its rule and fund pool, dispatch rules (district)
+FILE_POLICIES = "policies.file"  # file a person's application for them (the community's worker)
+HANDLE_POLICIES = "policies.handle"  # accept, ask for more, approve or reject applications of the area
+PAY_POLICIES = "policies.pay"  # payment rolls, their XLSX, the returned bank file, re-queueing (district)
+HOTLINE_POLICIES = "policies.hotline"  # log a hotline call against an application
+OVERSEE_POLICIES = "policies.oversee"  # per policy reach, money, days to payment; the map of reach
 
 _READERS = frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR})
 
@@ -74,6 +82,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     OVERSEE_KEYPERSONS: frozenset({LEADER, OFFICIAL}),
     READ_WARNINGS: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER}),
     RECORD_WARNINGS: frozenset({COMMUNITY_WORKER}),
+    # policies
+    READ_POLICIES: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER}),
+    CONFIGURE_POLICIES: frozenset({OFFICIAL}),
+    FILE_POLICIES: frozenset({COMMUNITY_WORKER}),
+    HANDLE_POLICIES: frozenset({OFFICIAL}),
+    PAY_POLICIES: frozenset({OFFICIAL}),
+    HOTLINE_POLICIES: frozenset({OFFICIAL, COMMUNITY_WORKER}),
+    OVERSEE_POLICIES: frozenset({LEADER, OFFICIAL}),
 }
 
 
