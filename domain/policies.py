@@ -52,7 +52,7 @@ class Condition:
 
 def check_rule(rule: object, target: str) -> object:
     """The rule, if it is well formed for the target's attributes; BadRule otherwise."""
-    if not isinstance(rule, dict) or len(rule) != 1 and "attr" not in rule:
+    if not isinstance(rule, dict) or (len(rule) != 1 and "attr" not in rule):
         raise BadRule("shape")
     if "all" in rule or "any" in rule:
         parts = rule.get("all", rule.get("any"))

@@ -69,7 +69,8 @@ PERSON_POLICIES = [
     ("spring_festival", "困难群众春节慰问金", "civil", "fixed", 800, _c("income_per_head", "<", MARGIN), None, 1,
      ["身份证"]),
     ("unemployment", "失业人员生活补助", "hr", "fixed", 250,
-     _rule(_c("unemployed", "is", True), _c("age", "between", [16, 59])), "employment_support", 2, ["身份证", "失业证"]),
+     _rule(_c("unemployed", "is", True), _c("age", "between", [16, 59])), "employment_support", 2,
+     ["身份证", "失业证"]),
     ("flexible_ss", "就业困难人员灵活就业社保补贴", "hr", "fixed", 900,
      _rule(_c("unemployed", "is", True), _c("age", "between", [40, 59])), "employment_support", 0,
      ["身份证", "灵活就业登记"]),
@@ -105,7 +106,8 @@ ENTERPRISE_POLICIES = [
      _rule(_c("staff", ">=", 10), _c("certifications", "has", "training")), 0.5),
 ]
 # Dispatch kept as data: (priority, policy code or None, field, value, department).
-DISPATCH = [(10, "talent_incentive", "talent_level", "A", "talent"), (11, "talent_incentive", "talent_level", "B", "talent"),
+DISPATCH = [(10, "talent_incentive", "talent_level", "A", "talent"),
+            (11, "talent_incentive", "talent_level", "B", "talent"),
             (20, "tech_sme", "industry", "科学研究和技术服务业", "science"),
             (21, "tech_sme", "industry", "信息传输、软件和信息技术服务业", "economy"),
             (30, "digital", "industry", "制造业", "economy"), (31, "digital", None, None, "commerce")]
@@ -201,9 +203,13 @@ def _attributes(conn: Connection, seed: int) -> None:
                  {u('p.id_number', s + 'une')} AS ru, {u('p.id_number', s + 'hh')} AS rh
           FROM person p WHERE p.community_code IS NOT NULL),
         a AS (
-          SELECT x.*, CASE WHEN residence_type = 'permanent' AND ri < 0.004 THEN 300 + round((ri / 0.004 * 840)::numeric, 0)
-                           WHEN residence_type = 'permanent' AND ri < 0.010 THEN 1150 + round(((ri - 0.004) / 0.006 * 570)::numeric, 0)
-                           WHEN ri >= 0.010 AND ri < 0.013 THEN 1730 + round(((ri - 0.010) / 0.003 * 600)::numeric, 0) END AS income,
+          SELECT x.*,
+                 CASE WHEN residence_type = 'permanent' AND ri < 0.004
+                        THEN 300 + round((ri / 0.004 * 840)::numeric, 0)
+                      WHEN residence_type = 'permanent' AND ri < 0.010
+                        THEN 1150 + round(((ri - 0.004) / 0.006 * 570)::numeric, 0)
+                      WHEN ri >= 0.010 AND ri < 0.013
+                        THEN 1730 + round(((ri - 0.010) / 0.003 * 600)::numeric, 0) END AS income,
                  rd < 0.025 AS disabled, age >= 60 AND rr < 0.65 AS retired, rv < 0.02 AND age >= 20 AS veteran,
                  ru < 0.03 AND age BETWEEN 18 AND 59 AS unemployed
           FROM x)
@@ -212,7 +218,8 @@ def _attributes(conn: Connection, seed: int) -> None:
         SELECT id_number, community_code, 'H' || substr(md5(id_number), 1, 10),
                CASE WHEN income IS NOT NULL THEN 1 + floor(rh * 4)::int END, income, disabled,
                CASE WHEN disabled THEN 1 + floor(rd / 0.025 * 4)::int END, veteran, retired, unemployed,
-               CASE WHEN rh < 0.985 THEN '6228' || lpad((abs(hashtext(id_number)) % 1000000000000000)::text, 15, '0') END
+               CASE WHEN rh < 0.985
+                    THEN '6228' || lpad((abs(hashtext(id_number)) % 1000000000000000)::text, 15, '0') END
         FROM a WHERE income IS NOT NULL OR disabled OR retired OR veteran OR unemployed"""))
     conn.execute(text(f"""
         WITH x AS (
@@ -294,12 +301,14 @@ def _applications(conn: Connection, policy: dict, share: float, seed: int, this_
                c.community_code,
                coalesce((SELECT r.department_code FROM policy_dispatch_rule r
                          WHERE (r.policy_id IS NULL OR r.policy_id = :pid)
-                           AND (r.field IS NULL OR (c.fields || jsonb_build_object('industry', c.industry))->>r.field = r.value)
+                           AND (r.field IS NULL
+                                OR (c.fields || jsonb_build_object('industry', c.industry))->>r.field = r.value)
                          ORDER BY r.priority, r.id LIMIT 1), pol.department_code),
                CASE WHEN :target = 'person' THEN 'community' ELSE 'public' END, c.contact, c.phone, c.fields, c.state,
                CASE c.state WHEN 'more_info' THEN '请补充近三个月收入证明（或缴费凭证）'
                             WHEN 'rejected' THEN '经核查不符合申报条件' END,
-               CASE WHEN c.state IN ('paid', 'rejected') THEN to_char(now() - (20 + c.rd * 180) * interval '1 day', 'YYYY-MM')
+               CASE WHEN c.state IN ('paid', 'rejected')
+                    THEN to_char(now() - (20 + c.rd * 180) * interval '1 day', 'YYYY-MM')
                     ELSE :this_month END,
                CASE WHEN :target = 'person' THEN 'community:' || c.community_code ELSE 'public:' || c.key END,
                now() - CASE c.state WHEN 'submitted' THEN c.rd * 5 WHEN 'accepted' THEN 2 + c.rd * 6
@@ -315,7 +324,8 @@ def _ineligible_applicants(conn: Connection, seed: int) -> None:
         INSERT INTO policy_application (ref, policy_id, target, id_number, community_code, department_code, channel,
                                         state, reason, period, filed_by, filed_at)
         SELECT upper(substr(md5(a.id_number || 'inel'), 1, 12)), p.id, 'person', a.id_number, a.community_code,
-               'civil', 'community', CASE WHEN r < 0.5 THEN 'submitted' WHEN r < 0.8 THEN 'accepted' ELSE 'rejected' END,
+               'civil', 'community',
+               CASE WHEN r < 0.5 THEN 'submitted' WHEN r < 0.8 THEN 'accepted' ELSE 'rejected' END,
                CASE WHEN r >= 0.8 THEN '家庭人均收入超过低边标准' END, to_char(now(), 'YYYY-MM'),
                'community:' || a.community_code, now() - (1 + r * 9) * interval '1 day'
         FROM (SELECT a.*, {u('a.id_number', str(seed) + 'inel')} AS r FROM person_attribute a
@@ -349,7 +359,8 @@ def _nodes(conn: Connection) -> None:
                    WHEN 'paid' THEN least(p.age_h * 0.9, 24 * 25) * interval '1 hour'
                    ELSE least(p.age_h * 0.5, 24 * 8) * interval '1 hour' END,
                CASE WHEN p.step = 'dispatched' THEN d.name WHEN p.step IN ('more_info', 'rejected') THEN p.reason END,
-               p.filed_at + CASE p.step WHEN 'dispatched' THEN interval '48 hours' WHEN 'accepted' THEN interval '168 hours'
+               p.filed_at + CASE p.step WHEN 'dispatched' THEN interval '48 hours'
+                   WHEN 'accepted' THEN interval '168 hours'
                    WHEN 'more_info' THEN interval '408 hours' WHEN 'approved' THEN interval '888 hours' END
         FROM path p JOIN policy_department d ON d.code = p.department_code"""))
 
@@ -391,6 +402,7 @@ def _feedback(conn: Connection, seed: int) -> None:
         INSERT INTO policy_hotline (application_id, community_code, caller_phone, kind, summary, recorded_by, at)
         SELECT a.id, a.community_code, coalesce(a.contact_phone, '13800000000'),
                (ARRAY['question', 'question', 'complaint', 'praise'])[1 + floor({u('a.ref', s + 'hk')} * 4)::int],
-               (ARRAY['咨询办理进度', '咨询所需材料', '反映到账时间较长', '感谢工作人员'])[1 + floor({u('a.ref', s + 'hs')} * 4)::int],
+               (ARRAY['咨询办理进度', '咨询所需材料', '反映到账时间较长', '感谢工作人员'])
+                 [1 + floor({u('a.ref', s + 'hs')} * 4)::int],
                'hotline', a.filed_at + interval '3 days'
         FROM policy_application a WHERE {u('a.ref', s + 'hot')} < 0.15"""))

@@ -68,7 +68,8 @@ def submit_public(policy_id: int, credit_code: str, contact_name: str, contact_p
                         :period, 'public:' || :c, CAST(:addr AS inet))"""),
                 {"ref": ref, "p": policy_id, "c": credit_code, "n": contact_name, "ph": contact_phone,
                  "f": json.dumps(fields, ensure_ascii=False), "period": period, "addr": address})
-            work.audit("policy_application_filed", None, {"ref": ref, "policy": policy_id, "channel": "public"})
+            # No audit row (nobody is logged in: the log takes only a session's actor); the application's
+            # first node and its address are the record.
     except DataUnavailable as exc:
         raise refusal(exc) or exc from exc
     return ref

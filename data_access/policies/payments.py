@@ -102,7 +102,8 @@ def roll_totals(conn: Connection, roll_id: int) -> tuple[int, Decimal]:
 def roll_xlsx(conn: Connection, roll_id: int) -> tuple[bytes, str]:
     """The roll as finance expects it: title, lines, a totals row, and the signature block. And its file name."""
     head = conn.execute(text("""SELECT r.period, p.name, d.name AS department FROM policy_roll r
-                                JOIN policy p ON p.id = r.policy_id JOIN policy_department d ON d.code = p.department_code
+                                JOIN policy p ON p.id = r.policy_id
+                                JOIN policy_department d ON d.code = p.department_code
                                 WHERE r.id = :r"""), {"r": roll_id}).mappings().one()
     lines = roll_lines(conn, roll_id)
     buffer = io.BytesIO()
