@@ -28,6 +28,8 @@ class Module:
     routes: Callable[[Flask], None] = _nothing  # registers the module's downloads (people, behind its action)
     api: Callable[[Flask], None] = _nothing  # registers the routes systems call with their own tokens ...
     api_paths: frozenset[str] = frozenset()  # ... at these paths (the login gate lets them through)
+    public: Callable[[Flask], None] = _nothing  # registers pages for people without a login (no action) ...
+    public_paths: frozenset[str] = frozenset()  # ... at exactly these paths (the login gate lets them through)
     path: str | None = None  # a page of its own at this path ...
     tab_of: str | None = None  # ... or a tab under the page of the named module (sharing its URL's area)
     subtitle: str | None = None  # i18n key of the page's subtitle (default: the label)
@@ -58,6 +60,11 @@ def api_paths(modules: tuple[Module, ...]) -> set[str]:
     return set().union(*(m.api_paths for m in modules))
 
 
+def public_paths(modules: tuple[Module, ...]) -> set[str]:
+    """The modules' pages for people without a login (each checks its own form token and throttles)."""
+    return set().union(*(m.public_paths for m in modules))
+
+
 def register_modules(app: Dash, modules: tuple[Module, ...]) -> dict[str, str]:
     """Each module's callbacks and routes, each behind the gate for the module's action: a role that may not
     see a module gets 403 from all of it before any of its code runs (a background job's requests too).
@@ -71,6 +78,7 @@ def register_modules(app: Dash, modules: tuple[Module, ...]) -> dict[str, str]:
         module.routes(app.server)
         actions |= dict.fromkeys(_registered(app) - before, module.action)
         module.api(app.server)  # systems, not people: each route checks its own token
+        module.public(app.server)  # no login: the page checks its form token and the database limits it
     app.server.before_request(lambda: _gate(app, actions))
     return actions
 

@@ -1218,4 +1218,11 @@ TEXT = {
     "policies.public.comment": "意见建议（选填）",
     "policies.public.rate": "提交评价",
     "policies.public.rated": "感谢您的评价。",
+    "action.policy_defined": "新增政策",
+    "action.policy_application_filed": "代为申请政策",
+    "action.policy_application_step": "办理政策申请",
+    "action.policy_roll_made": "生成发放名册",
+    "action.policy_payments_returned": "处理银行回盘",
+    "action.policy_direct_queued": "一键直达排入发放",
+    "action.policy_hotline_logged": "登记政策热线来电",
 }

@@ -109,3 +109,16 @@ def overview(conn: Connection, scope: str) -> dict:
         LEFT JOIN online o ON o.target = t.target LEFT JOIN paid p ON p.target = t.target"""),
         {"scope": scope, "today": clock.today()}).mappings()
     return {r["target"]: dict(r) for r in rows}
+
+
+def community_shapes(conn: Connection, scope: str) -> list[dict]:
+    """The area's communities with their street's name and display GeoJSON (for the map of reach)."""
+    rows = conn.execute(text("""
+        SELECT c.code, c.name, s.name AS street, c.geojson FROM community c JOIN street s ON s.code = c.street_code
+        WHERE c.code LIKE :scope || '%' ORDER BY c.code"""), {"scope": scope}).mappings()
+    return [dict(r) for r in rows]
+
+
+def community_names(conn: Connection, scope: str) -> dict[str, str]:
+    return dict(conn.execute(text("SELECT code, name FROM community WHERE code LIKE :scope || '%'"),
+                             {"scope": scope}).all())

@@ -67,15 +67,15 @@ def make_roll(work: UnitOfWork, policy_id: int, period: str) -> int | None:
     return roll
 
 
-def rolls(conn: Connection, policy_id: int | None = None) -> list[dict]:
+def rolls(conn: Connection, policy_id: int | None = None, roll_id: int | None = None) -> list[dict]:
     rows = conn.execute(text("""
         SELECT r.id, r.policy_id, p.name AS policy, r.period, r.created_by, r.created_at, r.returned_at,
                count(y.id) AS lines, coalesce(sum(y.amount), 0) AS total,
                count(y.id) FILTER (WHERE y.status = 'paid') AS paid,
                count(y.id) FILTER (WHERE y.status = 'failed') AS failed
         FROM policy_roll r JOIN policy p ON p.id = r.policy_id LEFT JOIN policy_payment y ON y.roll_id = r.id
-        WHERE CAST(:p AS int) IS NULL OR r.policy_id = :p
-        GROUP BY r.id, p.name ORDER BY r.id DESC"""), {"p": policy_id}).mappings()
+        WHERE (CAST(:p AS int) IS NULL OR r.policy_id = :p) AND (CAST(:r AS int) IS NULL OR r.id = :r)
+        GROUP BY r.id, p.name ORDER BY r.id DESC LIMIT 500"""), {"p": policy_id, "r": roll_id}).mappings()
     return [dict(r) for r in rows]
 
 
