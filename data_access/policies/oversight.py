@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from data_access.policies.rules import AREA, FROM, Compiled
+from data_access.policies.rules import AREA, FROM, Compiled, in_area, no_jit
 from domain import clock
 
 
 def eligible_by_community(conn: Connection, policies: list[dict], scope: str) -> list[dict]:
     """(community_code, policy_id, eligible) for every policy, one scan of each register."""
     out = []
+    no_jit(conn)
     for target in ("person", "enterprise"):
         chosen = [p for p in policies if p["target"] == target]
         if not chosen:
             continue
-        params: dict = {"scope": scope}
+        area, params = in_area(target, scope)
         columns = []
         for n, policy in enumerate(chosen):
             rule = Compiled(policy["rule"], target)
@@ -30,7 +31,7 @@ def eligible_by_community(conn: Connection, policies: list[dict], scope: str) ->
             columns.append(f"count(*) FILTER (WHERE coalesce({sql}, false)) AS c{n}")
         rows = conn.execute(text(f"""
             SELECT {AREA[target]} AS community_code, {', '.join(columns)} FROM {FROM[target]}
-            WHERE {AREA[target]} LIKE :scope || '%' GROUP BY 1"""), params).mappings()
+            WHERE {area} GROUP BY 1"""), params).mappings()
         for row in rows:
             out.extend({"community_code": row["community_code"], "policy_id": p["id"], "eligible": row[f"c{n}"]}
                        for n, p in enumerate(chosen))

@@ -14,7 +14,7 @@ import xlsxwriter
 from sqlalchemy import Connection, text
 
 from data_access.exporters import safe_cell
-from data_access.policies.rules import AREA, FROM, KEY, Compiled
+from data_access.policies.rules import AREA, FROM, KEY, Compiled, no_jit
 from data_access.session import UnitOfWork
 from i18n import t
 
@@ -35,6 +35,7 @@ def queue_eligible(work: UnitOfWork, policy: dict, period: str) -> int:
     target = policy["target"]
     rule = Compiled(policy["rule"], target)
     ids = ("p.id_number, NULL" if target == "person" else "NULL, e.credit_code")
+    no_jit(work.conn)
     done = work.conn.execute(text(f"""
         INSERT INTO policy_payment (policy_id, period, target, id_number, credit_code, community_code)
         SELECT :pid, :period, :target, {ids}, {AREA[target]}

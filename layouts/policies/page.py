@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from domain.policies import ENTERPRISE, PERSON, words
 from i18n import t
-from layouts.grid import simple_grid
+from layouts.grid import dropdown_labels, simple_grid
 from layouts.map_figure import LIGHT_STYLE
 from layouts.metrics import GREENS, NO_DATA
 from layouts.policies import ids
@@ -51,6 +51,10 @@ RATING_COLUMNS = [("department", "policies.col.department", 140), ("policy", "po
                   ("ratings", "policies.col.ratings", 90), ("average", "policies.col.average", 90)]
 
 
+def _select(**options) -> dcc.Dropdown:
+    return dcc.Dropdown(labels=dropdown_labels(), **options)
+
+
 def _picking(grid_id: str, columns) -> object:
     grid = simple_grid(grid_id, columns, selectable=True)
     grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
@@ -71,7 +75,7 @@ def target_tab(target: str) -> html.Div:
     return html.Div(className="page", children=[
         _short(simple_grid(ids.P_CATALOGUE if p else ids.E_CATALOGUE, CATALOGUE_COLUMNS)),
         html.Div(className="exports", children=[
-            dcc.Dropdown(id=ids.P_POLICY if p else ids.E_POLICY, clearable=False, style=SELECT,
+            _select(id=ids.P_POLICY if p else ids.E_POLICY, clearable=False, style=SELECT,
                          placeholder=t("policies.pick_policy")),
             html.Button(t("policies.direct.queue"), id=ids.P_DIRECT if p else ids.E_DIRECT, className="export",
                         style=HIDDEN)]),
@@ -100,11 +104,11 @@ def define_box() -> html.Div:
     return html.Div(id=ids.DEFINE_BOX, style=HIDDEN, children=[
         html.H4(t("policies.define.title")),
         html.Div(className="exports", children=[
-            dcc.Dropdown(id=ids.DEFINE_TARGET, value=PERSON, clearable=False, style={"minWidth": "120px"},
+            _select(id=ids.DEFINE_TARGET, value=PERSON, clearable=False, style={"minWidth": "120px"},
                          options=[{"label": t(f"policies.target.{x}"), "value": x} for x in (PERSON, ENTERPRISE)]),
             dcc.Input(id=ids.DEFINE_NAME, maxLength=60, placeholder=t("policies.define.name")),
             dcc.Input(id=ids.DEFINE_CODE, maxLength=40, placeholder=t("policies.define.code")),
-            dcc.Dropdown(id=ids.DEFINE_DEPARTMENT, style={"minWidth": "160px"},
+            _select(id=ids.DEFINE_DEPARTMENT, style={"minWidth": "160px"},
                          placeholder=t("policies.col.department")),
             dcc.Input(id=ids.DEFINE_AMOUNT, type="number", min=1, placeholder=t("policies.define.amount")),
             dcc.Input(id=ids.DEFINE_BUDGET, type="number", min=0, placeholder=t("policies.define.budget"))]),
@@ -131,7 +135,7 @@ def applications_tab() -> html.Div:
         _short(simple_grid(ids.TIMELINE_GRID, TIMELINE_COLUMNS)),
         html.H4(t("policies.hotline.title")),
         html.Div(className="exports", children=[
-            dcc.Dropdown(id=ids.HOTLINE_KIND, value="question", clearable=False, style={"minWidth": "120px"},
+            _select(id=ids.HOTLINE_KIND, value="question", clearable=False, style={"minWidth": "120px"},
                          options=[{"label": t(f"policies.hotline.kind.{k}"), "value": k}
                                   for k in ("question", "complaint", "praise")]),
             dcc.Input(id=ids.HOTLINE_PHONE, maxLength=11, placeholder=t("policies.hotline.phone")),
@@ -145,7 +149,7 @@ def applications_tab() -> html.Div:
 def payments_tab() -> html.Div:
     return html.Div(className="page", children=[
         html.Div(className="exports", children=[
-            dcc.Dropdown(id=ids.ROLL_POLICY, clearable=False, style=SELECT, placeholder=t("policies.pick_policy")),
+            _select(id=ids.ROLL_POLICY, clearable=False, style=SELECT, placeholder=t("policies.pick_policy")),
             html.Button(t("policies.roll.make"), id=ids.ROLL_MAKE, className="export"),
             html.A(t("policies.roll.download"), id=ids.ROLL_LINK, className="export", href=None),
             dcc.Upload(id=ids.RETURNS_UPLOAD, children=html.A(t("policies.returns.upload")),
