@@ -232,10 +232,10 @@ CREATE FUNCTION policy_application_prepare() RETURNS trigger LANGUAGE plpgsql SE
 SET search_path = public AS $$
 DECLARE
   p policy%ROWTYPE;
-  facts jsonb;
+  facts jsonb;  -- the dates are Beijing's (the catalogue's open dates are)
 BEGIN
   SELECT * INTO p FROM policy WHERE id = NEW.policy_id;
-  IF p.opens > current_date OR p.closes < current_date THEN
+  IF p.opens > (now() AT TIME ZONE 'Asia/Shanghai')::date OR p.closes < (now() AT TIME ZONE 'Asia/Shanghai')::date THEN
     RAISE EXCEPTION 'policy_closed' USING ERRCODE = 'check_violation';
   END IF;
   NEW.target := p.target;
