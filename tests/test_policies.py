@@ -386,3 +386,47 @@ def test_eligibility_by_community_matches_the_single_rule_query(engine):
 
 def test_period_of_a_day():
     assert period_of(date(2026, 3, 9)) == "2026-03"
+
+
+# --- the public enterprise page (no login) ---------------------------------------------------------------
+
+def _public_form(client) -> str:
+    import re
+
+    page = client.get("/apply")
+    assert page.status_code == 200 and "亲清在线" in page.data.decode()
+    return re.search(r'name="csrf" value="([^"]+)"', page.data.decode()).group(1)
+
+
+def test_the_public_page_refuses_a_bad_credit_code_in_chinese_and_writes_nothing(app_module, engine):
+    with engine.begin() as conn:
+        firm = add_enterprise(conn, [], TZL)
+        digital = policy_id(conn, "digital")
+    client = app_module.server.test_client()
+    csrf = _public_form(client)
+    wrong = firm[:17] + ("0" if firm[17] != "0" else "1")
+    form = {"csrf": csrf, "form": "apply", "policy": str(digital), "contact_name": "王经理",
+            "contact_phone": "13912345678"}
+    for code, said in ((wrong, "校验位不对"), (firm[:16], "应为18位"), ("91330105MA2GOOOOOX", "不允许的字符")):
+        answer = client.post("/apply", data={**form, "credit_code": code})
+        assert answer.status_code == 400 and said in answer.data.decode()
+    assert client.post("/apply", data={**form, "credit_code": firm, "csrf": "forged"}).status_code == 400
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM policy_application WHERE credit_code = :c"),
+                            {"c": firm}).scalar() == 0
+    done = client.post("/apply", data={**form, "credit_code": firm.lower()})
+    assert done.status_code == 200 and "受理编号" in done.data.decode()
+    again = client.post("/apply", data={**form, "credit_code": firm})
+    assert again.status_code == 400 and "已有此政策的申请在办理中" in again.data.decode()
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT channel, department_code, state FROM policy_application"
+                                " WHERE credit_code = :c"), {"c": firm}).one()
+    assert tuple(row) == ("public", "economy", "submitted")  # 制造业 → 区经信局 (a dispatch rule)
+
+
+def test_the_public_page_needs_no_login_but_nothing_else_of_the_module_opens(app_module):
+    client = app_module.server.test_client()
+    assert client.get("/apply").status_code == 200
+    assert client.get("/policies").status_code == 302
+    assert client.get("/export/policy-roll.xlsx?roll=1").status_code == 401
+    assert client.get("/apply/x").status_code == 401

@@ -121,8 +121,11 @@ def eligibility(actor: Actor, target: str, policy_id) -> tuple:
             builders.ineligible_rows(misfits, policy["rule"], target, mask_id_number))
 
 
-def queue_direct(_clicks, policy_id):
-    actor = ensure(require(READ_POLICIES), PAY_POLICIES)
+def queue_direct(clicks, policy_id):
+    actor = require(READ_POLICIES)
+    if not clicks:
+        return ""
+    ensure(actor, PAY_POLICIES)
     if not policy_id:
         return t("policies.error.policy")
     period = period_of(clock.today())
@@ -136,8 +139,11 @@ def queue_direct(_clicks, policy_id):
     return t("policies.direct.queued", count=count, period=period)
 
 
-def file_for_person(_clicks, policy_id, id_number):
-    actor = ensure(require(READ_POLICIES), FILE_POLICIES)
+def file_for_person(clicks, policy_id, id_number):
+    actor = require(READ_POLICIES)
+    if not clicks:
+        return ""
+    ensure(actor, FILE_POLICIES)
     if not policy_id:
         return t("policies.error.policy")
     id_number = (id_number or "").strip().upper()
@@ -151,8 +157,11 @@ def file_for_person(_clicks, policy_id, id_number):
     return t("policies.file.done", ref=ref)
 
 
-def define_policy(_clicks, target, name, code, department, amount, budget, rule_json):
-    actor = ensure(require(READ_POLICIES), CONFIGURE_POLICIES)
+def define_policy(clicks, target, name, code, department, amount, budget, rule_json):
+    actor = require(READ_POLICIES)
+    if not clicks:
+        return ""
+    ensure(actor, CONFIGURE_POLICIES)
     try:
         rule = json.loads(rule_json or "")
         fields = {"target": target, "name": (name or "").strip(), "code": (code or "").strip(),
@@ -178,8 +187,11 @@ def show_applications(_tab, _refresh, _message):
 
 
 def take_step(*args):
-    actor = ensure(require(READ_POLICIES), HANDLE_POLICIES)
+    actor = require(READ_POLICIES)
     selected, reason = args[-2], args[-1]
+    if not any(args[:-2]):
+        return ""
+    ensure(actor, HANDLE_POLICIES)
     app_id = (selected or [{}])[0].get("id")
     if not app_id:
         return t("policies.error.application")
@@ -212,8 +224,11 @@ def show_timeline(selected, _message):
         return builders.timeline_rows(applications.timeline(conn, int(app_id)))
 
 
-def log_hotline(_clicks, selected, kind, phone, summary):
-    actor = ensure(require(READ_POLICIES), HOTLINE_POLICIES)
+def log_hotline(clicks, selected, kind, phone, summary):
+    actor = require(READ_POLICIES)
+    if not clicks:
+        return ""
+    ensure(actor, HOTLINE_POLICIES)
     row = (selected or [{}])[0]
     summary = (summary or "").strip()
     if not row.get("id"):
@@ -244,8 +259,11 @@ def show_rolls(_tab, _made, _returned):
                 builders.failed_rows(payments.failed_lines(conn, actor.scope.prefix)))
 
 
-def make_roll(_clicks, policy_id):
-    actor = ensure(require(READ_POLICIES), PAY_POLICIES)
+def make_roll(clicks, policy_id):
+    actor = require(READ_POLICIES)
+    if not clicks:
+        return ""
+    ensure(actor, PAY_POLICIES)
     if not policy_id:
         return t("policies.error.policy")
     try:
@@ -262,9 +280,10 @@ def roll_link(selected):
 
 
 def upload_returns(contents, filename):
-    actor = ensure(require(READ_POLICIES), PAY_POLICIES)
+    actor = require(READ_POLICIES)
     if not contents:
         return ""
+    ensure(actor, PAY_POLICIES)
     content = base64.b64decode(contents.split(",", 1)[1])[:MOST_FILE_BYTES]
     return returns_message(actor, content, filename or "回盘.xlsx")
 
