@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 from bench_modules import appeals, timings  # noqa: E402
+from bench_modules import policies as policy_lines  # noqa: E402  (policies: 民生直达, 亲清在线)
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from data_access import aggregates  # noqa: E402
@@ -90,6 +91,7 @@ def main() -> None:
         _viewers(steps)
     _print("enterprise table, one page of 50", _timings(lambda: _post_rows(client)))
     appeals(app.server)  # the modules' lines: scripts/bench_modules.py
+    policy_lines(app.server)  # policies
 
     for kind in ("xlsx", "csv"):
         url = f"/export/enterprises.{kind}?area=330105000000&list=cleared"

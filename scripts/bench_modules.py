@@ -146,3 +146,48 @@ def _import(size: int) -> None:
     print(f"  appeals file of {len(people):,} requests (CSV, checks, routing, all-or-nothing load):"
           f" {seconds * 1000:.0f} ms, {result.result}, {result.rows_written:,} written;"
           f" appeal rows +{after - before:,}")
+
+
+# --- policies (民生直达 and 亲清在线) ---------------------------------------------------------------------------
+
+RULE_GOAL_MS = 2_000  # one rule's eligibility over the whole register (~1M persons)
+
+
+def policies(server) -> None:
+    """The policies lines: one rule's eligibility over the whole register (the 直达 count and list), the
+    oversight tab (the leader's sentences, per policy figures with every rule counted in one scan, the map of
+    reach), and one application's timeline, as the district official's requests."""
+    from data_access.policies import catalogue, rules
+    from data_access.session import reading
+    from data_access.users.sessions import log_in
+    from domain.actor import Actor
+    from layouts.policies import ids as pids
+
+    official = Actor("official", "区指挥部", "official", "330105000000", None,
+                     log_in("official", "demo-official-2020", None).token)
+    client = _logged_in(server.test_client(), "official", "demo-official-2020")
+    with get_engine().connect() as conn:
+        people = conn.execute(text("SELECT count(*) FROM person WHERE community_code IS NOT NULL")).scalar()
+        application = conn.execute(text("SELECT application_id FROM policy_application_node GROUP BY 1"
+                                        " ORDER BY count(*) DESC, 1 LIMIT 1")).scalar()
+    with reading(official) as conn:
+        listed = {p["code"]: p for p in catalogue.policies(conn)}
+    print(f"policies ({people:,} residents, {len(listed)} policies); goal p95 <= {RULE_GOAL_MS} ms for a rule:")
+    for code in ("home_care", "retiree_festival"):
+        def eligibility(policy=listed[code]):
+            with reading(official) as conn:
+                rules.eligible_counts(conn, policy, official.scope.prefix)
+                rules.eligible_unreached(conn, policy, official.scope.prefix)
+        timing = timings(eligibility, 5)
+        verdict = "ok" if timing[1] * 1000 <= RULE_GOAL_MS else "OVER GOAL"
+        print(f"  eligibility of {code} over the register (count + 直达 list): median {timing[0] * 1000:.0f} ms,"
+              f" p95 {timing[1] * 1000:.0f} ms ({verdict})")
+    overview = [(pids.OVERVIEW, "children"), (pids.FIGURES_GRID, "rowData"), (pids.REACH_MAP, "figure"),
+                (pids.STREET_CHART, "figure"), (pids.RATINGS_GRID, "rowData")]
+    timing = timings(lambda: _dash(client, overview, [{"id": pids.TABS, "property": "value",
+                                                        "value": "oversight"}]), 10)
+    print(f"  oversight tab (overview, figures, map of reach), district: median {timing[0] * 1000:.0f} ms,"
+          f" p95 {timing[1] * 1000:.0f} ms")
+    body = [{"id": pids.APP_GRID, "property": "selectedRows", "value": [{"id": application}]},
+            {"id": pids.STEP_MESSAGE, "property": "children", "value": None}]
+    _line("  an application's timeline", timings(lambda: _dash(client, [(pids.TIMELINE_GRID, "rowData")], body)))
