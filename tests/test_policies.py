@@ -430,3 +430,15 @@ def test_the_public_page_needs_no_login_but_nothing_else_of_the_module_opens(app
     assert client.get("/policies").status_code == 302
     assert client.get("/export/policy-roll.xlsx?roll=1").status_code == 401
     assert client.get("/apply/x").status_code == 401
+
+
+def test_rolls_and_direct_payments_are_the_districts_even_in_sql(engine):
+    gcq = access_of("gcq.official")
+    with engine.connect() as conn:
+        retiree = policy_id(conn, "retiree_festival")
+    with pytest.raises(DataUnavailable, match="row-level security"), writing(gcq) as work:
+        work.conn.execute(text("INSERT INTO policy_roll (policy_id, period, created_by)"
+                               " VALUES (:p, '2000-01', 'gcq.official')"), {"p": retiree})
+    with writing(gcq) as work:
+        assert work.conn.execute(text("UPDATE policy_payment SET status = 'paid', paid_at = now()"
+                                      " WHERE status = 'queued'")).rowcount == 0
