@@ -442,3 +442,19 @@ def test_rolls_and_direct_payments_are_the_districts_even_in_sql(engine):
     with writing(gcq) as work:
         assert work.conn.execute(text("UPDATE policy_payment SET status = 'paid', paid_at = now()"
                                       " WHERE status = 'queued'")).rowcount == 0
+
+
+def test_a_departments_official_sees_and_handles_only_what_was_dispatched_to_the_department(engine):
+    from tests.helpers import signed_in
+
+    member = signed_in("jxj.official.test", "区经信局经办", "official", "330105000000")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO policy_department_member (username, department_code)"
+                          " VALUES ('jxj.official.test', 'economy') ON CONFLICT DO NOTHING"))
+        other = _apply(conn, policy_id(conn, "talent_incentive"), add_enterprise(conn, [], TZL),
+                       {"talent_level": "A"}, address="10.4.4.4")  # → 区委人才办
+    with reading(member) as conn:
+        seen = applications.applications(conn, member.scope.prefix, limit=10_000)
+    assert seen and {a["department"] for a in seen} == {"区经信局"}
+    with writing(member) as work:
+        assert applications.take_step(work, other["id"], "accepted", None) is False

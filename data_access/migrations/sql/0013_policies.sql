@@ -63,6 +63,13 @@ CREATE TABLE policy_dispatch_rule (
   CHECK ((field IS NULL) = (value IS NULL))
 );
 
+-- A department's own staff (district officials named here) see and handle only the applications dispatched
+-- to their department; officials not named here see their area's, as before.
+CREATE TABLE policy_department_member (
+  username text PRIMARY KEY,
+  department_code text NOT NULL REFERENCES policy_department
+);
+
 -- How long each step may stay open before its node is overdue.
 CREATE TABLE policy_step_limit (
   step text PRIMARY KEY,
@@ -411,6 +418,7 @@ ALTER TABLE policy_fund_pool ENABLE ROW LEVEL SECURITY;
 ALTER TABLE policy ENABLE ROW LEVEL SECURITY;
 ALTER TABLE policy_dispatch_rule ENABLE ROW LEVEL SECURITY;
 ALTER TABLE policy_step_limit ENABLE ROW LEVEL SECURITY;
+ALTER TABLE policy_department_member ENABLE ROW LEVEL SECURITY;
 ALTER TABLE person_attribute ENABLE ROW LEVEL SECURITY;
 ALTER TABLE enterprise_attribute ENABLE ROW LEVEL SECURITY;
 ALTER TABLE policy_application ENABLE ROW LEVEL SECURITY;
@@ -424,6 +432,7 @@ ALTER TABLE policy_hotline ENABLE ROW LEVEL SECURITY;
 CREATE POLICY policy_department_read ON policy_department FOR SELECT TO sansetu_app USING (true);
 CREATE POLICY policy_exclusive_group_read ON policy_exclusive_group FOR SELECT TO sansetu_app USING (true);
 CREATE POLICY policy_step_limit_read ON policy_step_limit FOR SELECT TO sansetu_app USING (true);
+CREATE POLICY policy_department_member_read ON policy_department_member FOR SELECT TO sansetu_app USING (true);
 CREATE POLICY policy_read ON policy FOR SELECT TO sansetu_app USING (true);
 CREATE POLICY policy_define ON policy FOR INSERT TO sansetu_app
   WITH CHECK ((SELECT session_may('policies.configure')) AND (SELECT scope_covers_district())
@@ -445,17 +454,26 @@ CREATE POLICY enterprise_attribute_read ON enterprise_attribute FOR SELECT TO sa
 -- Applications: read and handled within the area (a street's official handles the street's); filed by the
 -- community's worker for a person of the area, or by an enterprise on the public page (no session at all).
 CREATE POLICY policy_application_read ON policy_application FOR SELECT TO sansetu_app
-  USING ((SELECT session_may('policies.read')) AND community_code LIKE (SELECT session_scope()) || '%');
+  USING ((SELECT session_may('policies.read')) AND community_code LIKE (SELECT session_scope()) || '%'
+              AND (NOT EXISTS (SELECT 1 FROM policy_department_member m WHERE m.username = (SELECT session_actor()))
+                   OR EXISTS (SELECT 1 FROM policy_department_member m WHERE m.username = (SELECT session_actor())
+                              AND m.department_code = policy_application.department_code)));
 CREATE POLICY policy_application_file ON policy_application FOR INSERT TO sansetu_app
   WITH CHECK (((SELECT session_may('policies.file')) AND channel = 'community' AND target = 'person'
                AND community_code LIKE (SELECT session_scope()) || '%' AND filed_by = (SELECT session_actor()))
               OR ((SELECT session_scope()) IS NULL AND channel = 'public' AND target = 'enterprise'
                   AND filed_by = 'public:' || credit_code));
 CREATE POLICY policy_application_handle ON policy_application FOR UPDATE TO sansetu_app
-  USING ((SELECT session_may('policies.handle')) AND community_code LIKE (SELECT session_scope()) || '%')
+  USING ((SELECT session_may('policies.handle')) AND community_code LIKE (SELECT session_scope()) || '%'
+              AND (NOT EXISTS (SELECT 1 FROM policy_department_member m WHERE m.username = (SELECT session_actor()))
+                   OR EXISTS (SELECT 1 FROM policy_department_member m WHERE m.username = (SELECT session_actor())
+                              AND m.department_code = policy_application.department_code)))
   WITH CHECK (community_code LIKE (SELECT session_scope()) || '%');
 CREATE POLICY policy_application_node_read ON policy_application_node FOR SELECT TO sansetu_app
-  USING ((SELECT session_may('policies.read')) AND community_code LIKE (SELECT session_scope()) || '%');
+  USING ((SELECT session_may('policies.read')) AND community_code LIKE (SELECT session_scope()) || '%'
+              AND (NOT EXISTS (SELECT 1 FROM policy_department_member m WHERE m.username = (SELECT session_actor()))
+                   OR EXISTS (SELECT 1 FROM policy_department_member m WHERE m.username = (SELECT session_actor())
+                              AND m.department_code = policy_application_node.department_code)));
 
 -- Payments: read within the area; rolls made, returned and re-queued by district officials.
 CREATE POLICY policy_roll_read ON policy_roll FOR SELECT TO sansetu_app
@@ -484,7 +502,7 @@ CREATE POLICY policy_hotline_log ON policy_hotline FOR INSERT TO sansetu_app
 
 -- Grants.
 GRANT SELECT ON policy_department, policy_exclusive_group, policy_fund_pool, policy, policy_dispatch_rule,
-  policy_step_limit, person_attribute, enterprise_attribute, policy_application, policy_application_node,
+  policy_step_limit, policy_department_member, person_attribute, enterprise_attribute, policy_application, policy_application_node,
   policy_roll, policy_payment, policy_rating, policy_hotline, policy_timeline TO sansetu_app;
 GRANT INSERT (code, name, target, department_code, amount_kind, amount, bands, amount_basis, fund_pool_id, opens,
   closes, materials, rule, exclusive_group, description, created_by) ON policy TO sansetu_app;
