@@ -28,7 +28,8 @@ def downgrade() -> None:
     op.execute("DROP VIEW policy_timeline")
     op.execute("DROP TABLE policy_hotline, policy_rating, policy_payment, policy_roll, policy_application_node,"
                " policy_application, enterprise_attribute, person_attribute, policy_step_limit,"
-               " policy_dispatch_rule, policy_department_member, policy, policy_fund_pool, policy_exclusive_group, policy_department")
+               " policy_dispatch_rule, policy_department_member, policy, policy_fund_pool, policy_exclusive_group,"
+               " policy_department")
     op.execute("DROP FUNCTION policy_amount(integer, char, char), policy_application_prepare(),"
                " policy_application_step(), policy_application_node_add(), policy_payment_prepare(),"
                " policy_payment_spend(), policy_rating_prepare()")
