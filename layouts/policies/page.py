@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from domain.policies import ENTERPRISE, PERSON, words
 from i18n import t
+from layouts.formatting import beijing_time
 from layouts.grid import dropdown_labels, simple_grid
 from layouts.map_figure import LIGHT_STYLE
 from layouts.metrics import GREENS, NO_DATA
@@ -280,7 +281,8 @@ def ineligible_rows(rows: list[dict], rule: dict, target: str, mask) -> list[dic
 
 
 def _when(value) -> str:
-    return value.strftime("%m-%d %H:%M") if value else ""
+    """Beijing time, as every page shows it."""
+    return beijing_time(value)[5:] if value else ""
 
 
 def application_rows(rows: list[dict]) -> list[dict]:
