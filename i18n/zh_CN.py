@@ -1163,9 +1163,9 @@ TEXT = {
     "policies.returns.refused": "回盘文件有错，未作任何更改：",
     "policies.returns.done_summary": "回盘已处理：成功 {paid} 笔，失败 {failed} 笔（已重新排入待发放）。",
     "policies.failed.title": "发放失败（已重新排队）",
-    "policies.overview": "已上线民生政策 {person_policies} 项，累计发放 {person_yuan} 万元，"
-                         "惠及 {person_reached:,} 人；亲清在线上线企业政策 {enterprise_policies} 项，"
-                         "兑现 {enterprise_yuan} 万元，惠及企业 {enterprise_reached:,} 家。",
+    "policies.overview": "“民生直达”平台已上线{names}等{person_policies}条民生保障政策，发放保障金{person_yuan}万元，"
+                         "惠及{person_reached:,}人。政企“亲清在线”{enterprise_policies}项政策，"
+                         "已成功兑现{enterprise_yuan}万元，惠及企业{enterprise_reached:,}家。",
     "policies.map.reach": "各社区民生政策到达率（已发放 ÷ 符合条件）",
     "policies.map.legend": "到达率",
     "policies.street_money": "各街道企业政策兑现金额（万元）",

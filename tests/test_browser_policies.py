@@ -56,7 +56,7 @@ def test_define_find_apply_dispatch_approve_pay_rate_and_oversee_in_the_browser(
     context, page = _context(browser, errors)
     login(page, server, "official", "/policies")
     _tab(page, "监管总览")
-    _text_has(page, ids.OVERVIEW, "已上线民生政策")  # drawn: the page no longer moves under the form
+    _text_has(page, ids.OVERVIEW, "民生保障政策")  # drawn: the page no longer moves under the form
     page.wait_for_selector(f"#{ids.DEFINE_BOX}", state="visible")
     _choose(page, ids.DEFINE_TARGET, "企业")
     page.fill(f"#{ids.DEFINE_NAME}", policy)
@@ -138,7 +138,7 @@ def test_define_find_apply_dispatch_approve_pay_rate_and_oversee_in_the_browser(
     context, page = _context(browser, errors)
     login(page, server, "leader", "/policies")
     _tab(page, "监管总览")
-    _text_has(page, ids.OVERVIEW, "亲清在线上线企业政策")
+    _text_has(page, ids.OVERVIEW, "项政策，已成功兑现")
     page.wait_for_selector(f"#{ids.REACH_MAP} .choroplethmap, #{ids.REACH_MAP} canvas", timeout=60_000)
     page.wait_for_selector(f"#{ids.FIGURES_GRID} .ag-row", timeout=60_000)
     assert not page.is_visible(f"#{ids.DEFINE_BOX}") and not page.is_visible(f"#{ids.TAB_PAYMENTS}")

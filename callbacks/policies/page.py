@@ -335,7 +335,8 @@ def show_oversight(_tab):
         if r["policy_id"] in person_ids:
             by_community[r["community_code"]] = by_community.get(r["community_code"], 0) + r["eligible"]
     reach = {c: min(paid.get(c, 0) / n, 1.0) if n else None for c, n in by_community.items()}
-    return (builders.overview_text(view), builders.figure_rows(figures, eligible), builders.reach_map(shapes, reach),
+    return (builders.overview_text(view, builders.short_names(listed)), builders.figure_rows(figures, eligible),
+            builders.reach_map(shapes, reach),
             builders.street_chart(streets), [{**r, "average": float(r["average"])} for r in rated])
 
 

@@ -308,11 +308,19 @@ def failed_rows(rows: list[dict]) -> list[dict]:
     return [{**r, "amount": f"{r['amount']:,.2f}", "name": mask_name(r["name"] or "")} for r in rows]
 
 
-def overview_text(view: dict) -> str:
+def overview_text(view: dict, names: list[str]) -> str:
+    """The seed's sentences with today's figures; names: the first livelihood policies' short names."""
     person, firm = view["person"], view["enterprise"]
-    return t("policies.overview", person_policies=person["policies"], person_yuan=f"{person['yuan'] / 10000:,.1f}",
+    return t("policies.overview", names="、".join(names), person_policies=person["policies"],
+             person_yuan=f"{person['yuan'] / 10000:,.0f}",
              person_reached=person["reached"], enterprise_policies=firm["policies"],
-             enterprise_yuan=f"{firm['yuan'] / 10000:,.1f}", enterprise_reached=firm["reached"])
+             enterprise_yuan=f"{firm['yuan'] / 10000:,.0f}", enterprise_reached=firm["reached"])
+
+
+def short_names(policies: list[dict], count: int = 3) -> list[str]:
+    """低保, 低边 ...: the name in brackets when there is one, else the name."""
+    names = [p["name"].split("（")[-1].rstrip("）") for p in policies if p["target"] == PERSON]
+    return names[:count]
 
 
 def figure_rows(figures: list[dict], eligible: dict[int, int]) -> list[dict]:
