@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import text
 
 from layouts.policies import ids
@@ -36,6 +37,18 @@ def _text_has(page, element: str, words: str) -> None:
 def _choose(page, dropdown: str, label: str) -> None:
     page.click(f"#{dropdown}")
     page.get_by_role("option", name=label).click()
+
+
+def _select_row(page, row: str) -> None:
+    """Click the row until the grid has it selected (a redraw of the grid may swallow a click)."""
+    for _ in range(10):
+        page.click(f"{row} .ag-cell[col-id=ref]")
+        try:
+            page.wait_for_selector(f"{row}.ag-row-selected", timeout=3_000)
+            return
+        except PlaywrightTimeout:  # not selected yet: the grid was redrawn under the click
+            continue
+    raise AssertionError(f"row never selected: {row}")
 
 
 def _tab(page, label: str) -> None:
@@ -69,6 +82,7 @@ def test_define_find_apply_dispatch_approve_pay_rate_and_oversee_in_the_browser(
     page.click(f"#{ids.DEFINE_SUBMIT}")
     _text_has(page, ids.DEFINE_MESSAGE, "已新增政策")
     _tab(page, "亲清在线")
+    page.wait_for_selector(f"#{ids.E_CATALOGUE} .ag-row:has-text('{policy}')", state="attached")  # redrawn
     _choose(page, ids.E_POLICY, policy)
     _text_has(page, ids.E_RULE, "参保职工人数不低于 10")
     page.wait_for_selector(f"#{ids.E_REACH_GRID} .ag-row", timeout=60_000)
@@ -101,10 +115,11 @@ def test_define_find_apply_dispatch_approve_pay_rate_and_oversee_in_the_browser(
     row = f"#{ids.APP_GRID} .ag-row:has-text('{ref}')"
     page.wait_for_selector(row, timeout=60_000)
     assert "区经信局" in page.inner_text(row)
-    page.click(f"{row} .ag-cell[col-id=ref]")
+    _select_row(page, row)
     page.click(f"#{ids.STEP_ACCEPT}")
     _text_has(page, ids.STEP_MESSAGE, "已记录：受理")
-    page.click(f"{row} .ag-cell[col-id=ref]")
+    page.wait_for_selector(f"{row}:has-text('办理中')")  # the grid redrawn with the new state
+    _select_row(page, row)
     page.click(f"#{ids.STEP_APPROVE}")
     _text_has(page, ids.STEP_MESSAGE, "已记录：核准")
     _text_has(page, ids.TIMELINE_GRID, "云分派")

@@ -458,3 +458,20 @@ def test_a_departments_official_sees_and_handles_only_what_was_dispatched_to_the
     assert seen and {a["department"] for a in seen} == {"区经信局"}
     with writing(member) as work:
         assert applications.take_step(work, other["id"], "accepted", None) is False
+
+
+def test_the_demo_has_every_state_money_that_adds_up_and_misfits_to_find(engine):
+    with engine.connect() as conn:
+        states = set(conn.execute(text("SELECT DISTINCT state FROM policy_application")).scalars())
+        pools = conn.execute(text("""SELECT f.spent, coalesce(sum(y.amount) FILTER (WHERE y.status = 'paid'), 0)
+            FROM policy_fund_pool f JOIN policy p ON p.fund_pool_id = f.id
+            LEFT JOIN policy_payment y ON y.policy_id = p.id WHERE p.created_by = 'demo' GROUP BY f.id""")).all()
+        counts = conn.execute(text("SELECT target, count(*) FROM policy WHERE created_by = 'demo' GROUP BY 1")).all()
+        failed = conn.execute(text("SELECT count(*) FROM policy_payment WHERE status = 'failed'")).scalar()
+        dibian = {"id": policy_id(conn, "dibian"), "target": "person",
+                  "rule": conn.execute(text("SELECT rule FROM policy WHERE code = 'dibian'")).scalar()}
+        misfits = rules.ineligible_applicants(conn, dibian, "330105")
+    assert states == {"submitted", "accepted", "more_info", "approved", "rejected", "paid"}
+    assert all(spent == paid for spent, paid in pools)
+    assert dict(counts) == {"person": 17, "enterprise": 10}
+    assert failed > 0 and misfits and all(m["failing"] == 0 for m in misfits)

@@ -292,7 +292,13 @@ def _applications(conn: Connection, policy: dict, share: float, seed: int, this_
                  {industry} AS industry, {contact} AS contact, {phone} AS phone, {u(key, s + 'days')} AS rd
           FROM {FROM[target]}
           WHERE {AREA[target]} IS NOT NULL AND coalesce({rule.sql}, false) AND {pick} < :share
-            AND NOT EXISTS (SELECT 1 FROM policy_payment y WHERE y.policy_id = :pid AND y.beneficiary = {key}))
+            AND NOT EXISTS (SELECT 1 FROM policy_payment y WHERE y.policy_id = :pid AND y.beneficiary = {key})
+            -- nobody applies to two policies of one exclusive group, nor to one whose group-mate paid them
+            AND NOT EXISTS (SELECT 1 FROM policy_payment y JOIN policy q ON q.exclusive_group = y.exclusive_group
+                            WHERE q.id = :pid AND y.beneficiary = {key})
+            AND NOT EXISTS (SELECT 1 FROM policy_application x JOIN policy q ON q.id = x.policy_id
+                            JOIN policy me ON me.id = :pid AND me.exclusive_group = q.exclusive_group
+                            WHERE coalesce(x.id_number, x.credit_code) = {key}))
         INSERT INTO policy_application (ref, policy_id, target, id_number, credit_code, community_code, department_code,
                                         channel, contact_name, contact_phone, fields, state, reason, period, filed_by,
                                         filed_at)
