@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import text
 
 import data_access.health_services.intake
-import data_access.keypersons.intake  # noqa: F401
+import data_access.keypersons.intake
+import data_access.policies.returns  # noqa: F401  (policies: the bank's returned file)
 from data_access.importing import registry
 from data_access.importing.base import Kind
 from data_access.proxy import citylist as _proxy_kind  # noqa: F401  (registered by its package)
@@ -49,7 +50,7 @@ def test_the_import_tab_lists_the_kinds_in_its_order_with_the_options_it_showed(
     # the modules' kinds follow the built-in ones, in the order their modules were imported
     table_kinds = registry.table_kinds()
     assert table_kinds[:5] == ("health_codes", "residents", "enterprises", "employment", "managed")
-    assert sorted(table_kinds[5:]) == ["appeals", "keypersons", "proxy_list"]
+    assert sorted(table_kinds[5:]) == ["appeals", "keypersons", "payment_returns", "proxy_list"]
 
 
 def test_a_tabular_kind_describes_every_step_and_its_staging_copies_known_fields():

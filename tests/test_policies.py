@@ -475,3 +475,56 @@ def test_the_demo_has_every_state_money_that_adds_up_and_misfits_to_find(engine)
     assert all(spent == paid for spent, paid in pools)
     assert dict(counts) == {"person": 17, "enterprise": 10}
     assert failed > 0 and misfits and all(m["failing"] == 0 for m in misfits)
+
+
+def _roll_of_two(engine) -> tuple[int, list[dict]]:
+    """A roll of two queued lines of a test policy (owner: set-up only)."""
+    with engine.begin() as conn:
+        pool = conn.execute(text("INSERT INTO policy_fund_pool (name, budget) VALUES (:n, 10000) RETURNING id"),
+                            {"n": f"回盘测试池{next(_serial)}"}).scalar()
+        pid = conn.execute(text("""
+            INSERT INTO policy (code, name, target, department_code, amount_kind, amount, fund_pool_id, opens, rule,
+                                created_by)
+            VALUES (:c, :c, 'person', 'civil', 'fixed', 120, :f, '2026-01-01',
+                    '{"attr": "age", "op": ">=", "value": 60}', 'test') RETURNING id"""),
+            {"c": f"returns_{next(_serial)}", "f": pool}).scalar()
+        for _ in range(2):
+            conn.execute(text("INSERT INTO policy_payment (policy_id, period, target, id_number, community_code)"
+                              " VALUES (:p, '2026-10', 'person', :i, :c)"),
+                         {"p": pid, "i": add_resident(conn, TZL, date(1950, 1, 1)), "c": TZL})
+        roll = conn.execute(text("INSERT INTO policy_roll (policy_id, period, created_by) VALUES (:p, '2026-10', 't')"
+                                 " RETURNING id"), {"p": pid}).scalar()
+        conn.execute(text("UPDATE policy_payment SET roll_id = :r WHERE policy_id = :p"), {"r": roll, "p": pid})
+        lines = [dict(r) for r in conn.execute(text(
+            "SELECT id, amount FROM policy_payment WHERE roll_id = :r ORDER BY id"), {"r": roll}).mappings()]
+    return pid, lines
+
+
+def test_the_bank_file_through_the_import_tab_pays_fails_and_requeues_as_the_writer(engine):
+    import data_access.policies.returns  # noqa: F401  (registers the kind)
+    from data_access.importing.base import ImportRequest
+    from data_access.importing.load import run
+
+    operator = access_of("operator")
+    pid, lines = _roll_of_two(engine)
+
+    def load(body: str):
+        return run(ImportRequest("payment_returns", "回盘.csv", body.encode("utf-8"), operator.username,
+                                 operator.org_code, session=operator.session))
+
+    head = "流水号,金额,结果,失败原因\n"
+    bad = load(head + f"{lines[0]['id']},{lines[0]['amount']},成功,\n{lines[1]['id']},999.00,成功,\n")
+    assert bad.result == "rejected" and [e.reason for e in bad.errors] == ["payment_amount_mismatch"]
+    good = load(head + f"{lines[0]['id']},{lines[0]['amount']},成功,\n"
+                       f"{lines[1]['id']},{lines[1]['amount']},失败,户名不符\n")
+    assert good.result == "loaded", good.message
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT status, failure_reason, requeued_from FROM policy_payment WHERE policy_id = :p"
+                                 " ORDER BY id"), {"p": pid}).all()
+        spent = conn.execute(text("SELECT f.spent FROM policy_fund_pool f JOIN policy p ON p.fund_pool_id = f.id"
+                                  " WHERE p.id = :p"), {"p": pid}).scalar()
+    assert [tuple(r) for r in rows] == [("paid", None, None), ("failed", "户名不符", None),
+                                        ("queued", None, lines[1]["id"])]
+    assert spent == Decimal("120.00")
+    again = load(head + f"{lines[0]['id']},{lines[0]['amount']},成功,\n")
+    assert again.result == "rejected" and again.errors[0].reason == "payment_answered"

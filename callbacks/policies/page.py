@@ -7,6 +7,7 @@ import json
 
 from dash import Dash, Input, Output, State, ctx
 
+import data_access.policies.returns  # noqa: F401  (registers the payment_returns import kind)
 from callbacks.gate import ensure, require
 from data_access.masking import mask_id_number
 from data_access.policies import applications, catalogue, oversight, payments, rules

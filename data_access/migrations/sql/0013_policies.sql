@@ -490,6 +490,18 @@ CREATE POLICY policy_payment_queue ON policy_payment FOR INSERT TO sansetu_app
 CREATE POLICY policy_payment_mark ON policy_payment FOR UPDATE TO sansetu_app
   USING ((SELECT session_may('policies.pay')) AND (SELECT scope_covers_district())) WITH CHECK (true);
 
+-- The bank's returned file through the import tab: the writer role, under a district data operator's session.
+CREATE POLICY policy_roll_writer_read ON policy_roll FOR SELECT TO sansetu_writer
+  USING ((SELECT session_may('data.import')) AND (SELECT scope_covers_district()));
+CREATE POLICY policy_roll_writer_return ON policy_roll FOR UPDATE TO sansetu_writer
+  USING ((SELECT session_may('data.import')) AND (SELECT scope_covers_district())) WITH CHECK (true);
+CREATE POLICY policy_payment_writer_read ON policy_payment FOR SELECT TO sansetu_writer
+  USING ((SELECT session_may('data.import')) AND (SELECT scope_covers_district()));
+CREATE POLICY policy_payment_writer_mark ON policy_payment FOR UPDATE TO sansetu_writer
+  USING ((SELECT session_may('data.import')) AND (SELECT scope_covers_district())) WITH CHECK (true);
+CREATE POLICY policy_payment_writer_requeue ON policy_payment FOR INSERT TO sansetu_writer
+  WITH CHECK ((SELECT session_may('data.import')) AND (SELECT scope_covers_district()) AND status = 'queued');
+
 CREATE POLICY policy_rating_read ON policy_rating FOR SELECT TO sansetu_app
   USING ((SELECT session_may('policies.read')) AND community_code LIKE (SELECT session_scope()) || '%');
 CREATE POLICY policy_rating_give ON policy_rating FOR INSERT TO sansetu_app
@@ -511,6 +523,11 @@ GRANT INSERT (name, budget) ON policy_fund_pool TO sansetu_app;
 GRANT INSERT (ref, policy_id, id_number, credit_code, channel, contact_name, contact_phone, fields, period,
   filed_by, submitted_from, target, community_code, department_code) ON policy_application TO sansetu_app;
 GRANT UPDATE (state, reason) ON policy_application TO sansetu_app;
+GRANT SELECT ON policy_roll, policy_payment TO sansetu_writer;
+GRANT UPDATE (returned_at) ON policy_roll TO sansetu_writer;
+GRANT UPDATE (roll_id, status, failure_reason, paid_at) ON policy_payment TO sansetu_writer;
+GRANT INSERT (policy_id, period, target, id_number, credit_code, community_code, amount, requeued_from)
+  ON policy_payment TO sansetu_writer;
 GRANT INSERT (policy_id, period, created_by) ON policy_roll TO sansetu_app;
 GRANT UPDATE (returned_at) ON policy_roll TO sansetu_app;
 GRANT INSERT (policy_id, period, target, id_number, credit_code, community_code, amount, requeued_from)
