@@ -14,10 +14,8 @@ from sqlalchemy import text
 
 from layouts.policies import ids
 from tests.browser import ARTIFACTS, login
-from tests.builders import add_enterprise
 
 pytestmark = pytest.mark.browser
-TZL = "330105005052"
 
 
 def _context(browser, errors: list[str]):
@@ -59,9 +57,15 @@ def test_define_find_apply_dispatch_approve_pay_rate_and_oversee_in_the_browser(
     ARTIFACTS.mkdir(exist_ok=True)
     errors: list[str] = []
     with engine.begin() as conn:
-        firm = add_enterprise(conn, [], TZL)
+        # a demo enterprise with no policy data yet (other tests count the register: none is added to it)
+        firm = conn.execute(text("""
+            SELECT e.credit_code FROM enterprise e WHERE e.community_code IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM policy_application a WHERE a.credit_code = e.credit_code)
+              AND NOT EXISTS (SELECT 1 FROM enterprise_attribute ea WHERE ea.credit_code = e.credit_code)
+            ORDER BY md5(e.credit_code || 'browser') LIMIT 1""")).scalar()
         conn.execute(text("INSERT INTO enterprise_attribute (credit_code, community_code, staff, certifications)"
-                          " VALUES (:c, :m, 12, ARRAY['browsercert'])"), {"c": firm, "m": TZL})
+                          " SELECT :c, community_code, 12, ARRAY['browsercert'] FROM enterprise"
+                          " WHERE credit_code = :c"), {"c": firm})
         name = conn.execute(text("SELECT name FROM enterprise WHERE credit_code = :c"), {"c": firm}).scalar()
     policy = "浏览器测试惠企奖励"
 

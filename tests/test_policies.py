@@ -47,6 +47,31 @@ def add_resident(conn, community: str, birth: date, residence: str = "permanent"
     return pid
 
 
+def demo_enterprises(conn, salt: str, n: int = 1, area: str = "330105", industry: str | None = None,
+                     outside: str | None = None) -> list[str]:
+    """Enterprises of the demo register with no policy data yet: tests that commit use these rather than add
+    rows to the register (other tests count the register)."""
+    return list(conn.execute(text("""
+        SELECT e.credit_code FROM enterprise e
+        WHERE e.community_code LIKE :area || '%' AND (CAST(:outside AS text) IS NULL
+              OR e.community_code NOT LIKE :outside || '%')
+          AND (CAST(:industry AS text) IS NULL OR e.industry = :industry)
+          AND NOT EXISTS (SELECT 1 FROM policy_application a WHERE a.credit_code = e.credit_code)
+          AND NOT EXISTS (SELECT 1 FROM enterprise_attribute ea WHERE ea.credit_code = e.credit_code)
+        ORDER BY md5(e.credit_code || :salt) LIMIT :n"""),
+        {"area": area, "outside": outside, "industry": industry, "salt": salt, "n": n}).scalars())
+
+
+def demo_residents(conn, salt: str, n: int = 1, community: str = TZL) -> list[str]:
+    """Residents of the demo register with no policy attributes, applications or payments."""
+    return list(conn.execute(text("""
+        SELECT p.id_number FROM person p WHERE p.community_code = :c
+          AND NOT EXISTS (SELECT 1 FROM person_attribute a WHERE a.id_number = p.id_number)
+          AND NOT EXISTS (SELECT 1 FROM policy_application x WHERE x.id_number = p.id_number)
+          AND NOT EXISTS (SELECT 1 FROM policy_payment y WHERE y.id_number = p.id_number)
+        ORDER BY md5(p.id_number || :salt) LIMIT :n"""), {"c": community, "salt": salt, "n": n}).scalars())
+
+
 def policy_id(conn, code: str) -> int:
     return conn.execute(text("SELECT id FROM policy WHERE code = :c"), {"c": code}).scalar_one()
 
@@ -223,9 +248,8 @@ def test_a_fund_pool_cannot_go_below_zero_and_always_adds_up(conn):
 def other_street_application(engine):
     """A submitted application of a community outside 拱宸桥街道 (committed: the role's sessions must see it)."""
     with engine.begin() as conn:
-        community = conn.execute(text("SELECT code FROM community WHERE code NOT LIKE '330105005%' ORDER BY code"
-                                      " LIMIT 1")).scalar()
-        app = _apply(conn, policy_id(conn, "high_tech_award"), add_enterprise(conn, [], community), {},
+        firm = demo_enterprises(conn, "other street", outside=GCQ[:9])[0]
+        app = _apply(conn, policy_id(conn, "high_tech_award"), firm, {},
                      address="10.1.1.1")
     return app
 
@@ -245,7 +269,9 @@ def test_a_street_official_cannot_step_another_streets_application_even_in_sql(o
 
 def test_a_community_worker_files_only_for_people_of_their_community(engine):
     with engine.begin() as conn:
-        own = add_resident(conn, TZL, date(1950, 3, 3), income_per_head=800)
+        own = demo_residents(conn, "filing")[0]
+        conn.execute(text("INSERT INTO person_attribute (id_number, community_code, income_per_head)"
+                          " VALUES (:i, :c, 800)"), {"i": own, "c": TZL})
         other = conn.execute(text("SELECT id_number FROM person WHERE community_code LIKE '330105%'"
                                   " AND community_code <> :c LIMIT 1"), {"c": TZL}).scalar()
         temp = policy_id(conn, "temp_relief")
@@ -287,10 +313,11 @@ def test_define_find_apply_dispatch_approve_roll_return_rate_and_oversee(engine)
                                              "department": "economy", "amount": 50000, "budget": 120000,
                                              "opens": date(2026, 1, 1), "rule": rule, "materials": ["营业执照"]})
     with engine.begin() as conn:
-        firms = [add_enterprise(conn, [], TZL) for _ in range(3)]
+        firms = demo_enterprises(conn, "done when", 3)
         for firm, staff in zip(firms, (5, 9, 1), strict=True):
             conn.execute(text("INSERT INTO enterprise_attribute (credit_code, community_code, staff, certifications)"
-                              " VALUES (:c, :m, :s, ARRAY['testcert'])"), {"c": firm, "m": TZL, "s": staff})
+                              " SELECT :c, community_code, :s, ARRAY['testcert'] FROM enterprise"
+                              " WHERE credit_code = :c"), {"c": firm, "s": staff})
     with reading(official) as conn:
         policy = catalogue.policy(conn, pid)
         assert {r["key"] for r in rules.eligible_unreached(conn, policy, official.scope.prefix)} == set(firms[:2])
@@ -400,7 +427,7 @@ def _public_form(client) -> str:
 
 def test_the_public_page_refuses_a_bad_credit_code_in_chinese_and_writes_nothing(app_module, engine):
     with engine.begin() as conn:
-        firm = add_enterprise(conn, [], TZL)
+        firm = demo_enterprises(conn, "public page", industry="制造业")[0]
         digital = policy_id(conn, "digital")
     client = app_module.server.test_client()
     csrf = _public_form(client)
@@ -451,7 +478,7 @@ def test_a_departments_official_sees_and_handles_only_what_was_dispatched_to_the
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO policy_department_member (username, department_code)"
                           " VALUES ('jxj.official.test', 'economy') ON CONFLICT DO NOTHING"))
-        other = _apply(conn, policy_id(conn, "talent_incentive"), add_enterprise(conn, [], TZL),
+        other = _apply(conn, policy_id(conn, "talent_incentive"), demo_enterprises(conn, "member")[0],
                        {"talent_level": "A"}, address="10.4.4.4")  # → 区委人才办
     with reading(member) as conn:
         seen = applications.applications(conn, member.scope.prefix, limit=10_000)
@@ -488,10 +515,9 @@ def _roll_of_two(engine) -> tuple[int, list[dict]]:
             VALUES (:c, :c, 'person', 'civil', 'fixed', 120, :f, '2026-01-01',
                     '{"attr": "age", "op": ">=", "value": 60}', 'test') RETURNING id"""),
             {"c": f"returns_{next(_serial)}", "f": pool}).scalar()
-        for _ in range(2):
+        for person in demo_residents(conn, f"roll {pid}", 2):
             conn.execute(text("INSERT INTO policy_payment (policy_id, period, target, id_number, community_code)"
-                              " VALUES (:p, '2026-10', 'person', :i, :c)"),
-                         {"p": pid, "i": add_resident(conn, TZL, date(1950, 1, 1)), "c": TZL})
+                              " VALUES (:p, '2026-10', 'person', :i, :c)"), {"p": pid, "i": person, "c": TZL})
         roll = conn.execute(text("INSERT INTO policy_roll (policy_id, period, created_by) VALUES (:p, '2026-10', 't')"
                                  " RETURNING id"), {"p": pid}).scalar()
         conn.execute(text("UPDATE policy_payment SET roll_id = :r WHERE policy_id = :p"), {"r": roll, "p": pid})
