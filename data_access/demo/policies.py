@@ -58,7 +58,7 @@ PERSON_POLICIES = [
      ["身份证", "退役证"]),
     ("veteran_hardship", "困难退役军人帮扶援助金", "veterans", "fixed", 2000,
      _rule(_c("veteran", "is", True), _c("income_per_head", "<", MARGIN)), None, 1, ["身份证", "退役证"]),
-    ("elderly_80", "高龄津贴", "civil", "fixed", 100, _c("age", ">=", 80), None, 3, ["身份证"]),
+    ("elderly_80", "高龄津贴", "civil", "fixed", 100, _c("age", ">=", 80), None, 1, ["身份证"]),
     ("centenarian", "百岁老人长寿保健金", "civil", "fixed", 1000, _c("age", ">=", 100), None, 3, ["身份证"]),
     ("home_care", "困难老人居家养老服务补贴", "civil", "fixed", 400,
      _rule(_c("age", ">=", 60), _c("income_per_head", "<", MARGIN)), None, 3, ["身份证"]),
@@ -250,6 +250,7 @@ def _pay_directly(conn: Connection, policy: dict, periods: list[str], seed: int)
     """Nine in ten of the eligible paid in a roll per period (直达); accounts missing: failed, re-queued."""
     target = policy["target"]
     rule = Compiled(policy["rule"], target)
+    no_account = "(a.id_number IS NOT NULL AND a.bank_account IS NULL)"  # the bank's refusals
     for period in periods:
         roll = conn.execute(text("""INSERT INTO policy_roll (policy_id, period, created_by, created_at, returned_at)
             VALUES (:p, :period, 'demo', CAST(:period || '-05' AS date), CAST(:period || '-12' AS date))
@@ -259,14 +260,21 @@ def _pay_directly(conn: Connection, policy: dict, periods: list[str], seed: int)
                                         roll_id, status, failure_reason, paid_at, created_at)
             SELECT :pid, :period, 'person', p.id_number, {AREA[target]}, pol.exclusive_group,
                    policy_amount(:pid, p.id_number, NULL), :roll,
-                   CASE WHEN a.bank_account IS NULL THEN 'failed' ELSE 'paid' END,
-                   CASE WHEN a.bank_account IS NULL THEN '账号不存在' END,
-                   CASE WHEN a.bank_account IS NOT NULL THEN CAST(:period || '-12' AS date) + interval '10 hours' END,
+                   CASE WHEN {no_account} THEN 'failed' ELSE 'paid' END,
+                   CASE WHEN {no_account} THEN '账号不存在' END,
+                   CASE WHEN NOT {no_account} THEN CAST(:period || '-12' AS date) + interval '10 hours' END,
                    CAST(:period || '-05' AS date)
             FROM {FROM[target]} CROSS JOIN policy pol
             WHERE pol.id = :pid AND {AREA[target]} IS NOT NULL AND coalesce({rule.sql}, false)
               AND {u('p.id_number', str(seed) + policy['code'])} < 0.9"""),
             {**rule.params, "pid": policy["id"], "period": period, "roll": roll})
+    # the last month's failures re-queued for the next roll
+    conn.execute(text("""
+        INSERT INTO policy_payment (policy_id, period, target, id_number, community_code, exclusive_group, amount,
+                                    requeued_from)
+        SELECT policy_id, period, target, id_number, community_code, exclusive_group, amount, id
+        FROM policy_payment WHERE policy_id = :pid AND period = :period AND status = 'failed'"""),
+        {"pid": policy["id"], "period": periods[-1]})
 
 
 def _applications(conn: Connection, policy: dict, share: float, seed: int, this_month: str) -> None:
