@@ -44,9 +44,12 @@ AREA = {PERSON: "p.community_code", ENTERPRISE: "e.community_code"}
 def no_jit(conn: Connection) -> None:
     """A rule's query is one scan of the register joined by hash to its side table. The area's row-level
     security hides the row counts from the planner (it guesses a few dozen rows and loops over the side table
-    for each), and compiling the scan (JIT) costs more than running it: both off for this transaction."""
+    for each, or walks the area's million index entries to the heap one by one), and compiling the scan (JIT)
+    costs more than running it: all three off for this transaction (a bitmap scan reads the heap in order;
+    at 1.05 million residents one rule's count went from 2.4 s to 1.0 s)."""
     conn.execute(text("SET LOCAL jit = off"))
     conn.execute(text("SET LOCAL enable_nestloop = off"))
+    conn.execute(text("SET LOCAL enable_indexscan = off"))
 
 
 def in_area(target: str, scope: str) -> tuple[str, dict]:
