@@ -28,6 +28,7 @@ class Module:
     routes: Callable[[Flask], None] = _nothing  # registers the module's downloads (people, behind its action)
     api: Callable[[Flask], None] = _nothing  # registers the routes systems call with their own tokens ...
     api_paths: frozenset[str] = frozenset()  # ... at these paths (the login gate lets them through)
+    public: Callable[[Flask], None] = _nothing  # registers pages for anyone, no login (a phone's declaration)
     path: str | None = None  # a page of its own at this path ...
     tab_of: str | None = None  # ... or a tab under the page of the named module (sharing its URL's area)
     subtitle: str | None = None  # i18n key of the page's subtitle (default: the label)
@@ -56,6 +57,15 @@ def check_modules(modules: tuple[Module, ...]) -> None:
 def api_paths(modules: tuple[Module, ...]) -> set[str]:
     """The modules' routes for systems (their own tokens, not people)."""
     return set().union(*(m.api_paths for m in modules))
+
+
+def register_public(server: Flask, modules: tuple[Module, ...]) -> set[str]:
+    """The modules' pages for anyone (no login): the endpoints they register, which alone the login gate lets
+    through by name (not by a path prefix), each one the module's own narrow door."""
+    before = {rule.endpoint for rule in server.url_map.iter_rules()}
+    for module in modules:
+        module.public(server)
+    return {rule.endpoint for rule in server.url_map.iter_rules()} - before
 
 
 def register_modules(app: Dash, modules: tuple[Module, ...]) -> dict[str, str]:

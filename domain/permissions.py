@@ -39,6 +39,11 @@ HANDLE_KEYPERSONS = "keypersons.handle"  # first contact, measure, daily follow-
 OVERSEE_KEYPERSONS = "keypersons.oversee"  # per batch and per community times, measures and overdue tasks
 READ_WARNINGS = "warnings.read"  # the open warnings of the area: stages, ages, counts per street
 RECORD_WARNINGS = "warnings.record"  # record a warning given and a reopening confirmed (audited)
+# Migrants and rental housing (新拱墅人一码通)
+READ_MIGRANTS = "migrants.read"  # the area's migrants, landlords, rental houses and declarations (masked)
+REVIEW_MIGRANTS = "migrants.review"  # accept, correct or reject declarations of the area; revoke QR codes
+OVERSEE_MIGRANTS = "migrants.oversee"  # per community and street counts, density, the map, the roll-out
+EXPORT_MIGRANTS = "migrants.export"  # a community's rental-house register as XLSX for the police (audited)
 
 _READERS = frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR})
 
@@ -74,6 +79,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     OVERSEE_KEYPERSONS: frozenset({LEADER, OFFICIAL}),
     READ_WARNINGS: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER}),
     RECORD_WARNINGS: frozenset({COMMUNITY_WORKER}),
+    # migrants and rental housing
+    READ_MIGRANTS: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER}),
+    REVIEW_MIGRANTS: frozenset({OFFICIAL, COMMUNITY_WORKER}),
+    OVERSEE_MIGRANTS: frozenset({LEADER, OFFICIAL}),
+    EXPORT_MIGRANTS: frozenset({OFFICIAL}),
 }
 
 
