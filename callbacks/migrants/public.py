@@ -117,7 +117,7 @@ def receipt(secret: str) -> Response:
 
 def qr_code(token: str) -> Response:
     if unsign(token) is None:
-        return _html(pages.verify_html(None, "forged", ""), 403)
+        return _html(pages.verify_html(None, "forged", ""), 400)
     url = request.host_url.rstrip("/") + f"/m/v/{token}"
     svg = segno.make(url, error="m").svg_data_uri(scale=6, border=2)
     return _html(pages.qr_html(svg, f"/m/v/{token}"))
@@ -128,7 +128,7 @@ def verify(token: str) -> Response:
     nonce = unsign(token)
     checked = beijing_time(clock.now(), seconds=True)
     if nonce is None:
-        return _html(pages.verify_html(None, "forged", checked), 403)
+        return _html(pages.verify_html(None, "forged", checked), 400)
     try:
         found = public.verify(nonce)
     except DataUnavailable:
