@@ -60,7 +60,7 @@ def green_resident(engine, community: str = TZL) -> tuple[str, str]:
     with engine.connect() as conn:
         return tuple(conn.execute(text(
             "SELECT p.id_number, p.name FROM person p JOIN health_code h USING (id_number)"
-            " WHERE p.community_code = :c AND h.colour = 'green' AND p.residence_type = 'temporary'"
+            " WHERE p.community_code = :c AND h.colour = 'green'"
             " AND NOT EXISTS (SELECT 1 FROM mg_migrant m WHERE m.id_number = p.id_number)"
             " AND NOT EXISTS (SELECT 1 FROM mg_declaration d WHERE d.id_number = p.id_number)"
             " ORDER BY p.id_number DESC LIMIT 1"), {"c": community}).one())
@@ -210,7 +210,7 @@ def test_the_public_page_throttles_per_address_and_per_id_and_says_the_same_for_
              for i in range(4)]
     assert by_id == [303, 303, 303, 429]
     # a registered resident's ID and an unknown one get the same answer (a receipt to the same page)
-    known, name = green_resident(engine)
+    known, _ = green_resident(engine)
     first = post(phone_client(app_module), "landlord", id_number=known, address="揭示路1号", **landlord)
     second = post(phone_client(app_module), "landlord", id_number=id_number(), address="揭示路2号", **landlord)
     assert first.status_code == second.status_code == 303
@@ -272,8 +272,8 @@ def test_the_queue_shows_conflicts_and_a_rejection_needs_a_reason(app_module, en
     declare_migrant(app_module, people[2], "吴十", small)  # a third into a house for two
     declare_migrant(app_module, people[0], "周九", other)  # one of them declared in another house too
     with engine.begin() as conn:  # an ID failing its check digit, as an older channel let through
-        conn.execute(text("INSERT INTO mg_declaration (community_code, kind, id_number, name, house_id)"
-                          " SELECT :c, 'migrant', '110101199001010010', '郑一', id FROM mg_house WHERE house_code = :h"),
+        conn.execute(text("INSERT INTO mg_declaration (community_code, kind, id_number, name, house_id) SELECT :c,"
+                          " 'migrant', '110101199001010010', '郑一', id FROM mg_house WHERE house_code = :h"),
                      {"c": TZL, "h": other})
     rows = {r["id"]: r for r in queue_rows(access_of("tzl.worker"))}
     assert "房屋超出可住人数" in rows[waiting_id(engine, people[2])]["conflicts"]
@@ -281,7 +281,8 @@ def test_the_queue_shows_conflicts_and_a_rejection_needs_a_reason(app_module, en
     assert "身份证号校验位错误" in rows[waiting_id(engine, "110101199001010010")]["conflicts"]
     assert all("*" in r["id_number"] for r in rows.values())
     assert decide(access_of("tzl.worker"), waiting_id(engine, people[2]), "reject") == "不通过时须填写原因"
-    assert decide(access_of("tzl.worker"), waiting_id(engine, "110101199001010010"), "accept").startswith("身份证号校验位")
+    bad = waiting_id(engine, "110101199001010010")
+    assert decide(access_of("tzl.worker"), bad, "accept").startswith("身份证号校验位")
     # a move keeps the past: accepted into the other house, the first stay is closed
     assert decide(access_of("tzl.worker"), waiting_id(engine, people[0]), "correct",
                   {"employer": "新单位"}) == "已审核：已更正后通过"
@@ -313,7 +314,10 @@ def test_the_oversight_and_the_register_export_for_an_official(app_module, engin
 
     house_in(app_module, engine, TZL, "tzl.worker")
     figure, rollout, streets, communities, options = oversight_view(access_of("gcq.official"))
-    assert {r["community_code"][:9] for r in communities} == {"330105005"}
+    assert {r["community_code"][:9] for r in communities} == {"330105005"} and len(options) == len(communities)
+    assert [s["street_code"] for s in streets] == ["330105005000"]
+    assert streets[0]["migrants"] == sum(r["migrants"] for r in communities)
+    assert {tr["name"] for tr in rollout["data"]} == {"试点社区", "其他社区"}
     tzl = next(r for r in communities if r["community_code"] == TZL)
     assert tzl["houses"] >= 1 and any(tr.get("type") == "choroplethmap" for tr in figure["data"])
     assert figure["layout"]["map"]["style"] != "open-street-map"
@@ -326,3 +330,35 @@ def test_the_oversight_and_the_register_export_for_an_official(app_module, engin
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'export' AND username = 'gcq.official'"
                                  " AND detail->>'list' = 'migrant_houses'")).scalar() >= 1
+
+
+def test_the_demo_holds_houses_in_their_communities_declarations_in_every_state_and_the_pilots_first(engine):
+    with engine.connect() as conn:
+        outside = conn.execute(text("SELECT count(*) FROM mg_house h JOIN community c ON c.code = h.community_code"
+                                    " WHERE NOT ST_Covers(c.geom, h.location)")).scalar()
+        states = set(conn.execute(text("SELECT DISTINCT state FROM mg_declaration")).scalars())
+        kinds = set(conn.execute(text("SELECT DISTINCT kind FROM mg_declaration")).scalars())
+        first = conn.execute(text(
+            "SELECT bool_and(pilot_first) FROM (SELECT min(m.registered_at) FILTER (WHERE c.name = ANY (:p))"
+            " < min(m.registered_at) FILTER (WHERE NOT c.name = ANY (:p)) AS pilot_first"
+            " FROM mg_migrant m JOIN community c ON c.code = m.community_code WHERE m.id_number NOT LIKE '110101%') x"),
+            {"p": ["台州路社区", "温州路社区", "德胜社区", "翠玉社区"]}).scalar()
+        temporary, migrants = conn.execute(text(
+            "SELECT count(*), count(m.id) FROM person p LEFT JOIN mg_migrant m USING (id_number)"
+            " WHERE p.residence_type = 'temporary'")).one()
+        without_code = conn.execute(text("SELECT count(*) FROM mg_migrant m WHERE NOT EXISTS ("
+                                         "SELECT 1 FROM mg_qr q WHERE q.migrant_id = m.id AND q.revoked_at IS NULL)"
+                                         " AND m.house_id IS NOT NULL")).scalar()
+    assert outside == 0 and states == {"waiting", "accepted", "corrected", "rejected"}
+    assert kinds == {"migrant", "landlord", "overseas", "returnee", "test"} and first
+    assert 0.9 < migrants / temporary < 1 and without_code == 0
+
+
+def test_the_demo_fills_an_existing_databases_empty_migrant_tables(conn):
+    from data_access.demo.migrants import load_demo_migrants
+
+    assert load_demo_migrants(conn, 0.02, 7) == {}  # already there: nothing added
+    conn.execute(text("DELETE FROM mg_qr; DELETE FROM mg_residence; DELETE FROM mg_declaration; DELETE FROM mg_migrant;"
+                      " DELETE FROM mg_house; DELETE FROM mg_landlord"))
+    rows = load_demo_migrants(conn, 0.02, 7)
+    assert rows["mg_house"] > 0 and rows["mg_migrant"] > 5 * rows["mg_house"] and rows["mg_qr"] == rows["mg_migrant"]

@@ -13,6 +13,7 @@ from data_access.bulk import copy_frame, foreign_keys_deferred
 from data_access.demo.appeals import demo_scale, load_demo_appeals
 from data_access.demo.generate import DemoData, generate
 from data_access.demo.keypersons import load_demo_keypersons
+from data_access.demo.migrants import load_demo_migrants  # migrants (新拱墅人一码通)
 from data_access.demo.proxy import load_demo_proxy
 from data_access.demo.users import create_demo_users
 
@@ -59,6 +60,7 @@ def load_demo(engine: Engine, scale: float = 1.0, seed: int = 2020, as_of: date 
         report.rows.update(load_demo_appeals(conn, scale, seed))
         report.rows.update(load_demo_proxy(conn, scale, seed))
         report.rows.update(load_demo_keypersons(conn, scale, seed))
+        report.rows.update(load_demo_migrants(conn, scale, seed))  # migrants (新拱墅人一码通)
         report.seconds["modules"] = time.perf_counter() - started
         report.users = create_demo_users(conn)
     started = time.perf_counter()
@@ -78,7 +80,8 @@ def load_module_demos(engine: Engine, seed: int = 2020) -> dict[str, int]:
             return {}
         scale = demo_scale(conn)
         return (load_demo_appeals(conn, scale, seed) | load_demo_proxy(conn, scale, seed)
-                | load_demo_keypersons(conn, scale, seed))
+                | load_demo_keypersons(conn, scale, seed)
+                | load_demo_migrants(conn, scale, seed))  # migrants (新拱墅人一码通)
 
 
 def _copy_divisions(conn, data: DemoData) -> dict[str, int]:

@@ -16,6 +16,8 @@ from layouts.metrics import Classes
 from layouts.migrants import ids
 
 HIDDEN = {"display": "none"}
+BUTTON = {"whiteSpace": "nowrap", "flex": "0 0 auto"}
+FIELD = {"width": "220px", "flex": "0 0 auto"}  # the bar's inputs keep their width; the buttons their one line
 QUEUE_COLUMNS = [("id", "migrants.col.id", 70), ("kind_name", "migrants.col.kind", 130),
                  ("name", "migrants.col.name", 90), ("id_number", "migrants.col.identity", 170),
                  ("phone", "migrants.col.phone", 120), ("community", "migrants.col.community", 110),
@@ -32,8 +34,15 @@ MIGRANT_CLASSES = Classes(Breaks((500, 2000, 4000, 8000)), ["#f2f4f7", "#dbe9f6"
 MAP_SIZE = (1400, 560)
 
 
+def _grid(grid_id: str, columns, selectable: bool = False) -> object:
+    """A grid whose header text wraps (the Chinese headers are longer than their columns are wide)."""
+    grid = simple_grid(grid_id, columns, selectable=selectable)
+    grid.defaultColDef = {**grid.defaultColDef, "wrapHeaderText": True, "autoHeaderHeight": True}
+    return grid
+
+
 def _picking(grid_id: str, columns) -> object:
-    grid = simple_grid(grid_id, columns, selectable=True)
+    grid = _grid(grid_id, columns, selectable=True)
     grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
         "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
     grid.getRowId = "params.data.id"
@@ -43,15 +52,15 @@ def _picking(grid_id: str, columns) -> object:
 def queue_tab() -> html.Div:
     return html.Div(className="page", children=[
         html.Div(id=ids.MG_REVIEW_BAR, className="exports", style=HIDDEN, children=[
-            html.Button(t("migrants.review.refresh"), id=ids.MG_REFRESH, className="export"),
-            html.Button(t("migrants.review.accept"), id=ids.MG_ACCEPT, className="export"),
+            html.Button(t("migrants.review.refresh"), id=ids.MG_REFRESH, className="export", style=BUTTON),
+            html.Button(t("migrants.review.accept"), id=ids.MG_ACCEPT, className="export", style=BUTTON),
             dcc.Dropdown(id=ids.MG_FIELD, placeholder=t("migrants.review.correction_field"),
                          style={"minWidth": "160px"},
                          options=[{"label": t("migrants.field." + f), "value": f} for f in CORRECTABLE]),
-            dcc.Input(id=ids.MG_VALUE, maxLength=60, placeholder=t("migrants.review.correction_value")),
-            html.Button(t("migrants.review.correct"), id=ids.MG_CORRECT, className="export"),
-            dcc.Input(id=ids.MG_REASON, maxLength=200, placeholder=t("migrants.review.reason")),
-            html.Button(t("migrants.review.reject"), id=ids.MG_REJECT, className="export"),
+            dcc.Input(id=ids.MG_VALUE, maxLength=60, placeholder=t("migrants.review.correction_value"), style=FIELD),
+            html.Button(t("migrants.review.correct"), id=ids.MG_CORRECT, className="export", style=BUTTON),
+            dcc.Input(id=ids.MG_REASON, maxLength=200, placeholder=t("migrants.review.reason"), style=FIELD),
+            html.Button(t("migrants.review.reject"), id=ids.MG_REJECT, className="export", style=BUTTON),
         ]),
         html.Div(id=ids.MG_MESSAGE, className="message", role="status"),
         _picking(ids.MG_QUEUE, QUEUE_COLUMNS),
@@ -67,8 +76,8 @@ def oversight_tab() -> html.Div:
         ]),
         dcc.Graph(id=ids.MG_MAP, config=graph_config(), style={"height": "560px"}),
         dcc.Graph(id=ids.MG_ROLLOUT, config=graph_config(), style={"height": "340px"}),
-        simple_grid(ids.MG_STREETS, STREET_COLUMNS),
-        simple_grid(ids.MG_COMMUNITIES, AREA_COLUMNS),
+        _grid(ids.MG_STREETS, STREET_COLUMNS),
+        _grid(ids.MG_COMMUNITIES, AREA_COLUMNS),
     ])
 
 
@@ -128,5 +137,5 @@ def rollout_chart(rows: list[dict]) -> dict:
                      "x": [str(r["week"]) for r in points], "y": [r["n"] for r in points]})
     return {"data": data, "layout": {"title": {"text": t("migrants.oversight.rollout")}, "height": 340,
                                      "margin": {"l": 50, "r": 20, "t": 50, "b": 40},
-                                     "xaxis": {"title": {"text": t("migrants.oversight.week")}},
+                                     "xaxis": {"title": {"text": t("migrants.oversight.week")}, "type": "date"},
                                      "yaxis": {"title": {"text": t("migrants.oversight.count")}}}}
