@@ -66,7 +66,7 @@ CREATE TABLE mg_declaration (
   community_code char(12) NOT NULL REFERENCES community,
   kind text NOT NULL CHECK (kind IN ('migrant', 'landlord', 'overseas', 'returnee', 'test')),
   state text NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'accepted', 'corrected', 'rejected')),
-  id_number text NOT NULL CHECK (id_number ~ '^[0-9]{17}[0-9X]$'),
+  id_number char(18) NOT NULL CHECK (id_number ~ '^[0-9]{17}[0-9X]$'),  -- its check digit checked at review
   name text NOT NULL CHECK (name <> '' AND char_length(name) <= 40),
   phone text CHECK (phone ~ '^1[3-9][0-9]{9}$'),
   house_id bigint REFERENCES mg_house,
@@ -131,7 +131,7 @@ BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('mg.declare.id:' || p_id_number));
   IF (SELECT count(*) FROM mg_declaration WHERE client_address = p_client_address
         AND declared_at > now() - interval '15 minutes') >= 10
-     OR (SELECT count(*) FROM mg_declaration WHERE id_number = p_id_number
+     OR (SELECT count(*) FROM mg_declaration WHERE id_number = CAST(p_id_number AS char(18))
         AND declared_at > now() - interval '1 hour') >= 3 THEN
     RETURN 'throttled';
   END IF;
