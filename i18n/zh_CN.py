@@ -1151,4 +1151,12 @@ TEXT = {
     "migrants.export.tenants": "租住人数",
     "migrants.export.names": "租住人员",
     "migrants.export.bad_community": "请选择您辖区内的社区",
+    "migrants.tab.people": "外来人员",
+    "migrants.col.registered": "登记时间",
+    "migrants.col.code": "二维码",
+    "migrants.people.house": "按房屋编码查看",
+    "migrants.people.revoke": "作废并重发二维码",
+    "migrants.people.revoked": "原二维码已作废，已重新发码；请告知本人从申报回执重新打开二维码。",
+    "migrants.people.live": "在用",
+    "migrants.people.none": "无",
 }

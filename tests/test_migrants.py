@@ -362,3 +362,28 @@ def test_the_demo_fills_an_existing_databases_empty_migrant_tables(conn):
                       " DELETE FROM mg_house; DELETE FROM mg_landlord"))
     rows = load_demo_migrants(conn, 0.02, 7)
     assert rows["mg_house"] > 0 and rows["mg_migrant"] > 5 * rows["mg_house"] and rows["mg_qr"] == rows["mg_migrant"]
+
+
+def test_a_reviewer_revokes_and_reissues_a_code_only_in_their_area(app_module, engine):
+    from callbacks.gate import NotAllowed
+    from callbacks.migrants.page import revoke
+    from callbacks.migrants.public import sign
+
+    with engine.connect() as conn:
+        mine, nonce = conn.execute(text("SELECT m.id, q.nonce FROM mg_migrant m JOIN mg_qr q ON q.migrant_id = m.id"
+                                        " WHERE m.community_code = :c AND q.revoked_at IS NULL LIMIT 1"),
+                                   {"c": TZL}).one()
+        theirs = conn.execute(text("SELECT m.id FROM mg_migrant m JOIN community c ON c.code = m.community_code"
+                                   " WHERE c.street_code <> '330105005000' LIMIT 1")).scalar()
+    assert revoke(access_of("gcq.official"), theirs) == "该人员没有在用的二维码"
+    with pytest.raises(NotAllowed):
+        revoke(access_of("leader"), mine)
+    assert revoke(access_of("tzl.worker"), mine).startswith("原二维码已作废")
+    client = app_module.server.test_client()
+    assert client.get("/m/v/" + sign(nonce)).status_code == 410
+    with engine.connect() as conn:
+        fresh = conn.execute(text("SELECT nonce FROM mg_qr WHERE migrant_id = :m AND revoked_at IS NULL"),
+                             {"m": mine}).scalar()
+        audited = conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'migrant_qr_revoked'"
+                                    " AND detail->>'migrant' = :m"), {"m": str(mine)}).scalar()
+    assert fresh != nonce and client.get("/m/v/" + sign(fresh)).status_code == 200 and audited == 1

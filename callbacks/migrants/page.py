@@ -29,7 +29,11 @@ REGISTER_COLUMNS = ("house_code", "address", "rooms", "capacity", "lat", "lon", 
 
 def register(app: Dash) -> None:
     app.callback(Output(ids.MG_REVIEW_BAR, "style"), Output(ids.MG_TAB_OVERSIGHT, "style"),
-                 Input(ids.MG_TABS, "id"))(show_allowed)
+                 Output(ids.MG_REVOKE, "style"), Input(ids.MG_TABS, "id"))(show_allowed)
+    app.callback(Output(ids.MG_PEOPLE, "rowData"), Input(ids.MG_TABS, "value"), Input(ids.MG_PEOPLE_HOUSE, "value"),
+                 Input(ids.MG_PEOPLE_MESSAGE, "children"))(show_people)
+    app.callback(Output(ids.MG_PEOPLE_MESSAGE, "children"), Input(ids.MG_REVOKE, "n_clicks"),
+                 State(ids.MG_PEOPLE, "selectedRows"), prevent_initial_call=True)(revoke_selected)
     app.callback(Output(ids.MG_QUEUE, "rowData"), Input(ids.MG_TABS, "value"), Input(ids.MG_REFRESH, "n_clicks"),
                  Input(ids.MG_MESSAGE, "children"))(show_queue)
     app.callback(Output(ids.MG_MESSAGE, "children"), Input(ids.MG_ACCEPT, "n_clicks"),
@@ -59,6 +63,35 @@ def queue_rows(actor: Actor) -> list[dict]:
     ensure(actor, READ_MIGRANTS)
     with reading(actor) as conn:
         return builders.queue_rows(review.queue(conn, actor.scope), beijing_time)
+
+
+def show_people(tab, house_code, _message):
+    if tab != "people":
+        return no_update
+    actor = require(READ_MIGRANTS)
+    with reading(actor) as conn:
+        return builders.people_rows(review.migrants(conn, actor.scope, house_code), beijing_time)
+
+
+def revoke_selected(_clicks, selected):
+    actor = require(READ_MIGRANTS)
+    migrant = (selected or [{}])[0].get("id")
+    if not migrant:
+        return t("migrants.review.choose")
+    return revoke(ensure(actor, REVIEW_MIGRANTS), int(migrant))
+
+
+def revoke(actor: Actor, migrant: int) -> str:
+    """Revoke a migrant's code (lost phone, a copy seen) and issue a new one, audited."""
+    ensure(actor, REVIEW_MIGRANTS)
+    try:
+        with writing(actor) as work:
+            review.revoke_qr(work, migrant)
+    except review.ReviewError as exc:
+        return t(str(exc))
+    except DataUnavailable:
+        return t("migrants.error.review")
+    return t("migrants.people.revoked")
 
 
 def review_selected(_accept, _correct, _reject, selected, field, value, reason):

@@ -190,3 +190,16 @@ def _landlord_house(conn: Connection, found: dict, values: dict) -> int:
         " FROM community c WHERE c.code = :c RETURNING id"),
         {"c": found["community_code"], "code": new_house_code(), "l": landlord, "a": values["address"],
          "r": rooms, "cap": capacity(rooms)}).scalar()
+
+
+def migrants(conn: Connection, scope: Scope, house_code: str | None = None, limit: int = 200) -> list[dict]:
+    """The area's migrants (masked): those of one house by its sticker code, else the latest registered."""
+    rows = conn.execute(text("""
+        SELECT m.id, m.name, m.id_number, m.phone, c.name AS community, h.house_code, h.address, m.registered_at,
+               EXISTS (SELECT 1 FROM mg_qr q WHERE q.migrant_id = m.id AND q.revoked_at IS NULL) AS has_code
+        FROM mg_migrant m JOIN community c ON c.code = m.community_code LEFT JOIN mg_house h ON h.id = m.house_id
+        WHERE m.community_code LIKE :prefix AND (CAST(:code AS text) IS NULL OR h.house_code = :code)
+        ORDER BY m.registered_at DESC, m.id DESC LIMIT :n"""),
+        {"prefix": scope.prefix + "%", "code": (house_code or "").strip().upper() or None, "n": limit}).mappings()
+    return [{**dict(r), "id_number": mask_id_number(r["id_number"]), "name": mask_name(r["name"]),
+             "phone": mask_phone(r["phone"])} for r in rows]

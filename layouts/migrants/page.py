@@ -27,6 +27,10 @@ AREA_COLUMNS = [("street", "migrants.col.street", 110), ("name", "migrants.col.c
                 ("migrants", "migrants.col.migrants", 100), ("houses", "migrants.col.houses", 100),
                 ("density", "migrants.col.density", 120), ("empty_houses", "migrants.col.empty_houses", 110),
                 ("waiting", "migrants.col.waiting", 90), ("waiting_over_day", "migrants.col.waiting_over_day", 120)]
+PEOPLE_COLUMNS = [("id", "migrants.col.id", 80), ("name", "migrants.col.name", 90),
+                  ("id_number", "migrants.col.identity", 170), ("phone", "migrants.col.phone", 120),
+                  ("community", "migrants.col.community", 110), ("house", "migrants.col.house", 260),
+                  ("registered", "migrants.col.registered", 140), ("code", "migrants.col.code", 100)]
 STREET_COLUMNS = [c for c in AREA_COLUMNS if c[0] not in ("name", "density")]
 CORRECTABLE = ("name", "phone", "origin", "employer", "arrival_date", "house_code", "address", "rooms")
 MIGRANT_CLASSES = Classes(Breaks((500, 2000, 4000, 8000)), ["#f2f4f7", "#dbe9f6", "#9ecae1", "#4292c6", "#2171b5",
@@ -67,6 +71,18 @@ def queue_tab() -> html.Div:
     ])
 
 
+def people_tab() -> html.Div:
+    return html.Div(className="page", children=[
+        html.Div(className="exports", children=[
+            dcc.Input(id=ids.MG_PEOPLE_HOUSE, maxLength=8, placeholder=t("migrants.people.house"), debounce=True,
+                      style=FIELD),
+            html.Button(t("migrants.people.revoke"), id=ids.MG_REVOKE, className="export", style=BUTTON),
+        ]),
+        html.Div(id=ids.MG_PEOPLE_MESSAGE, className="message", role="status"),
+        _picking(ids.MG_PEOPLE, PEOPLE_COLUMNS),
+    ])
+
+
 def oversight_tab() -> html.Div:
     return html.Div(className="page", children=[
         html.Div(className="exports", children=[
@@ -85,14 +101,22 @@ def migrants_page() -> html.Div:
     return html.Div(className="page", children=[
         dcc.Tabs(id=ids.MG_TABS, value="queue", children=[
             dcc.Tab(label=t("migrants.tab.queue"), value="queue", children=queue_tab()),
+            dcc.Tab(label=t("migrants.tab.people"), value="people", children=people_tab()),
             dcc.Tab(label=t("migrants.tab.oversight"), value="oversight", id=ids.MG_TAB_OVERSIGHT, style=HIDDEN,
                     children=oversight_tab()),
         ]),
     ])
 
 
-def visible_parts(review: bool, oversee: bool) -> tuple[dict, dict]:
-    return ({} if review else HIDDEN), ({} if oversee else HIDDEN)
+def visible_parts(review: bool, oversee: bool) -> tuple[dict, dict, dict]:
+    return ({} if review else HIDDEN), ({} if oversee else HIDDEN), ({} if review else HIDDEN)
+
+
+def people_rows(rows: list[dict], when) -> list[dict]:
+    return [{"id": r["id"], "name": r["name"], "id_number": r["id_number"], "phone": r["phone"],
+             "community": r["community"], "house": f"{r['address']}（{r['house_code']}）" if r["house_code"] else "",
+             "registered": when(r["registered_at"]), "code": t("migrants.people.live" if r["has_code"] else
+                                                             "migrants.people.none")} for r in rows]
 
 
 def _details(row: dict) -> str:
