@@ -313,7 +313,8 @@ def test_the_oversight_and_the_register_export_for_an_official(app_module, engin
     from callbacks.migrants.page import oversight_view
 
     house_in(app_module, engine, TZL, "tzl.worker")
-    figure, rollout, streets, communities, options = oversight_view(access_of("gcq.official"))
+    figure, legend, rollout, streets, communities, options = oversight_view(access_of("gcq.official"))
+    assert len(legend) >= 3  # a title, nobody, and at least one class
     assert {r["community_code"][:9] for r in communities} == {"330105005"} and len(options) == len(communities)
     assert [s["street_code"] for s in streets] == ["330105005000"]
     assert streets[0]["migrants"] == sum(r["migrants"] for r in communities)

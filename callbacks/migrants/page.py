@@ -40,7 +40,8 @@ def register(app: Dash) -> None:
                  Input(ids.MG_CORRECT, "n_clicks"), Input(ids.MG_REJECT, "n_clicks"),
                  State(ids.MG_QUEUE, "selectedRows"), State(ids.MG_FIELD, "value"), State(ids.MG_VALUE, "value"),
                  State(ids.MG_REASON, "value"), prevent_initial_call=True)(review_selected)
-    app.callback(Output(ids.MG_MAP, "figure"), Output(ids.MG_ROLLOUT, "figure"), Output(ids.MG_STREETS, "rowData"),
+    app.callback(Output(ids.MG_MAP, "figure"), Output(ids.MG_LEGEND, "children"), Output(ids.MG_ROLLOUT, "figure"),
+                 Output(ids.MG_STREETS, "rowData"),
                  Output(ids.MG_COMMUNITIES, "rowData"), Output(ids.MG_EXPORT_COMMUNITY, "options"),
                  Input(ids.MG_TABS, "value"))(show_oversight)
     app.callback(Output(ids.MG_EXPORT, "href"), Input(ids.MG_EXPORT_COMMUNITY, "value"))(export_link)
@@ -125,7 +126,7 @@ def decide(actor: Actor, declaration: int, step: str, corrections: dict | None =
 
 def show_oversight(tab):
     if tab != "oversight":
-        return (no_update,) * 5
+        return (no_update,) * 6
     return oversight_view(require(READ_MIGRANTS))
 
 
@@ -137,9 +138,11 @@ def oversight_view(actor: Actor) -> tuple:
         outlines = areas.street_outlines(conn, actor.scope)
         weeks = oversight.rollout(conn, actor.scope)
     counts = {r["community_code"]: r["migrants"] for r in rows}
-    figure = builders.migrants_map(shapes, outlines, counts) if shapes else empty_figure()
+    classes = builders.migrant_classes(list(counts.values()))
+    figure = builders.migrants_map(shapes, outlines, counts, classes) if shapes else empty_figure()
     options = [{"label": f"{r['street']} {r['name']}", "value": r["community_code"]} for r in rows]
-    return figure, builders.rollout_chart(weeks), oversight.streets(rows), rows, options
+    return (figure, builders.migrants_legend(classes), builders.rollout_chart(weeks), oversight.streets(rows), rows,
+            options)
 
 
 def export_link(community):

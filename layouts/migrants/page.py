@@ -12,7 +12,7 @@ from i18n import t
 from layouts.charts import graph_config
 from layouts.grid import simple_grid
 from layouts.map_figure import community_map
-from layouts.metrics import Classes
+from layouts.metrics import Classes, class_labels
 from layouts.migrants import ids
 
 HIDDEN = {"display": "none"}
@@ -33,8 +33,7 @@ PEOPLE_COLUMNS = [("id", "migrants.col.id", 80), ("name", "migrants.col.name", 9
                   ("registered", "migrants.col.registered", 140), ("code", "migrants.col.code", 100)]
 STREET_COLUMNS = [c for c in AREA_COLUMNS if c[0] not in ("name", "density")]
 CORRECTABLE = ("name", "phone", "origin", "employer", "arrival_date", "house_code", "address", "rooms")
-MIGRANT_CLASSES = Classes(Breaks((500, 2000, 4000, 8000)), ["#f2f4f7", "#dbe9f6", "#9ecae1", "#4292c6", "#2171b5",
-                                                             "#08306b"])
+BLUES = ["#f2f4f7", "#dbe9f6", "#9ecae1", "#4292c6", "#2171b5", "#08306b"]  # nobody, then five classes
 MAP_SIZE = (1400, 560)
 
 
@@ -91,6 +90,7 @@ def oversight_tab() -> html.Div:
             html.A(t("migrants.export.register"), id=ids.MG_EXPORT, className="export", href=""),
         ]),
         dcc.Graph(id=ids.MG_MAP, config=graph_config(), style={"height": "560px"}),
+        html.Div(id=ids.MG_LEGEND, className="legend"),
         dcc.Graph(id=ids.MG_ROLLOUT, config=graph_config(), style={"height": "340px"}),
         _grid(ids.MG_STREETS, STREET_COLUMNS),
         _grid(ids.MG_COMMUNITIES, AREA_COLUMNS),
@@ -140,9 +140,24 @@ def queue_rows(rows: list[dict], when) -> list[dict]:
              "conflicts": "；".join(t("migrants.conflict." + c) for c in CONFLICTS if r.get(c))} for r in rows]
 
 
-def migrants_map(shapes: list[dict], streets: list[dict], counts: dict[str, int]) -> dict:
+def migrant_classes(counts: list[int]) -> Classes:
+    """Five classes at the quintiles of the area's counts (the demo's scale and an area's size vary too much
+    for fixed thresholds); nobody is a class of its own."""
+    values = sorted(c for c in counts if c > 0)
+    bounds = sorted({values[min(len(values) - 1, len(values) * k // 5)] for k in (1, 2, 3, 4)} if values else {1})
+    return Classes(Breaks(tuple(bounds)), BLUES[:len(bounds) + 2])
+
+
+def migrants_legend(classes: Classes) -> list:
+    items = [html.Div(className="legend-item", children=[html.Span(className="swatch", style={"background": c}),
+                                                         html.Span(label)])
+             for c, label in zip(classes.colours, class_labels(classes), strict=True)]
+    return [html.Div(t("migrants.oversight.map_title"), className="legend-title"), *items]
+
+
+def migrants_map(shapes: list[dict], streets: list[dict], counts: dict[str, int], classes: Classes) -> dict:
     """Migrants per community, on the three-colour map's figure (white background, no text from outside)."""
-    figure = community_map(shapes, streets, counts, MIGRANT_CLASSES, list(counts), size=MAP_SIZE)
+    figure = community_map(shapes, streets, counts, classes, list(counts), size=MAP_SIZE)
     names = {r["code"]: r["name"] for r in shapes}
     for trace in figure["data"]:
         if trace.get("type") == "choroplethmap":
