@@ -34,20 +34,24 @@ STEPS = [
        JOIN (SELECT community_code, count(*) AS temps FROM person WHERE residence_type = 'temporary'
              GROUP BY community_code) p ON p.community_code = c.code
        CROSS JOIN LATERAL generate_series(1, greatest(1, round(p.temps * :houses / :temporary)::int)) AS g(n)""",
+    "ANALYZE demo_mg_houses",
     # landlords: the community's permanent residents, one for every 1.5 houses
     """CREATE TEMP TABLE demo_mg_landlords ON COMMIT DROP AS
        SELECT p.community_code, p.id_number, p.name, p.phone,
               row_number() OVER (PARTITION BY p.community_code ORDER BY md5(p.id_number || :seed)) AS k
        FROM person p WHERE p.residence_type = 'permanent'""",
+    "ANALYZE demo_mg_landlords",
     """INSERT INTO mg_landlord (community_code, id_number, name, phone, created_at)
        SELECT l.community_code, l.id_number, l.name, l.phone, now() - interval '150 days'
        FROM demo_mg_landlords l
-       WHERE l.k <= (SELECT ceil(max(h.n) / 1.5) FROM demo_mg_houses h WHERE h.community_code = l.community_code)""",
+       JOIN (SELECT community_code, ceil(max(n) / 1.5) AS needed FROM demo_mg_houses GROUP BY community_code) h
+         ON h.community_code = l.community_code AND l.k <= h.needed""",
     """CREATE TEMP TABLE demo_mg_points ON COMMIT DROP AS
        SELECT h.community_code, row_number() OVER (PARTITION BY h.community_code) AS n, (d).geom AS location
        FROM (SELECT community_code, max(n) AS houses FROM demo_mg_houses GROUP BY community_code) h
        JOIN community c ON c.code = h.community_code
        CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(c.geom, h.houses::int, CAST(:seedn AS int))) AS d""",
+    "ANALYZE demo_mg_points",
     """INSERT INTO mg_house (community_code, house_code, landlord_id, address, rooms, capacity, location, created_at)
        SELECT h.community_code,
               (SELECT string_agg(substr(:alphabet, ((x.v / (34::bigint ^ i)::bigint) % 34)::int + 1, 1), ''
@@ -60,7 +64,8 @@ STEPS = [
        FROM demo_mg_houses h
        JOIN demo_mg_points pt ON pt.community_code = h.community_code AND pt.n = h.n
        JOIN mg_landlord l ON l.community_code = h.community_code
-       JOIN demo_mg_landlords dl ON dl.id_number = l.id_number AND dl.k = ceil(h.n / 1.5)
+       JOIN demo_mg_landlords dl ON dl.community_code = h.community_code AND dl.k = ceil(h.n / 1.5)
+                                  AND dl.id_number = l.id_number
        CROSS JOIN LATERAL (SELECT 2 + abs(hashtext(h.community_code || h.n || :seed)) % 5 AS rooms) r""",
     # the communities' houses with a tenant-to-be (about 95% of them), numbered
     """CREATE TEMP TABLE demo_mg_let ON COMMIT DROP AS
@@ -68,10 +73,15 @@ STEPS = [
               count(*) OVER (PARTITION BY community_code) AS houses
        FROM mg_house WHERE abs(hashtext(house_code || :seed)) % 20 <> 0""",
     """CREATE TEMP TABLE demo_mg_people ON COMMIT DROP AS
-       SELECT p.id_number, p.name, p.phone, p.community_code, c.name = ANY (:pilots) AS pilot,
-              abs(hashtext(p.id_number || :seed)) % 100 AS roll,
-              row_number() OVER (PARTITION BY p.community_code ORDER BY p.id_number) - 1 AS k
-       FROM person p JOIN community c ON c.code = p.community_code WHERE p.residence_type = 'temporary'""",
+       SELECT p.*, p.k % l.houses AS slot
+       FROM (SELECT p.id_number, p.name, p.phone, p.community_code, c.name = ANY (:pilots) AS pilot,
+                    abs(hashtext(p.id_number || :seed)) % 100 AS roll,
+                    row_number() OVER (PARTITION BY p.community_code ORDER BY p.id_number) - 1 AS k
+             FROM person p JOIN community c ON c.code = p.community_code WHERE p.residence_type = 'temporary') p
+       JOIN (SELECT community_code, count(*) AS houses FROM demo_mg_let GROUP BY community_code) l
+         ON l.community_code = p.community_code""",
+    "ANALYZE demo_mg_let",
+    "ANALYZE demo_mg_people",
     """INSERT INTO mg_migrant (community_code, id_number, name, phone, origin, employer, arrival_date, house_id,
                               registered_at, updated_at)
        SELECT p.community_code, p.id_number, p.name, p.phone,
@@ -81,10 +91,10 @@ STEPS = [
                WHERE em.id_number = p.id_number LIMIT 1),
               (w.at - (p.roll % 40) * interval '1 day')::date, h.id, w.at, w.at
        FROM demo_mg_people p
-       JOIN demo_mg_let h ON h.community_code = p.community_code AND h.k = p.k % h.houses
+       JOIN demo_mg_let h ON h.community_code = p.community_code AND h.k = p.slot
        CROSS JOIN LATERAL (SELECT now() - (CASE WHEN p.pilot THEN 150 ELSE 110 END) * interval '1 day'
                            + (CASE WHEN p.pilot THEN 150 ELSE 110 END - 2) * interval '1 day'
-                             * power((abs(hashtext(p.id_number || 'at' || :seed)) % 1000) / 1000.0, 1.6) AS at) w
+                             * power((abs(hashtext(p.id_number || 'at' || :seed)) % 1000) / 1000.0, 0.75) AS at) w
        WHERE p.roll < 95""",
     # a past stay for 3%: they lived in the community's next house first
     """INSERT INTO mg_residence (migrant_id, house_id, community_code, moved_in, moved_out)
@@ -136,7 +146,7 @@ STEPS = [
               CASE WHEN p.roll >= 98 THEN 'demo.reviewer' END,
               CASE WHEN p.roll >= 98 THEN now() - interval '1 hour' END,
               CASE WHEN p.roll >= 98 THEN '上门核实查无此人' END
-       FROM demo_mg_people p JOIN demo_mg_let h ON h.community_code = p.community_code AND h.k = p.k % h.houses
+       FROM demo_mg_people p JOIN demo_mg_let h ON h.community_code = p.community_code AND h.k = p.slot
        WHERE p.roll >= 95""",
 ]
 
