@@ -283,6 +283,8 @@ def test_the_queue_shows_conflicts_and_a_rejection_needs_a_reason(app_module, en
     assert decide(access_of("tzl.worker"), waiting_id(engine, people[2]), "reject") == "不通过时须填写原因"
     bad = waiting_id(engine, "110101199001010010")
     assert decide(access_of("tzl.worker"), bad, "accept").startswith("身份证号校验位")
+    assert decide(access_of("tzl.worker"), waiting_id(engine, people[0]), "correct",
+                  {"phone": "123"}) == "手机号应为 11 位数字，以 1 开头"
     # a move keeps the past: accepted into the other house, the first stay is closed
     assert decide(access_of("tzl.worker"), waiting_id(engine, people[0]), "correct",
                   {"employer": "新单位"}) == "已审核：已更正后通过"

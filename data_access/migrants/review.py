@@ -5,6 +5,7 @@ name again (0013_migrants): a declaration of another area is not even visible to
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date
 
@@ -70,7 +71,7 @@ def reject(work: UnitOfWork, declaration_id: int, reason: str | None) -> None:
 
 def accept(work: UnitOfWork, declaration_id: int, corrections: dict | None = None, today: date | None = None) -> int:
     """Accept (or, with corrections, correct and accept) a declaration; returns the migrant's (or house's) id."""
-    corrections = {k: v for k, v in (corrections or {}).items() if k in CORRECTABLE and v not in (None, "")}
+    corrections = _checked({k: v for k, v in (corrections or {}).items() if k in CORRECTABLE and v not in (None, "")})
     found = _declaration(work.conn, declaration_id)
     values = {**found["fields"], "name": found["name"], "phone": found["phone"], **corrections}
     today = today or date.today()
@@ -94,6 +95,23 @@ def accept(work: UnitOfWork, declaration_id: int, corrections: dict | None = Non
          "m": migrant_id, "d": declaration_id})
     work.audit("migrant_reviewed", found["community_code"], {"declaration": declaration_id, "state": state})
     return made
+
+
+def _checked(corrections: dict) -> dict:
+    """A reviewer's corrections, each in the form the registers take; ReviewError names the first bad one."""
+    value = corrections.get("rooms")
+    if value is not None and not (str(value).isdigit() and 1 <= int(value) <= 60):
+        raise ReviewError("migrants.form.bad_rooms")
+    if corrections.get("phone") and not re.fullmatch(r"1[3-9][0-9]{9}", corrections["phone"]):
+        raise ReviewError("migrants.form.bad_phone")
+    if corrections.get("arrival_date"):
+        try:
+            date.fromisoformat(corrections["arrival_date"])
+        except ValueError:
+            raise ReviewError("migrants.form.bad_date") from None
+    if any(len(str(v)) > 60 for v in corrections.values()):
+        raise ReviewError("migrants.form.too_long")
+    return corrections
 
 
 def _json(value: dict) -> str:
