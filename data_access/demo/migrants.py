@@ -21,8 +21,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from data_access.bulk import foreign_keys_deferred
 from domain.migrants import HOUSE_CODE_ALPHABET, PILOT_NAMES
 
+TABLES = ("mg_landlord", "mg_house", "mg_migrant", "mg_residence", "mg_declaration", "mg_qr")
 HOUSES = 60_000  # at scale 1
 TEMPORARY = 400_000  # the register's temporary residents at scale 1
 
@@ -87,11 +89,13 @@ STEPS = [
        SELECT p.community_code, p.id_number, p.name, p.phone,
               (ARRAY['安徽省阜阳市', '河南省信阳市', '江西省上饶市', '四川省达州市', '湖北省黄冈市', '贵州省毕节市',
                      '浙江省衢州市', '江苏省徐州市', '湖南省邵阳市', '山东省菏泽市'])[1 + p.roll % 10],
-              (SELECT e.name FROM employment em JOIN enterprise e USING (credit_code)
-               WHERE em.id_number = p.id_number LIMIT 1),
+              emp.name,
               (w.at - (p.roll % 40) * interval '1 day')::date, h.id, w.at, w.at
        FROM demo_mg_people p
        JOIN demo_mg_let h ON h.community_code = p.community_code AND h.k = p.slot
+       LEFT JOIN (SELECT DISTINCT ON (em.id_number) em.id_number, e.name FROM employment em
+                  JOIN enterprise e USING (credit_code) ORDER BY em.id_number, em.credit_code) emp
+         ON emp.id_number = p.id_number
        CROSS JOIN LATERAL (SELECT now() - (CASE WHEN p.pilot THEN 150 ELSE 110 END) * interval '1 day'
                            + (CASE WHEN p.pilot THEN 150 ELSE 110 END - 2) * interval '1 day'
                              * power((abs(hashtext(p.id_number || 'at' || :seed)) % 1000) / 1000.0, 0.75) AS at) w
@@ -163,7 +167,7 @@ def load_demo_migrants(conn: Connection, scale: float, seed: int) -> dict[str, i
         return {}
     values = {"houses": HOUSES, "temporary": TEMPORARY, "seed": str(seed), "seedn": seed,
               "alphabet": HOUSE_CODE_ALPHABET, "pilots": list(PILOT_NAMES)}
-    for step in STEPS:
-        conn.execute(text(step), {k: v for k, v in values.items() if f":{k}" in step})
-    return {table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
-            for table in ("mg_landlord", "mg_house", "mg_migrant", "mg_declaration", "mg_qr")}
+    with foreign_keys_deferred(conn, list(TABLES)):  # each key checked once, in bulk, at the end
+        for step in STEPS:
+            conn.execute(text(step), {k: v for k, v in values.items() if f":{k}" in step})
+    return {table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in TABLES}

@@ -85,6 +85,7 @@ CREATE TABLE mg_declaration (
 );
 CREATE INDEX mg_declaration_queue_idx ON mg_declaration (community_code, state, declared_at);
 CREATE INDEX mg_declaration_id_idx ON mg_declaration (id_number);
+CREATE INDEX mg_declaration_waiting_idx ON mg_declaration (declared_at, id) WHERE state = 'waiting';
 CREATE INDEX mg_declaration_address_idx ON mg_declaration (client_address, declared_at);
 
 CREATE TABLE mg_qr (
