@@ -390,3 +390,20 @@ def test_a_reviewer_revokes_and_reissues_a_code_only_in_their_area(app_module, e
         audited = conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'migrant_qr_revoked'"
                                     " AND detail->>'migrant' = :m"), {"m": str(mine)}).scalar()
     assert fresh != nonce and client.get("/m/v/" + sign(fresh)).status_code == 200 and audited == 1
+
+
+def test_the_public_house_search_needs_four_characters_and_shows_at_most_eight(app_module, engine):
+    from data_access.migrants import public
+
+    with engine.connect() as conn:
+        address, code = conn.execute(text("SELECT address, house_code FROM mg_house ORDER BY id LIMIT 1")).one()
+    assert public.places(address[:3]) == []
+    found = public.places(address[:4])
+    assert 1 <= len(found) <= 8 and all(f["kind"] == "house" for f in found)
+    assert [f["code"] for f in public.places(code.lower())] == [code]
+    assert public.places("%%%%") == [] and public.places("____") == []
+    communities = public.places(None)
+    assert len(communities) >= 90 and {c["kind"] for c in communities} == {"community"}
+    page = app_module.server.test_client().get(f"/m/declare?kind=migrant&q={address[:4]}")
+    assert page.status_code == 200 and code in page.data.decode()
+    assert page.headers["Cache-Control"] == "no-store"

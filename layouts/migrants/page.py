@@ -18,7 +18,7 @@ from layouts.migrants import ids
 HIDDEN = {"display": "none"}
 BUTTON = {"whiteSpace": "nowrap", "flex": "0 0 auto"}
 FIELD = {"width": "220px", "flex": "0 0 auto"}  # the bar's inputs keep their width; the buttons their one line
-QUEUE_COLUMNS = [("id", "migrants.col.id", 70), ("kind_name", "migrants.col.kind", 130),
+QUEUE_COLUMNS = [("id", "migrants.col.id", 90), ("kind_name", "migrants.col.kind", 130),
                  ("name", "migrants.col.name", 90), ("id_number", "migrants.col.identity", 170),
                  ("phone", "migrants.col.phone", 120), ("community", "migrants.col.community", 110),
                  ("house", "migrants.col.house", 220), ("details", "migrants.col.details", 260),

@@ -189,8 +189,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
   UNION ALL
   (SELECT 'house', h.house_code, h.address || '（' || c.name || '）' FROM mg_house h
    JOIN community c ON c.code = h.community_code
-   WHERE char_length(coalesce(p_query, '')) >= 4
-     AND (h.house_code = upper(p_query) OR h.address LIKE replace(replace(p_query, '%', ''), '_', '') || '%')
+   CROSS JOIN (SELECT translate(coalesce(p_query, ''), '%_\', '') AS typed) q  -- no wildcard of the caller's
+   WHERE char_length(q.typed) >= 4 AND (h.house_code = upper(q.typed) OR h.address LIKE q.typed || '%')
    ORDER BY h.address LIMIT 8)
 $$;
 
