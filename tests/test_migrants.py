@@ -407,3 +407,25 @@ def test_the_public_house_search_needs_four_characters_and_shows_at_most_eight(a
     page = app_module.server.test_client().get(f"/m/declare?kind=migrant&q={address[:4]}")
     assert page.status_code == 200 and code in page.data.decode()
     assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_twenty_parallel_declarations_from_one_address_get_ten_through(app_module, engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    address = f"10.99.{next(_addresses)}.1"
+    ready = []
+    for _ in range(20):
+        client = app_module.server.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        ready.append((client, csrf_of(client, "landlord")))
+    before = declarations(engine)
+
+    def send(pair):
+        client, csrf = pair
+        return client.post("/m/declare?kind=landlord", data={
+            "csrf": csrf, "kind": "landlord", "id_number": id_number(), "name": "并发", "phone": "13800007777",
+            "community_code": TZL, "address": "并发路1号", "rooms": "1"}).status_code
+
+    with ThreadPoolExecutor(20) as pool:
+        answers = sorted(pool.map(send, ready))
+    assert answers == [303] * 10 + [429] * 10 and declarations(engine) == before + 10
