@@ -55,6 +55,14 @@ def _accept_as_worker(browser, server, declaration: int, errors: list[str], outs
     login(page, server, "tzl.worker", "/migrants")
     page.wait_for_selector(f"#{ids.MG_REVIEW_BAR}", state="visible")
     row = f'#{ids.MG_QUEUE} .ag-row[row-id="{declaration}"]'
+    # the queue is oldest first, 50 a page: turn to the declaration's page and scroll to it, as a reviewer would
+    page.wait_for_function("async ([grid, id]) => !!(await dash_ag_grid.getApiAsync(grid)).getRowNode(id)",
+                           arg=[ids.MG_QUEUE, str(declaration)], timeout=60_000)
+    page.evaluate("""async ([grid, id]) => { const api = await dash_ag_grid.getApiAsync(grid);
+        const node = api.getRowNode(id);
+        api.paginationGoToPage(Math.floor(node.rowIndex / api.paginationGetPageSize()));
+        api.ensureNodeVisible(node); }""",
+                  [ids.MG_QUEUE, str(declaration)])
     page.wait_for_selector(row, timeout=60_000)
     page.click(row + " .ag-cell >> nth=1")
     page.click(f"#{ids.MG_ACCEPT}")
