@@ -24,6 +24,7 @@ from callbacks import (
     inputs,
     keypersons,
     proxy,
+    scoreboard,
     statistics,
     users,
     warnings,
@@ -49,6 +50,9 @@ MODULES: tuple[Module, ...] = (
     health_services.MODULE,
     proxy.MODULE,
     keypersons.MODULE,
+    # scoreboard (晾晒台): its page and its big-screen page
+    scoreboard.MODULE,
+    scoreboard.SCREEN,
 )
 
 

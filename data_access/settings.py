@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 
 from domain.classes import DEFAULT_BREAKS, Breaks, parse_breaks
+from domain.scoreboard import parse_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/sansetu"
@@ -54,6 +55,10 @@ class Settings:
     class_breaks: Mapping[str, Breaks] = field(default_factory=lambda: dict(DEFAULT_BREAKS))
     # SANSETU_REDIS_URL: the answer cache shared by the server's processes; empty: no cache
     redis_url: str | None = DEFAULT_REDIS_URL
+    # scoreboard: SANSETU_SCOREBOARD_WEIGHTS ("appeals.backlog=2,proxy.coverage=1"; a measure not named weighs 1)
+    scoreboard_weights: Mapping[str, float] = field(default_factory=dict)
+    # SANSETU_BIGSCREEN_PAGES: the big screen's pages in turn (/bigscreen?turn=60 moves on every 60 s)
+    bigscreen_pages: tuple[str, ...] = ("/bigscreen", "/scoreboard/screen")
 
     @property
     def uploads_dir(self) -> Path:
@@ -122,6 +127,13 @@ def load(environ: Mapping[str, str]) -> Settings:
     redis = environ.get("SANSETU_REDIS_URL", DEFAULT_REDIS_URL)
     if redis and not redis.startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError(f"SANSETU_REDIS_URL: {redis!r}")
+    try:  # scoreboard
+        weights = parse_weights(environ.get("SANSETU_SCOREBOARD_WEIGHTS", ""))
+    except ValueError as exc:
+        raise SettingsError(f"SANSETU_SCOREBOARD_WEIGHTS: {exc}") from None
+    pages = tuple(p.strip() for p in environ.get("SANSETU_BIGSCREEN_PAGES", "/bigscreen,/scoreboard/screen").split(","))
+    if not all(p.startswith("/") and p[1:].replace("/", "").replace("_", "").isalnum() for p in pages):
+        raise SettingsError(f"SANSETU_BIGSCREEN_PAGES: {pages!r}")
     return Settings(
         database_url=database, app_database_url=app, app_password=password,
         demo=_flag(environ, "SANSETU_DEMO"), https=_flag(environ, "SANSETU_HTTPS"),
@@ -130,6 +142,7 @@ def load(environ: Mapping[str, str]) -> Settings:
         xlsx_sheet_mb=int(sheet_mb),
         redis_url=redis or None,
         state_dir=Path(environ["SANSETU_STATE_DIR"]) if environ.get("SANSETU_STATE_DIR") else ROOT / ".sansetu",
+        scoreboard_weights=weights, bigscreen_pages=pages,
     )
 
 
