@@ -25,6 +25,7 @@ from callbacks import (
     keypersons,
     proxy,
     scoreboard,
+    scoreboard_screen,
     statistics,
     users,
     warnings,
@@ -52,7 +53,7 @@ MODULES: tuple[Module, ...] = (
     keypersons.MODULE,
     # scoreboard (晾晒台): its page and its big-screen page
     scoreboard.MODULE,
-    scoreboard.SCREEN,
+    scoreboard_screen.MODULE,
 )
 
 

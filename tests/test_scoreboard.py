@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from callbacks.scoreboard.board import board, street_place
 from callbacks.scoreboard.page import page_parts
+from data_access.scoreboard_views.board import board, sentence, street_place
 from data_access.session import reading
 from domain.divisions import DISTRICT, Scope
 from domain.scoreboard import combined, parse_weights, rank
-from layouts.scoreboard.page import COMBINED, sentence
+from layouts.scoreboard.page import COMBINED, headline_items
 from tests.helpers import access_of, texts
 
 GCQ = "330105005000"  # 拱宸桥街道, the demo street official's
@@ -101,12 +101,10 @@ def test_roles_without_the_scoreboard_read_nothing_of_its_rankings(engine):
 
 def test_a_module_without_data_says_no_data_not_zero():
     assert sentence("migrants", None, "", True) == "新拱墅人一码通：暂无数据"
-    content = {"modules": ["appeals", "migrants"], "area": "拱墅区", "level": "district",
-               "headlines": {"appeals": {"figures": {"received": 5, "review_rate": 100, "converted": 1},
-                                         "as_of": None}}}
-    from layouts.scoreboard.page import headline_items
-
-    shown = texts(headline_items(content))
+    sentences = [{"module": "appeals", "as_of": None, "has_data": True,
+                  "text": sentence("appeals", {"received": 5, "review_rate": 100, "converted": 1}, "", True)},
+                 {"module": "migrants", "as_of": None, "has_data": False, "text": sentence("migrants", None, "", True)}]
+    shown = texts(headline_items(sentences))
     assert "累计收到复核申请5条，复核率为100.00%，累计完成复核转码1人" in shown and "暂无数据" in shown
     assert "0条" not in shown
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output
 
 from callbacks.gate import require
-from callbacks.scoreboard.board import board, street_place
+from data_access.scoreboard_views.board import board, street_place
 from data_access.session import DataUnavailable, reading
 from data_access.settings import settings
 from domain.permissions import READ_SCOREBOARD
@@ -41,7 +41,7 @@ def page_parts(content: dict, measure: str) -> tuple:
     communities = content["communities_combined"] if key == "combined" else content["communities"].get(key, [])
     good = goods.get(key, "high")
     place, count = street_place(content)
-    return (builders.headline_items(content), builders.measure_options(content["measures"]),
+    return (builders.headline_items(content["sentences"]), builders.measure_options(content["measures"]),
             builders.ranking_table(t("scoreboard.rank.streets"), key, good, streets, content["own_street"]),
             builders.ranking_table(t("scoreboard.rank.communities"), key, good, communities),
             builders.weights_line(content["weights"]),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from domain.scoreboard import SEED_MODULES
 from i18n import t
 from layouts import formatting
 from layouts.scoreboard import ids
@@ -35,38 +34,14 @@ def scoreboard_page() -> html.Div:
     ])
 
 
-def _figure(module: str, key: str, value) -> str:
-    if value is None:
-        return "—"
-    if key.endswith("rate"):
-        return f"{float(value):.2f}"
-    number = float(value)
-    return f"{int(number):,}" if number == int(number) else f"{number:,.2f}"
+def headline_items(sentences: list[dict]) -> list[html.Li]:
+    """The seed's sentences, each with its figures' time (a module without data: 暂无数据, no time)."""
+    def when(s: dict) -> str:
+        return t("scoreboard.as_of", time=formatting.beijing_time(s["as_of"])) if s["as_of"] else ""
 
-
-def sentence(module: str, figures: dict | None, area: str, district: bool) -> str:
-    """The seed's sentence of a module with its figures; None figures: the module has no data (暂无数据)."""
-    if not figures:
-        return f"{t('scoreboard.module.' + module) if module in SEED_MODULES else module}：{t('scoreboard.no_data')}"
-    values = {k: _figure(module, k, v) for k, v in figures.items()}
-    key = "scoreboard.sentence.map.area" if module == "map" and not district else f"scoreboard.sentence.{module}"
-    try:
-        return t(key, area=t("scoreboard.area.district") if district else area, **values)
-    except KeyError:  # a module without a template (or a template naming a key the view lacks): its figures
-        label = t("scoreboard.module." + module) if module in SEED_MODULES else module
-        return f"{label}：" + "，".join(f"{k} {v}" for k, v in values.items())
-
-
-def headline_items(board: dict) -> list[html.Li]:
-    items = []
-    for module in board["modules"]:
-        found = board["headlines"].get(module)
-        text = sentence(module, found and found["figures"], board["area"], board["level"] == "district")
-        when = t("scoreboard.as_of", time=formatting.beijing_time(found["as_of"])) if found and found["as_of"] else ""
-        items.append(html.Li([html.Span(text, className="sb-sentence"), html.Span(when, className="sb-as-of")],
-                             className="sb-headline" if found else "sb-headline sb-empty",
-                             **{"data-module": module}))
-    return items
+    return [html.Li([html.Span(s["text"], className="sb-sentence"), html.Span(when(s), className="sb-as-of")],
+                    className="sb-headline" if s["has_data"] else "sb-headline sb-empty",
+                    **{"data-module": s["module"]}) for s in sentences]
 
 
 def measure_label(key: str) -> str:
@@ -90,7 +65,7 @@ def weights_line(weights: dict[str, float]) -> str:
     return t("scoreboard.weights", weights=listed or "—")
 
 
-def _value(value) -> str:
+def value_text(value) -> str:
     if value is None:
         return t("scoreboard.rank.none")
     number = float(value)
@@ -114,9 +89,9 @@ def ranking_table(title: str, key: str, good: str, rows: list[dict], own: str | 
     body = []
     for row in rows:
         cells = [row["place"] or "—", row["name"] + (t("scoreboard.rank.yours") if row["code"] == own else ""),
-                 _value(row["value"])]
+                 value_text(row["value"])]
         if key != COMBINED:
-            cells += [_value(row.get("week_ago")) if row.get("week_ago") is not None else "—", _change(row),
+            cells += [value_text(row.get("week_ago")) if row.get("week_ago") is not None else "—", _change(row),
                       "—" if row["score"] is None else f"{row['score']:g}"]
         body.append(html.Tr([html.Td(c) for c in cells], className="sb-own" if row["code"] == own else None,
                             **{"data-code": row["code"]}))

@@ -1,6 +1,6 @@
 """The scoreboard (晾晒台): the registry every module joins by (scoreboard_source), the union views rebuilt from
 it, the scoped community and street measures, and the headline and work-measure views of the modules on main
-(three-colour map, appeals, proxy applications, key persons). See data_access/scoreboard/__init__.py.
+(three-colour map, appeals, proxy applications, key persons). See data_access/scoreboard_views/__init__.py.
 
 Revision ID: 0013_scoreboard
 Revises: 0012_audit_actions

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dash import dcc, html
 
 from i18n import t
-from layouts.scoreboard import ids
-from layouts.scoreboard.page import _value, headline_items
+from layouts import formatting
+from layouts.scoreboard_screen import ids
 
 SCREEN_REFRESH = 5  # seconds between checks of the figures' digest
 SCREEN_VERSION_PATH = "/scoreboard/screen/version"
@@ -40,6 +40,17 @@ def scoreboard_screen() -> html.Div:
     ])
 
 
+def screen_headlines(sentences: list[dict]) -> list[html.Li]:
+    return [html.Li([html.Span(s["text"], className="sb-sentence"),
+                     html.Span(t("scoreboard.as_of", time=formatting.beijing_time(s["as_of"])) if s["as_of"] else "",
+                               className="sb-as-of")],
+                    className="sb-headline" if s["has_data"] else "sb-headline sb-empty") for s in sentences]
+
+
+def _value(value) -> str:
+    return "—" if value is None else f"{float(value):g}"
+
+
 def screen_ranking(title: str, rows: list[dict], own: str | None = None, top: int = 10) -> list:
     """The first `top` areas by combined score (places and work only, nothing about a person)."""
     shown = [r for r in rows if r["place"] is not None][:top]
@@ -52,6 +63,6 @@ def screen_ranking(title: str, rows: list[dict], own: str | None = None, top: in
 
 def screen_parts(board: dict) -> tuple:
     """Title, sentences, streets' and communities' combined rankings."""
-    return (t("scoreboard.screen.title", area=board["area"]), headline_items(board),
+    return (t("scoreboard.screen.title", area=board["area"]), screen_headlines(board["sentences"]),
             screen_ranking(t("scoreboard.screen.top"), board["streets_combined"], board["own_street"]),
             screen_ranking(t("scoreboard.screen.communities", count=10), board["communities_combined"]))

@@ -7,14 +7,14 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from flask import Flask, Response, jsonify
 
 from callbacks.gate import require
-from callbacks.scoreboard.board import board
-from data_access.scoreboard import queries
+from data_access.scoreboard_views import queries
+from data_access.scoreboard_views.board import board
 from data_access.session import DataUnavailable, reading
 from data_access.settings import settings
 from domain.clock import today
 from domain.permissions import READ_SCOREBOARD
-from layouts.scoreboard import ids
-from layouts.scoreboard.screen import SCREEN_VERSION_PATH, screen_parts
+from layouts.scoreboard_screen import ids
+from layouts.scoreboard_screen.page import SCREEN_VERSION_PATH, screen_parts
 
 
 def register(app: Dash) -> None:

@@ -1,4 +1,5 @@
-"""The scoreboard (晾晒台): every module's headline figures and its measures of work, read through SQL views.
+"""The scoreboard's views (晾晒台), read by its page and its big-screen page: every module's headline figures
+and its measures of work, read through SQL views.
 
 The contract a module joins by (in its own migration; the scoreboard never imports another module's Python):
 
