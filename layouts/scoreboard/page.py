@@ -83,7 +83,8 @@ def _change(row: dict) -> html.Span:
 
 def ranking_table(title: str, key: str, good: str, rows: list[dict], own: str | None = None) -> list:
     """A ranking: place, area, this week, a week ago, change (better or worse), score; own: highlighted."""
-    head = [t("scoreboard.rank.place"), t("scoreboard.rank.area"), t("scoreboard.rank.value")]
+    head = [t("scoreboard.rank.place"), t("scoreboard.rank.area"),
+            t("scoreboard.rank.score") if key == COMBINED else t("scoreboard.rank.value")]
     if key != COMBINED:
         head += [t("scoreboard.rank.week_ago"), t("scoreboard.rank.change"), t("scoreboard.rank.score")]
     body = []

@@ -56,7 +56,8 @@ def screen_ranking(title: str, rows: list[dict], own: str | None = None, top: in
     shown = [r for r in rows if r["place"] is not None][:top]
     return [
         html.Div(title, className="big-side-title"),
-        html.Ol([html.Li([html.Span(r["name"]), html.Span(_value(r["value"]), className="v")],
+        html.Ol([html.Li([html.Span(f"{r['place']}.", className="place"), html.Span(r["name"]),
+                          html.Span(_value(r["value"]), className="v")],
                          className="sb-own" if r["code"] == own else None) for r in shown]),
     ]
 
