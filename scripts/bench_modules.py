@@ -146,3 +146,22 @@ def _import(size: int) -> None:
     print(f"  appeals file of {len(people):,} requests (CSV, checks, routing, all-or-nothing load):"
           f" {seconds * 1000:.0f} ms, {result.result}, {result.rows_written:,} written;"
           f" appeal rows +{after - before:,}")
+
+
+# scoreboard (晾晒台) ---------------------------------------------------------------------------------------
+
+def scoreboard(server) -> None:
+    """The scoreboard page (headlines of every registered module and the rankings, one callback) for the
+    leader and a street official, and the big screen's check of the figures' digest."""
+    from layouts.scoreboard import ids as sb_ids
+
+    outputs = [(sb_ids.SB_HEADLINES, "children"), (sb_ids.SB_MEASURE, "options"), (sb_ids.SB_STREETS, "children"),
+               (sb_ids.SB_COMMUNITIES, "children"), (sb_ids.SB_WEIGHTS, "children"), (sb_ids.SB_PLACE, "children"),
+               (sb_ids.SB_MESSAGE, "children")]
+    measure = [{"id": sb_ids.SB_MEASURE, "property": "value", "value": "combined"}]
+    print(f"scoreboard; server time over HTTP, goal p95 <= {GOAL_MS} ms:")
+    for who, password in (("leader", "demo-leader-2020"), ("gcq.official", "demo-gcq-official-2020")):
+        client = _logged_in(server.test_client(), who, password)
+        _line(f"  scoreboard page, {who}", timings(lambda c=client: _dash(c, outputs, measure), 30))
+    client = _logged_in(server.test_client(), "leader", "demo-leader-2020")
+    _line("  scoreboard big screen's digest check", timings(lambda: client.get("/scoreboard/screen/version"), 30))
