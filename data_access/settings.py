@@ -59,6 +59,7 @@ class Settings:
     scoreboard_weights: Mapping[str, float] = field(default_factory=dict)
     # SANSETU_BIGSCREEN_PAGES: the big screen's pages in turn (/bigscreen?turn=60 moves on every 60 s)
     bigscreen_pages: tuple[str, ...] = ("/bigscreen", "/scoreboard/screen")
+    chromium_path: str = "/usr/bin/chromium"  # SANSETU_CHROMIUM: prints the daily brief's PDF (no outside request)
 
     @property
     def uploads_dir(self) -> Path:
@@ -143,6 +144,7 @@ def load(environ: Mapping[str, str]) -> Settings:
         redis_url=redis or None,
         state_dir=Path(environ["SANSETU_STATE_DIR"]) if environ.get("SANSETU_STATE_DIR") else ROOT / ".sansetu",
         scoreboard_weights=weights, bigscreen_pages=pages,
+        chromium_path=environ.get("SANSETU_CHROMIUM") or "/usr/bin/chromium",
     )
 
 

@@ -14,4 +14,6 @@ AUDIT_ACTIONS = ("login", "login_failed", "logout", "export", "reveal", "user_cr
                  "keyperson_placed", "keyperson_contacted", "keyperson_measure", "keyperson_followup",
                  "keyperson_released", "keyperson_colour",
                  # warnings followed to the end
-                 "warning_notified", "reopening_confirmed")
+                 "warning_notified", "reopening_confirmed",
+                 # scoreboard: a daily brief made (每日简报)
+                 "scoreboard_brief")

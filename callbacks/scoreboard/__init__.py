@@ -5,9 +5,16 @@ SQL views only (the contract: data_access/scoreboard_views/__init__.py); its big
 from __future__ import annotations
 
 from callbacks.modules import Module
-from callbacks.scoreboard import page
+from callbacks.scoreboard import brief, page
 from domain.permissions import READ_SCOREBOARD
 from layouts.scoreboard.page import scoreboard_page
 
+
+def _callbacks(app) -> None:
+    page.register(app)
+    brief.register(app)
+
+
 MODULE = Module(name="scoreboard", label="nav.scoreboard", action=READ_SCOREBOARD, path="/scoreboard",
-                layout=scoreboard_page, callbacks=page.register, subtitle="scoreboard.subtitle")
+                layout=scoreboard_page, callbacks=_callbacks, routes=brief.register_routes,
+                subtitle="scoreboard.subtitle")

@@ -7,3 +7,4 @@ SB_COMMUNITIES = "scoreboard-communities"
 SB_WEIGHTS = "scoreboard-weights"
 SB_PLACE = "scoreboard-place"
 SB_MESSAGE = "scoreboard-message"
+SB_BRIEFS = "scoreboard-briefs"  # the history of daily briefs

@@ -12,6 +12,7 @@ from layouts import formatting
 from layouts.scoreboard import ids
 
 COMBINED = "combined"
+BRIEF_PATH = "/scoreboard/brief.pdf"  # today's brief as a PDF, made on the click (callbacks/scoreboard/brief.py)
 
 
 def scoreboard_page() -> html.Div:
@@ -30,6 +31,11 @@ def scoreboard_page() -> html.Div:
         html.Div(className="sb-rankings", children=[
             html.Div(id=ids.SB_STREETS, className="sb-ranking"),
             html.Div(id=ids.SB_COMMUNITIES, className="sb-ranking"),
+        ]),
+        html.Div(className="sb-brief", children=[
+            html.A(t("scoreboard.brief.make"), href=BRIEF_PATH, className="button sb-make-brief"),
+            html.H3(t("scoreboard.brief.history")),
+            html.Ul(id=ids.SB_BRIEFS, className="sb-briefs"),
         ]),
     ])
 

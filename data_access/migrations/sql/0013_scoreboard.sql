@@ -174,3 +174,27 @@ INSERT INTO scoreboard_source (module, headline_view, measure_view, position) VA
   ('proxy', 'headline_proxy', 'work_measure_proxy', 20),
   ('map', 'headline_map', NULL, 30),
   ('keypersons', 'headline_keypersons', 'work_measure_keypersons', 40);
+
+-- The leaders' daily briefs (每日简报): each PDF as made, kept so leaders can reopen it; read and written
+-- within the session's area, in the maker's name, by scoreboard.read only.
+CREATE TABLE scoreboard_brief (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  area char(12) NOT NULL CHECK (area ~ '^[0-9]{12}$'),
+  day date NOT NULL,
+  made_at timestamptz NOT NULL DEFAULT now(),
+  made_by text NOT NULL,
+  pdf bytea NOT NULL CHECK (substr(pdf, 1, 5) = '\x255044462d'::bytea),  -- %PDF-
+  sha256 char(64) NOT NULL,
+  CHECK (sha256 = encode(sha256(pdf), 'hex'))
+);
+CREATE INDEX scoreboard_brief_area_idx ON scoreboard_brief (area, made_at DESC);
+CREATE TRIGGER scoreboard_brief_append_only BEFORE UPDATE OR DELETE ON scoreboard_brief
+  FOR EACH ROW EXECUTE FUNCTION refuse_change();
+ALTER TABLE scoreboard_brief ENABLE ROW LEVEL SECURITY;
+CREATE POLICY scoreboard_brief_read ON scoreboard_brief FOR SELECT TO sansetu_app
+  USING ((SELECT session_may('scoreboard.read')) AND area LIKE (SELECT session_scope()) || '%');
+CREATE POLICY scoreboard_brief_insert ON scoreboard_brief FOR INSERT TO sansetu_app
+  WITH CHECK ((SELECT session_may('scoreboard.read')) AND area LIKE (SELECT session_scope()) || '%'
+              AND made_by = (SELECT session_actor()));
+GRANT SELECT ON scoreboard_brief TO sansetu_app;
+GRANT INSERT (area, day, made_by, pdf, sha256) ON scoreboard_brief TO sansetu_app;

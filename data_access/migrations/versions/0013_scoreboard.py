@@ -1,6 +1,7 @@
 """The scoreboard (晾晒台): the registry every module joins by (scoreboard_source), the union views rebuilt from
 it, the scoped community and street measures, and the headline and work-measure views of the modules on main
-(three-colour map, appeals, proxy applications, key persons). See data_access/scoreboard_views/__init__.py.
+(three-colour map, appeals, proxy applications, key persons); the daily briefs' history.
+See data_access/scoreboard_views/__init__.py.
 
 Revision ID: 0013_scoreboard
 Revises: 0012_audit_actions
@@ -25,6 +26,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TABLE scoreboard_brief")
+    op.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
+               " DELETE FROM audit_log WHERE action = 'scoreboard_brief';"
+               " ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;"
+               " DELETE FROM audit_action WHERE action = 'scoreboard_brief'")
     op.execute("DROP VIEW scoreboard_street_measure, scoreboard_community_measure, scoreboard_headline,"
                " scoreboard_measure_all")
     op.execute("DROP TABLE scoreboard_source")
