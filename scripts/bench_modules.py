@@ -153,6 +153,7 @@ def _import(size: int) -> None:
 def scoreboard(server) -> None:
     """The scoreboard page (headlines of every registered module and the rankings, one callback) for the
     leader and a street official, and the big screen's check of the figures' digest."""
+    from data_access.scoreboard_views import board
     from layouts.scoreboard import ids as sb_ids
 
     outputs = [(sb_ids.SB_HEADLINES, "children"), (sb_ids.SB_MEASURE, "options"), (sb_ids.SB_STREETS, "children"),
@@ -162,6 +163,8 @@ def scoreboard(server) -> None:
     print(f"scoreboard; server time over HTTP, goal p95 <= {GOAL_MS} ms:")
     for who, password in (("leader", "demo-leader-2020"), ("gcq.official", "demo-gcq-official-2020")):
         client = _logged_in(server.test_client(), who, password)
-        _line(f"  scoreboard page, {who}", timings(lambda c=client: _dash(c, outputs, measure), 30))
+        _line(f"  scoreboard page, {who} (board kept 30 s)", timings(lambda c=client: _dash(c, outputs, measure), 30))
+        _line(f"  scoreboard page, {who}, board computed (a miss)",
+              timings(lambda c=client: (board._kept.clear(), _dash(c, outputs, measure)), 5))
     client = _logged_in(server.test_client(), "leader", "demo-leader-2020")
     _line("  scoreboard big screen's digest check", timings(lambda: client.get("/scoreboard/screen/version"), 30))

@@ -186,3 +186,20 @@ def test_the_combined_score_follows_the_configured_weights():
     assert parse_weights("appeals.backlog=2, proxy.coverage=0.5") == {"appeals.backlog": 2.0, "proxy.coverage": 0.5}
     with pytest.raises(ValueError, match="backlog"):
         parse_weights("appeals.backlog=lots")
+
+
+def test_the_kept_board_is_per_area_and_role_and_its_digest_follows_the_figures(engine):
+    from data_access.scoreboard_views import board as boards
+
+    boards._kept.clear()
+    leader, official = access_of("leader"), access_of("gcq.official")
+    first = boards.board_for(leader, {})
+    assert boards.board_for(leader, {}) is first  # kept: no query
+    theirs = boards.board_for(official, {})
+    assert theirs is not first and theirs["area"] == "拱宸桥街道" and first["area"] == "拱墅区"
+    assert theirs["digest"] != first["digest"]
+    boards._kept.clear()
+    assert boards.board_for(leader, {})["digest"] == first["digest"]  # nothing changed: the same digest
+    changed = {**first, "sentences": [{**first["sentences"][0], "text": first["sentences"][0]["text"] + "1"},
+                                      *first["sentences"][1:]]}
+    assert boards.digest(changed) != first["digest"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dash import Dash, Input, Output
 
 from callbacks.gate import require
-from data_access.scoreboard_views.board import board, street_place
-from data_access.session import DataUnavailable, reading
+from data_access.scoreboard_views.board import board_for, street_place
+from data_access.session import DataUnavailable
 from data_access.settings import settings
 from domain.permissions import READ_SCOREBOARD
 from i18n import t
@@ -24,8 +24,7 @@ def register(app: Dash) -> None:
 def show_scoreboard(measure: str | None):
     actor = require(READ_SCOREBOARD)
     try:
-        with reading(actor) as conn:
-            content = board(conn, actor.scope, settings().scoreboard_weights)
+        content = board_for(actor, settings().scoreboard_weights)
     except DataUnavailable:
         return [], [], [], [], "", "", t("scoreboard.error")
     return (*page_parts(content, measure or builders.COMBINED), "")

@@ -7,9 +7,8 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from flask import Flask, Response, jsonify
 
 from callbacks.gate import require
-from data_access.scoreboard_views import queries
-from data_access.scoreboard_views.board import board
-from data_access.session import DataUnavailable, reading
+from data_access.scoreboard_views.board import board_for
+from data_access.session import DataUnavailable
 from data_access.settings import settings
 from domain.clock import today
 from domain.permissions import READ_SCOREBOARD
@@ -44,11 +43,10 @@ def turn_pages(_path) -> list[str]:
 
 
 def screen_version() -> Response:
-    """The figures' digest (changes only when a figure does) and the user's area."""
+    """The figures' digest (changes only when a figure does; the board is at most 30 s old) and the area."""
     actor = require(READ_SCOREBOARD)
     try:
-        with reading(actor) as conn:
-            version = queries.version(conn)
+        version = board_for(actor, settings().scoreboard_weights)["digest"]
     except DataUnavailable:
         return Response(status=503)
     return jsonify({"key": f"{version}|{actor.org_code}|{today()}", "area": actor.org_code})
@@ -60,8 +58,7 @@ def draw_screen(wanted: dict | None):
         return (no_update,) * 6
     shown = {"key": wanted.get("key"), "at": wanted.get("at"), "size": wanted.get("size"), "ok": True}
     try:
-        with reading(actor) as conn:
-            content = board(conn, actor.scope, settings().scoreboard_weights)
+        content = board_for(actor, settings().scoreboard_weights)
     except DataUnavailable:
         return (no_update,) * 4 + ({**shown, "ok": False}, True)
     return (*screen_parts(content), shown, True)

@@ -4,15 +4,51 @@ page, the big-screen page and the tests."""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
 from collections.abc import Mapping
 
 from sqlalchemy import Connection
 
 from data_access import areas
 from data_access.scoreboard_views import queries
+from data_access.session import reading
+from domain.actor import Actor
 from domain.divisions import Scope
 from domain.scoreboard import SEED_MODULES, combined, measure_key, rank, used_weights
 from i18n import t
+
+# The board of each (area, role) is kept for KEEP_SECONDS in the process: the page, the big screen's digest
+# check and its drawing read it without a query (computing it reads every module's base tables: about a second
+# at full demo scale). The key holds what the database scopes by (area and role), so nothing crosses areas.
+KEEP_SECONDS = 30
+_kept: dict[tuple, tuple[float, dict]] = {}
+_lock = threading.Lock()
+
+
+def board_for(actor: Actor, weights: Mapping[str, float]) -> dict:
+    """The actor's board, at most KEEP_SECONDS old."""
+    key = (actor.org_code, actor.role, tuple(sorted(weights.items())))
+    with _lock:
+        kept = _kept.get(key)
+    if kept and time.monotonic() - kept[0] < KEEP_SECONDS:
+        return kept[1]
+    with reading(actor) as conn:
+        content = board(conn, actor.scope, weights)
+    content["digest"] = digest(content)
+    with _lock:
+        _kept[key] = (time.monotonic(), content)
+    return content
+
+
+def digest(content: dict) -> str:
+    """Changes when a figure on the board changes (a sentence, a measure's value or week-ago), not with time."""
+    parts = [s["text"] for s in content["sentences"]]
+    for key, rows in sorted({**content["streets"], **{"c:" + k: v for k, v in content["communities"].items()}}
+                            .items()):
+        parts += [f"{key}|{r['code']}|{r['value']}|{r.get('week_ago')}" for r in rows]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 def board(conn: Connection, scope: Scope, weights: Mapping[str, float]) -> dict:

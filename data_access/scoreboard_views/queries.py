@@ -1,5 +1,5 @@
 """The scoreboard's reads: the registered headlines (scoped by the modules' row-level security), the
-measures of the area's communities and of every street (the scoreboard's own scoped views), a version."""
+measures of the area's communities and of every street (the scoreboard's own scoped views)."""
 
 from __future__ import annotations
 
@@ -35,15 +35,3 @@ def street_measures(conn: Connection) -> list[dict]:
         SELECT module, street_code AS code, name, measure, value, good, week_ago, communities
         FROM scoreboard_street_measure ORDER BY module, measure, code"""))
     return [dict(r) for r in rows.mappings()]
-
-
-def version(conn: Connection) -> str:
-    """Changes when a figure on the scoreboard changes (a headline's value or a measure's), not with time."""
-    return conn.execute(text("""
-        SELECT md5(coalesce((SELECT string_agg(module || ':' || key || '=' || coalesce(value::text, ''), ','
-                                               ORDER BY module, key) FROM scoreboard_headline), '')
-                   || '|' || coalesce((SELECT string_agg(module || measure || code || coalesce(value::text, '')
-                                                         || coalesce(week_ago::text, ''), ','
-                                                         ORDER BY module, measure, code)
-                                       FROM (SELECT module, measure, street_code AS code, value, week_ago
-                                             FROM scoreboard_street_measure) s), ''))""")).scalar_one()
