@@ -1007,7 +1007,6 @@ TEXT = {
     # scoreboard (晾晒台)
     "nav.scoreboard": "晾晒台",
     "scoreboard.subtitle": "晾晒台 · 各模块实时成绩与街道社区工作排名",
-    "scoreboard.title": "晾晒台",
     "scoreboard.headlines": "实时成绩",
     "scoreboard.no_data": "暂无数据",
     "scoreboard.as_of": "截至 {time}",

@@ -36,6 +36,8 @@ def test_the_leader_reads_the_seeds_sentences_and_the_streets_ranked(browser, se
     assert sentences[4:] == ["亲清在线：暂无数据", "新拱墅人一码通：暂无数据", "民生直达：暂无数据"]
     assert page.locator(".sb-ranking").first.locator("tbody tr").count() == 10
     assert "SANSETU_SCOREBOARD_WEIGHTS" in page.inner_text(".sb-weights")
+    assert page.get_attribute(".sb-make-brief", "href") == "/scoreboard/brief.pdf"  # one click (the PDF: its test)
+    page.wait_for_selector(".sb-briefs li")  # the history of briefs, or that there is none yet
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "scoreboard_leader.png"), full_page=True)
     assert _outside(requests) == [] and errors == []
@@ -83,4 +85,19 @@ def test_the_big_screen_turns_from_the_map_to_the_scoreboard(browser, server):
     page.wait_for_url(lambda url: "/scoreboard/screen" in url, timeout=40_000)
     assert "turn=10" in page.url
     page.wait_for_selector(".sbs-headlines .sb-headline", timeout=30_000)
+    page.close()
+
+
+def test_the_big_screen_of_a_role_without_the_scoreboard_stays_on_the_map(browser, server, engine):
+    """A community worker may see the big screen but not the scoreboard: the turn asks once, is refused, stays."""
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    login(page, server, "tzl.worker", "/bigscreen?turn=10")
+    page.wait_for_selector(".big-kpi-value", timeout=30_000)
+    page.wait_for_timeout(24_000)  # two turns' time
+    assert urlsplit(page.url).path == "/bigscreen"
+    with engine.connect() as conn:
+        refused = conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'refused'"
+                                    " AND username = 'tzl.worker' AND detail::text LIKE '%/scoreboard/screen%'"
+                                    " AND at > now() - interval '2 minutes'")).scalar()
+    assert refused == 1
     page.close()
