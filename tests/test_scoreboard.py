@@ -203,3 +203,25 @@ def test_the_kept_board_is_per_area_and_role_and_its_digest_follows_the_figures(
     changed = {**first, "sentences": [{**first["sentences"][0], "text": first["sentences"][0]["text"] + "1"},
                                       *first["sentences"][1:]]}
     assert boards.digest(changed) != first["digest"]
+
+
+def test_the_communities_measures_equal_counts_from_the_base_tables(engine):
+    leader = access_of("leader")
+    with reading(leader) as conn:
+        content = board(conn, leader.scope, {})
+    with engine.connect() as conn:
+        backlog = dict(conn.execute(text("SELECT c.code, count(a.id) FILTER (WHERE a.decided_at IS NULL)"
+                                         " FROM community c LEFT JOIN appeal a ON a.community_code = c.code"
+                                         " GROUP BY c.code")).all())
+        overdue = dict(conn.execute(text("SELECT community_code, count(*) FILTER (WHERE contacted_at IS NULL"
+                                         " AND contact_due < now()) FROM kp_task GROUP BY 1")).all())
+        coverage = {code: 100 * applied / needing for code, applied, needing in conn.execute(text(
+            "SELECT community_code, count(*) FILTER (WHERE outcome = 'applied'), count(*) FILTER (WHERE outcome"
+            " IS NULL OR outcome NOT IN ('own_phone', 'moved_out', 'deceased')) FROM proxy_person GROUP BY 1"))
+            if needing}
+    shown = {k: {r["code"]: r["value"] for r in rows} for k, rows in content["communities"].items()}
+    assert {c: int(v) for c, v in shown["appeals.backlog"].items()} == backlog
+    assert {c: int(v) for c, v in shown["keypersons.contact_overdue"].items()} == overdue
+    assert {c: float(v) for c, v in shown["proxy.coverage"].items() if v is not None} == pytest.approx(
+        coverage, abs=0.005)
+    assert sum(backlog.values()) > 0  # the demo leaves some requests open
