@@ -39,6 +39,8 @@ HANDLE_KEYPERSONS = "keypersons.handle"  # first contact, measure, daily follow-
 OVERSEE_KEYPERSONS = "keypersons.oversee"  # per batch and per community times, measures and overdue tasks
 READ_WARNINGS = "warnings.read"  # the open warnings of the area: stages, ages, counts per street
 RECORD_WARNINGS = "warnings.record"  # record a warning given and a reopening confirmed (audited)
+# Key persons (精密智控), continued
+EXPORT_KEYPERSONS = "keypersons.export"  # a batch's (or a day's) records as XLSX for the health bureau (audited)
 
 _READERS = frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR})
 
@@ -74,6 +76,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     OVERSEE_KEYPERSONS: frozenset({LEADER, OFFICIAL}),
     READ_WARNINGS: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER}),
     RECORD_WARNINGS: frozenset({COMMUNITY_WORKER}),
+    # key persons, continued
+    EXPORT_KEYPERSONS: frozenset({OFFICIAL}),
 }
 
 

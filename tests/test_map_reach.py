@@ -100,7 +100,7 @@ def test_a_managed_kind_is_a_metric_of_the_map_with_its_own_choice(engine):
     assert all(hover[c] == f"{counts.get(c, 0):,} 人" for c in hover)
     assert "居家隔离（人）" in texts(view["legend"])
     kinds = find(view["choices"], lambda n: _prop(n, "data-choice") == "kind")[0]
-    assert texts(kinds).split() == ["全部", "集中隔离", "居家隔离", "密切接触者", "入境人员", "重点地区返回"]
+    assert texts(kinds).split() == ["全部", "集中隔离（橙码）", "居家隔离", "密切接触者", "入境人员", "重点地区返回"]
     current = find(view["choices"], lambda n: "current" in (getattr(n, "className", "") or ""))
     assert sorted(texts(c) for c in current) == sorted(["在管人员", "居家隔离"])
 

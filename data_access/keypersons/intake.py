@@ -214,6 +214,7 @@ def merge(conn: Connection, source: str) -> tuple[int, list[Note]]:
     dispatched = _dispatch(conn, batch)
     coloured = write_colours(conn, f"keypersons:batch:{batch}", "t.batch_id = :batch", {"batch": batch})
     conn.execute(text("UPDATE kp_batch SET records = :n WHERE id = :batch"), {"n": written, "batch": batch})
+    touch_communities(conn, "SELECT community_code FROM kp_task WHERE batch_id = :batch", {"batch": batch})
     unplaced = conn.execute(text("SELECT count(*) FROM stage WHERE community_code IS NULL")).scalar()
     return written, [
         (
@@ -285,6 +286,14 @@ def _dispatch(conn: Connection, batch: int) -> int:
         ORDER BY r.person_id, r.row_no"""),
         {"batch": batch, "days": DEFAULT_DAYS},
     ).rowcount
+
+
+def touch_communities(conn: Connection, which: str, params: dict) -> None:
+    """The map counts managed persons from this module's measures (view keyperson_managed), read live: move
+    the version the map and the big screen watch for the communities whose tasks changed (a foreigner's
+    measure changes no colour, so the colour triggers alone would not)."""
+    conn.execute(text(f"UPDATE community_stats SET updated_at = clock_timestamp() WHERE community_code IN ({which})"),
+                 params)
 
 
 def write_colours(conn: Connection, source: str, which: str, params: dict) -> int:

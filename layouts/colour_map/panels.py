@@ -11,7 +11,7 @@ from layouts import formatting
 from layouts.colour_map import ids
 from layouts.formatting import beijing_time
 from layouts.map_figure import STATUS_COLOURS
-from layouts.metrics import BASES, MAIN_METRICS, METRICS, NO_DATA, Classes, class_labels, legend_title
+from layouts.metrics import BASES, MAIN_METRICS, METRICS, NO_DATA, ORANGE, Classes, class_labels, legend_title
 from layouts.view import View, view_search
 
 
@@ -59,15 +59,21 @@ def choices(view: View) -> list:
     return children
 
 
-def legend(classes: Classes, metric: str, has_missing: bool, points: bool = False) -> list:
+def legend(classes: Classes, metric: str, has_missing: bool, points: bool = False, orange: int | None = None
+           ) -> list:
     """The metric with its unit, then every class (the same at every level), then no data if any is shown;
-    with enterprise points on the map, their status colours too."""
+    with enterprise points on the map, their status colours too. Under a red metric, the persons in
+    centralised quarantine (orange, 橙码) of the area, which the register counts as red, named apart."""
     items = [html.Div(legend_title(metric), className="legend-title")]
     entries = list(zip(classes.colours, class_labels(classes), strict=True))
     if has_missing:
         entries.append((NO_DATA, t("legend.no_data")))
     items += [html.Div([html.Span(className="swatch", style={"background": colour}), label],
                        className="legend-item") for colour, label in entries]
+    if orange is not None and metric in ("red", "red_ratio"):
+        items.append(html.Div([html.Span(className="swatch", style={"background": ORANGE}),
+                               t("legend.orange_in_red", count=formatting.count(orange))],
+                              className="legend-note", **{"data-note": "orange"}))
     if points:
         items += [html.Div(t("legend.points"), className="legend-title legend-points")]
         items += [html.Div([html.Span(className="dot", style={"background": colour}), t(f"status.{status}")],
@@ -83,7 +89,9 @@ def managed_kinds(totals: dict, view: View) -> html.Div:
         html.Div(t("side.managed", total=formatting.count(totals["managed_total"])), className="side-subtitle"),
         html.Ul([html.Li([link(replace(view, metric=m), t(f"metric.{m}"), m == view.metric),
                           html.Span(formatting.count(totals[m]), className="kind-count")],
+                         className="kind-orange" if m == "managed_centralised_isolation" else None,
                          **{"data-kind": m.removeprefix("managed_")}) for m in kinds]),
+        html.P(t("side.managed_source"), className="side-note"),
     ])
 
 
