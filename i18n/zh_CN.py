@@ -1008,6 +1008,7 @@ TEXT = {
     "keypersons.api.bad_json": "请求体不是有效的 JSON，或缺少 records 数组，或批次类型（kind）未知",
     "keypersons.api.too_many": "一批最多 {limit} 条记录",
     "keypersons.api.rejected": "批次被拒绝，未写入任何记录",
+    "import.reason.kp_arrival_ahead": "抵达时间晚于现在 48 小时以上，请核对",
     "keypersons.col.batch": "批次",
     "keypersons.col.row_no": "原表行号",
     "keypersons.col.travel": "航班车次",

@@ -11,6 +11,7 @@ tab is an "other" batch named for its file.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
 import pandas as pd
@@ -22,7 +23,8 @@ from data_access.importing.base import Field, ImportRequest, Kind, Note, RowErro
 from data_access.importing.kinds.common import NAME, PHONE, TABLE_OPTIONS, optional
 from data_access.importing.staging import found
 from data_access.keypersons.gazetteer import gazetteer
-from domain.keypersons import BATCH_KINDS, DEADLINE_HOURS, DEFAULT_DAYS, MEASURE_COLOUR
+from domain import clock
+from domain.keypersons import ARRIVAL_AHEAD_HOURS, BATCH_KINDS, DEADLINE_HOURS, DEFAULT_DAYS, MEASURE_COLOUR
 
 
 def _id_number(value: str) -> cells.Checked:
@@ -44,12 +46,20 @@ PASSPORT = Field(
     required=False,
     example="A12345678",
 )
+ARRIVAL = Field(
+    "arrival_at",
+    ("抵达时间", "入境时间", "到达时间", "arrival_at"),
+    optional(cells.moment),
+    required=False,
+    example="2020-10-14 19:00:00",
+)
 FIELDS = (
     NAME,
     ID,
     PASSPORT,
     Field("nationality", ("国籍", "国家地区", "nationality"), optional(cells.text), required=False, example="埃及"),
-    Field("birth_date", ("出生日期", "生日", "birth_date"), optional(cells.day), required=False, example="1985-03-02"),
+    Field("birth_date", ("出生日期", "生日", "birth_date"), optional(cells.day), required=False, example="1985-03-02",
+          not_future=True),
     PHONE,
     Field(
         "address",
@@ -65,13 +75,7 @@ FIELDS = (
         required=False,
         example="MS953",
     ),
-    Field(
-        "arrival_at",
-        ("抵达时间", "入境时间", "到达时间", "arrival_at"),
-        optional(cells.moment),
-        required=False,
-        example="2020-10-14 19:00:00",
-    ),
+    ARRIVAL,
     Field(
         "hotel",
         ("集中隔离点", "隔离酒店", "隔离点", "hotel"),
@@ -110,6 +114,12 @@ def request_checks(_request: ImportRequest, clean: pd.DataFrame) -> list[RowErro
     foreign = clean["id_number"].isna()
     for _, r in clean[foreign & (clean["passport"].isna() | clean["birth_date"].isna())].iterrows():
         errors.append(RowError(int(r["row"]), ID.header, "", "kp_identity"))
+    # A batch comes before the plane lands (the seed: the call at 17:30 for a landing at 19:00), not days before.
+    ahead = clock.now() + timedelta(hours=ARRIVAL_AHEAD_HOURS)
+    arriving = clean["arrival_at"].notna()
+    for _, r in clean[arriving].iterrows():
+        if r["arrival_at"] > ahead:
+            errors.append(RowError(int(r["row"]), ARRIVAL.header, str(r["arrival_at"]), "kp_arrival_ahead"))
     keyed = clean[foreign & clean["passport"].notna()]
     repeated = keyed.duplicated(["passport", "name", "birth_date"], keep="first")
     errors += [
