@@ -1038,6 +1038,6 @@ TEXT = {
     "keypersons.overdue.contact": "首次联系超时",
     "keypersons.overdue.followup": "缺随访 {days} 天",
     "kpi.orange": "橙码（集中隔离）",
-    "legend.orange_in_red": "其中集中隔离（橙码）{count} 人，登记库计为红码",
+    "legend.orange_in_red": "红码含集中隔离（橙码）人员：登记库计为红码，人数见“橙码”",
     "side.managed_source": "在管人员来自精密智控的管控措施，及原管控名单中未纳入精密智控的人员。",
 }

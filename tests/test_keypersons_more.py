@@ -262,7 +262,7 @@ def test_the_map_shows_orange_apart_in_its_tile_legend_and_panel(engine):
     tile = find(shown["kpis"], lambda n: n.to_plotly_json()["props"].get("data-kpi") == "orange")[0]
     assert texts(tile).split() == ["橙码（集中隔离）", f"{orange:,}", "人"] and "kpi-orange" in tile.className
     note = find(shown["legend"], lambda n: n.to_plotly_json()["props"].get("data-note") == "orange")
-    assert note and f"集中隔离（橙码）{orange:,} 人" in texts(note[0])
+    assert note and "红码含集中隔离（橙码）人员" in texts(note[0])
     green = dict(zip(OUTPUTS, view_outputs(View(metric="cleared_share"), [], official), strict=True))
     assert not find(green["legend"], lambda n: n.to_plotly_json()["props"].get("data-note") == "orange")
     panel = find(shown["side"], lambda n: getattr(n, "className", "") == "managed-kinds")[0]

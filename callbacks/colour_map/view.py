@@ -116,8 +116,7 @@ def draw_view(view: View, dropped: list[str], actor: Actor, refused: bool, data:
     names = {r["code"]: r["name"] for r in data["rows"]} | {r["code"]: r["name"] for r in data["streets"]}
     if data["detail"]:
         names[view.enterprise] = data["detail"]["name"]
-    legend = panels.legend(classes, view.metric, any(v is None for v in values.values()), bool(data["points"]),
-                           data["totals"]["managed_centralised_isolation"])
+    legend = panels.legend(classes, view.metric, any(v is None for v in values.values()), bool(data["points"]))
     return (panels.breadcrumb(view, names), panels.choices(view), figure, legend,
             side_panel(view, data, values, names, actor), kpi_tiles(data["totals"]), _data_time(view, data["time"]),
             "；".join(messages), data["version"])

@@ -20,9 +20,8 @@ from flask import Flask, Response, jsonify, request
 
 from data_access.importing.reports import reason_text
 from data_access.keypersons.intake import FIELDS
-from data_access.keypersons.live import MOST_RECORDS, api_batch
+from data_access.keypersons.live import MOST_RECORDS, api_batch, integration_for
 from data_access.session import DataUnavailable, writing
-from data_access.users.integrations import integration_for
 from domain.keypersons import BATCH_KINDS
 from i18n import t
 

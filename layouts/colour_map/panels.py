@@ -59,20 +59,19 @@ def choices(view: View) -> list:
     return children
 
 
-def legend(classes: Classes, metric: str, has_missing: bool, points: bool = False, orange: int | None = None
-           ) -> list:
+def legend(classes: Classes, metric: str, has_missing: bool, points: bool = False) -> list:
     """The metric with its unit, then every class (the same at every level), then no data if any is shown;
-    with enterprise points on the map, their status colours too. Under a red metric, the persons in
-    centralised quarantine (orange, 橙码) of the area, which the register counts as red, named apart."""
+    with enterprise points on the map, their status colours too. Under a red metric, a note that the persons
+    in centralised quarantine (orange, 橙码), which the register counts as red, are in it (their number is
+    the orange tile's)."""
     items = [html.Div(legend_title(metric), className="legend-title")]
     entries = list(zip(classes.colours, class_labels(classes), strict=True))
     if has_missing:
         entries.append((NO_DATA, t("legend.no_data")))
     items += [html.Div([html.Span(className="swatch", style={"background": colour}), label],
                        className="legend-item") for colour, label in entries]
-    if orange is not None and metric in ("red", "red_ratio"):
-        items.append(html.Div([html.Span(className="swatch", style={"background": ORANGE}),
-                               t("legend.orange_in_red", count=formatting.count(orange))],
+    if metric in ("red", "red_ratio"):
+        items.append(html.Div([html.Span(className="swatch", style={"background": ORANGE}), t("legend.orange_in_red")],
                               className="legend-note", **{"data-note": "orange"}))
     if points:
         items += [html.Div(t("legend.points"), className="legend-title legend-points")]
