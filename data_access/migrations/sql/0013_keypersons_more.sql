@@ -68,3 +68,6 @@ WHERE (m.community_code LIKE (SELECT session_scope()) || '%' OR current_user NOT
                     AND (t.released_at IS NULL OR (t.released_at AT TIME ZONE 'Asia/Shanghai')::date > m.start_date));
 GRANT SELECT ON keyperson_managed TO sansetu_app, sansetu_writer;
 CREATE INDEX kp_task_measure_idx ON kp_task (person_id) WHERE measure IS NOT NULL;
+-- A record's task: the batches' oversight joins them (without it, a nested loop over every pair: 5.8 s for
+-- 3,900 records at demo scale 0.02).
+CREATE INDEX kp_task_record_idx ON kp_task (record_id);

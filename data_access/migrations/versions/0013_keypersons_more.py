@@ -63,6 +63,6 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION map_managed_counts_as_of(date)")
     op.execute("DROP VIEW map_managed_counts")
     op.execute("DROP VIEW keyperson_managed")
-    op.execute("DROP INDEX kp_task_measure_idx")
+    op.execute("DROP INDEX kp_task_measure_idx, kp_task_record_idx")
     op.execute(OLD_POLICIES)
     op.execute("DROP FUNCTION kp_may_receive()")
