@@ -1033,6 +1033,7 @@ TEXT = {
     "keypersons.export.rule": "批次中每条记录的定位、首次联系、管控措施和码色；证件号已脱敏，按原表行号核对",
     "keypersons.export.rule_line": "说明：{rule}。导出时间：{time}（北京时间）",
     "keypersons.tab.overdue": "超时任务",
+    "keypersons.overdue.by_street": "各街道超时情况",
     "keypersons.overdue.by_community": "各社区超时情况",
     "keypersons.overdue.tasks": "超时任务明细",
     "keypersons.overdue.contact": "首次联系超时",

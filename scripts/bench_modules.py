@@ -183,8 +183,9 @@ def keypersons(server) -> None:
     _line("  督办 tab (per community), district official", timings(lambda: _dash(
         official_client, [(kp.COMMUNITY_GRID, "rowData")], [{**tabs, "value": "oversight"}]), 20))
     for who, client in (("district official", official_client), ("community worker", worker_client)):
-        _line(f"  超时任务 tab (overdue per community and tasks), {who}", timings(lambda c=client: _dash(
-            c, [(kp.OVERDUE_COMMUNITY_GRID, "rowData"), (kp.OVERDUE_GRID, "rowData")],
+        _line(f"  超时任务 tab (overdue per street, community and tasks), {who}", timings(lambda c=client: _dash(
+            c, [(kp.OVERDUE_STREET_GRID, "rowData"), (kp.OVERDUE_COMMUNITY_GRID, "rowData"),
+                (kp.OVERDUE_GRID, "rowData")],
             [{**tabs, "value": "overdue"}, {"id": kp.OVERDUE_REFRESH, "property": "n_clicks", "value": None}]), 20))
     _line("  社区任务 queue, community worker", timings(lambda: _dash(
         worker_client, [(kp.TASK_GRID, "rowData")],

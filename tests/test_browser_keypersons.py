@@ -104,6 +104,8 @@ def test_overdue_lists_per_community_and_the_health_bureaus_file(browser, server
     page.wait_for_selector(rows, timeout=60_000)
     names = page.locator(f"{rows} .ag-cell[col-id=name]").all_inner_texts()
     assert names == ["台州路社区"]
+    streets = page.locator(f"#{ids.OVERDUE_STREET_GRID} .ag-row .ag-cell[col-id=street]").all_inner_texts()
+    assert streets == ["拱宸桥街道"]
     page.wait_for_selector(f"#{ids.OVERDUE_GRID} .ag-row:has-text('{person['name']}')", timeout=60_000)
     communities = set(page.locator(f"#{ids.OVERDUE_GRID} .ag-row .ag-cell[col-id=community]").all_inner_texts())
     assert communities == {"台州路社区"}

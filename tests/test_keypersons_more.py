@@ -306,6 +306,11 @@ def test_overdue_tasks_per_community_at_given_clock_times(engine):
         seen = tasks.overdue_by_community(work.conn, DISTRICT, now, today)  # asking for more: PostgreSQL says no
         assert {c["code"] for c in seen} == {TZL}
     with writing(official) as work:
-        district = tasks.overdue_by_community(work.conn, DISTRICT, clock.now(), today)
+        at = clock.now()
+        district = tasks.overdue_by_community(work.conn, DISTRICT, at, today)
+        streets = {s["code"]: s for s in tasks.overdue_by_street(work.conn, DISTRICT, at, today)}
     assert len({c["code"][:9] for c in district}) > 1  # the district sees several streets' communities
+    for key in ("contact_overdue", "followup_tasks", "followup_days"):  # each street: its communities' sum
+        assert {code: s[key] for code, s in streets.items()} == {
+            code: sum(c[key] for c in district if c["code"][:9] == code[:9]) for code in streets}
     assert next(c for c in district if c["code"] == TZL)["followup_days"] == seen[0]["followup_days"]

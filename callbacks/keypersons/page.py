@@ -54,7 +54,8 @@ def register(app: Dash) -> None:
     app.callback(Output(ids.COMMUNITY_GRID, "rowData"), Input(ids.TABS, "value"))(show_communities)
     app.callback(Output(ids.CASE, "options"), Input(ids.TABS, "value"))(show_cases)
     app.callback(Output(ids.CHAIN, "figure"), Input(ids.CASE, "value"), prevent_initial_call=True)(show_chain)
-    app.callback(Output(ids.OVERDUE_COMMUNITY_GRID, "rowData"), Output(ids.OVERDUE_GRID, "rowData"),
+    app.callback(Output(ids.OVERDUE_STREET_GRID, "rowData"), Output(ids.OVERDUE_COMMUNITY_GRID, "rowData"),
+                 Output(ids.OVERDUE_GRID, "rowData"),
                  Input(ids.TABS, "value"), Input(ids.OVERDUE_REFRESH, "n_clicks"))(show_overdue)
     app.callback(Output(ids.EXPORT_BAR, "style"), Output(ids.EXPORT_BATCH, "href"),
                  Output(ids.EXPORT_BATCH, "children"), Output(ids.EXPORT_DAY, "href"),
@@ -183,10 +184,11 @@ def show_overdue(tab, _refresh):
     """Tasks past their deadline in the user's area (PostgreSQL keeps a community worker to their community)."""
     actor = require(READ_KEYPERSONS)
     if tab != "overdue":
-        return [], []
+        return [], [], []
     at, today = clock.now(), clock.today()
     with reading(actor) as conn:
-        return (tasks.overdue_by_community(conn, actor.scope, at, today),
+        streets = [{**s, "street": s["name"]} for s in tasks.overdue_by_street(conn, actor.scope, at, today)]
+        return (streets, tasks.overdue_by_community(conn, actor.scope, at, today),
                 builders.overdue_rows(tasks.overdue_tasks(conn, actor.scope, at, today)))
 
 

@@ -223,3 +223,18 @@ def overdue_by_community(conn: Connection, scope: Scope, now: datetime, today: d
         ORDER BY contact_overdue DESC, followup_days DESC, c.community_code"""),
         {"prefix": scope.prefix + "%", "now": now, "today": today})
     return [dict(r) for r in rows.mappings()]
+
+
+def overdue_by_street(conn: Connection, scope: Scope, now: datetime, today: date) -> list[dict]:
+    """The same counts per street of the area (a street or the district sees its streets side by side)."""
+    rows = conn.execute(text(_OVERDUE + """
+        SELECT s.code, s.name,
+               count(*) FILTER (WHERE c.contact_overdue)::int AS contact_overdue,
+               count(*) FILTER (WHERE c.missed_days > 0)::int AS followup_tasks,
+               coalesce(sum(c.missed_days), 0)::int AS followup_days
+        FROM counted c JOIN community m ON m.code = c.community_code JOIN street s ON s.code = m.street_code
+        GROUP BY s.code, s.name
+        HAVING count(*) FILTER (WHERE c.contact_overdue OR c.missed_days > 0) > 0
+        ORDER BY contact_overdue DESC, followup_days DESC, s.code"""),
+        {"prefix": scope.prefix + "%", "now": now, "today": today})
+    return [dict(r) for r in rows.mappings()]

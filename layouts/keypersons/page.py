@@ -132,6 +132,7 @@ OVERDUE_COMMUNITY_COLUMNS = [("street", "keypersons.col.street", 110), ("name", 
                              ("contact_overdue", "keypersons.col.contact_overdue", 120),
                              ("followup_tasks", "keypersons.col.followup_tasks", 120),
                              ("followup_days", "keypersons.col.followup_days", 120)]
+OVERDUE_STREET_COLUMNS = OVERDUE_COMMUNITY_COLUMNS[:1] + OVERDUE_COMMUNITY_COLUMNS[2:]
 OVERDUE_COLUMNS = [("id", "keypersons.col.id", 70), ("community", "keypersons.col.community", 120),
                    ("name", "keypersons.col.name", 110), ("what", "keypersons.col.overdue", 200),
                    ("contact_due_at", "keypersons.col.contact_due", 140),
@@ -144,6 +145,8 @@ def overdue_tab() -> html.Div:
     return html.Div(className="page", children=[
         html.Div(className="exports", children=[
             html.Button(t("keypersons.refresh"), id=ids.OVERDUE_REFRESH, className="export")]),
+        html.Div(t("keypersons.overdue.by_street"), className="side-title"),
+        _grid(ids.OVERDUE_STREET_GRID, OVERDUE_STREET_COLUMNS),
         html.Div(t("keypersons.overdue.by_community"), className="side-title"),
         _grid(ids.OVERDUE_COMMUNITY_GRID, OVERDUE_COMMUNITY_COLUMNS),
         html.Div(t("keypersons.overdue.tasks"), className="side-title"),
