@@ -211,6 +211,7 @@ def test_the_maps_managed_persons_come_from_the_modules_measures_known_by_constr
     whose measure starts tomorrow. The map must count 4 more: centralised +1 (the listed person, moved from
     home isolation), inbound +1 and close contact +2 (the listed one and the new one)."""
     community = "330105005051"
+    today = clock.today()  # the Beijing day the map counts by (the server's date may be another)
     before = _map_counts(conn, community)
     a, b, c = conn.execute(text("SELECT id_number FROM person WHERE community_code = :c AND id_number NOT IN"
                                 " (SELECT id_number FROM managed_person) AND id_number NOT IN (SELECT id_number"
@@ -218,7 +219,8 @@ def test_the_maps_managed_persons_come_from_the_modules_measures_known_by_constr
                            {"c": community}).scalars().all()
     for person, kind in ((a, "home_isolation"), (b, "inbound"), (c, "close_contact")):
         conn.execute(text("INSERT INTO managed_person (id_number, kind, community_code, start_date)"
-                          " VALUES (:p, :k, :c, current_date - 2)"), {"p": person, "k": kind, "c": community})
+                          " VALUES (:p, :k, :c, CAST(:d AS date) - 2)"),
+                     {"p": person, "k": kind, "c": community, "d": today})
     batch = conn.execute(text("""INSERT INTO kp_batch (kind, source, file_name, deadline, received_by)
         VALUES ('close_contact', '测试', 't.csv', now() + interval '2 hours', 'test') RETURNING id""")).scalar()
     plan = [(a, "centralised", None), (id_number(), "monitoring", None), (id_number(), None, None),
@@ -233,10 +235,10 @@ def test_the_maps_managed_persons_come_from_the_modules_measures_known_by_constr
               contacted_at, contacted_by, measure, hotel, measure_start, measure_days, released_at)
             VALUES (:k, :r, :b, :c, now(), now(), 'test', CAST(:m AS text),
               CASE WHEN :m = 'centralised' THEN '某隔离酒店' END,
-              CASE WHEN :m IS NOT NULL THEN current_date + CASE WHEN :s = 'tomorrow' THEN 1 ELSE -1 END END,
+              CASE WHEN :m IS NOT NULL THEN CAST(:d AS date) + CASE WHEN :s = 'tomorrow' THEN 1 ELSE -1 END END,
               CASE WHEN :m IS NOT NULL THEN 14 END,
               CASE WHEN :s = 'released' THEN now() - interval '1 day' END)"""),
-                     {"k": kp, "r": record, "b": batch, "c": community, "m": measure, "s": state})
+                     {"k": kp, "r": record, "b": batch, "c": community, "m": measure, "s": state, "d": today})
     after = _map_counts(conn, community)
     change = {k: after[k] - before[k] for k in after}
     assert change == {"total": 4, "centralised_isolation": 1, "home_isolation": 0, "close_contact": 2,

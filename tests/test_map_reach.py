@@ -51,16 +51,18 @@ BATCH_KIND = {"close_contact": "close_contact", "inbound": "inbound", "port_chec
 
 
 def managed_today(conn) -> list[tuple[str, str | None]]:
-    """(community, kind) of every person the map should count today, worked out here in Python from the base
-    tables, not through the views the application reads: the key-persons module's measures in force, and the
-    flat list's persons not under a measure of the module over their listed period."""
+    """(community, kind) of every person the map should count today (the Beijing day), worked out here in Python
+    from the base tables, not through the views the application reads: the key-persons module's measures in
+    force, and the flat list's persons not under a measure of the module over their listed period."""
     module = conn.execute(text("""
         SELECT t.community_code, t.measure, b.kind, t.measure_start, k.id_number,
-               (t.released_at AT TIME ZONE 'Asia/Shanghai')::date AS released, current_date AS today
+               (t.released_at AT TIME ZONE 'Asia/Shanghai')::date AS released,
+               (now() AT TIME ZONE 'Asia/Shanghai')::date AS today
         FROM kp_task t JOIN kp_batch b ON b.id = t.batch_id JOIN kp_person k ON k.id = t.person_id
         WHERE t.measure IS NOT NULL""")).all()
-    listed = conn.execute(text(f"SELECT community_code, kind, id_number, start_date, end_date FROM managed_person"
-                               f" WHERE {LIVE}")).all()
+    listed = conn.execute(text("SELECT community_code, kind, id_number, start_date, end_date FROM managed_person"
+                               " WHERE start_date <= :d AND (end_date IS NULL OR end_date >= :d)"),
+                          {"d": conn.execute(text("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date")).scalar()}).all()
     counted = [(c, MEASURE_KIND.get(m) or BATCH_KIND.get(b)) for c, m, b, start, _i, released, today in module
                if start <= today and released is None]
     periods: dict[str, list] = {}

@@ -1,6 +1,7 @@
 -- The managed persons the three-colour map counts, per community, by kind: read from the key-persons
 -- module's view keyperson_managed (its measures, and the flat list's persons not under a measure there),
--- today or at the end of a past day. The same columns as managed_counts (the flat list alone, kept).
+-- today (the Beijing day: a person released at 00:05 is no longer counted, whatever the server's time zone)
+-- or at the end of a past day. The same columns as managed_counts (the flat list alone, kept).
 CREATE OR REPLACE VIEW map_managed_counts WITH (security_invoker = true) AS
  SELECT keyperson_managed.community_code,
     count(*)::integer AS managed_total,
@@ -10,7 +11,7 @@ CREATE OR REPLACE VIEW map_managed_counts WITH (security_invoker = true) AS
     count(*) FILTER (WHERE keyperson_managed.kind = 'inbound'::text)::integer AS managed_inbound,
     count(*) FILTER (WHERE keyperson_managed.kind = 'key_area_returnee'::text)::integer AS managed_key_area_returnee
    FROM keyperson_managed
-  WHERE keyperson_managed.start_date <= CURRENT_DATE AND (keyperson_managed.end_date IS NULL OR keyperson_managed.end_date >= CURRENT_DATE)
+  WHERE keyperson_managed.start_date <= (now() AT TIME ZONE 'Asia/Shanghai'::text)::date AND (keyperson_managed.end_date IS NULL OR keyperson_managed.end_date >= (now() AT TIME ZONE 'Asia/Shanghai'::text)::date)
   GROUP BY keyperson_managed.community_code;
 
 CREATE OR REPLACE FUNCTION public.map_managed_counts_as_of(day date)
