@@ -54,22 +54,14 @@ class Reading:
 
     def chunks(self, size: int) -> Iterator[pd.DataFrame]:
         """Frames of at most size rows (blank lines are not rows): the fields as text, plus "row"."""
-        numbers: list[int] = []
-        columns: dict[str, list[str]] = {name: [] for name in self.positions}
-        for number, row in self.records:
-            if not any(c.strip() for c in row):
-                continue  # blank lines are not rows
-            numbers.append(number)
-            for name, position in self.positions.items():
-                columns[name].append(row[position] if position < len(row) else "")
-            if len(numbers) >= size:
-                yield self._frame(numbers, columns)
-                numbers, columns = [], {name: [] for name in self.positions}
-        if numbers:
-            yield self._frame(numbers, columns)
+        rows = (record for record in self.records if any(c.strip() for c in record[1]))  # blank lines are not rows
+        while chunk := list(itertools.islice(rows, size)):
+            yield self._frame(chunk)
 
-    def _frame(self, numbers: list[int], columns: dict[str, list[str]]) -> pd.DataFrame:
-        frame = pd.DataFrame({"row": numbers, **columns})
+    def _frame(self, chunk: list[tuple[int, list[str]]]) -> pd.DataFrame:
+        columns = {name: [row[position] if position < len(row) else "" for _, row in chunk]
+                   for name, position in self.positions.items()}
+        frame = pd.DataFrame({"row": [number for number, _ in chunk], **columns})
         for name in self.names:
             if name not in frame:
                 frame[name] = ""
