@@ -15,6 +15,7 @@ from sqlalchemy import text
 from data_access.importing import encodings
 from data_access.importing import load as loader
 from data_access.importing.load import ImportRequest, run_import
+from data_access.keypersons import intake  # noqa: F401 (registers the key persons' kind)
 from data_access.settings import load as load_settings
 from i18n import t
 from tests.builders import id_number
@@ -181,3 +182,14 @@ def test_a_request_for_a_file_on_disk_is_hashed_as_its_content(tmp_path):
     on_disk = ImportRequest("residents", "a.csv", b"", "operator", DISTRICT, path=path)
     assert on_disk.sha256 == ImportRequest("residents", "a.csv", content, "operator", DISTRICT).sha256
     assert on_disk.body == content
+
+
+def test_a_kind_that_checks_across_rows_reads_its_file_as_one_chunk(db):
+    """Key persons: a passport (with name and birth date) once per file, checked across rows, here ten rows
+    apart: the kind is read whole (Kind.chunked is False), so the repeat is found."""
+    head = ["姓名", "身份证号码", "护照号码", "国籍", "出生日期"]
+    rows = [[f"Ahmed Hassan {n}", "", f"A{40000000 + n}", "埃及", "1985-03-02"] for n in range(12)]
+    rows[10] = list(rows[0])
+    result = load(db, "keypersons", as_csv([head, *rows]))
+    assert result.result == "rejected"
+    assert [(e.row, e.reason) for e in result.errors] == [(12, "duplicate")]
