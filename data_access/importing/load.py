@@ -75,8 +75,10 @@ def run_import(engine: Engine, request: ImportRequest, progress: Progress | None
         chosen = kind_named(request.kind)
         if chosen.prepare is None:  # a CSV/XLSX table of the kind's fields, read in chunks
             with request.open() as source:
-                return _load_table(engine, request, open_rows(source, request.file_name, chosen, request.sheet),
-                                   result, report, started)
+                size = max(1, source.seek(0, 2))
+                reading = open_rows(source, request.file_name, chosen, request.sheet)
+                return _load_table(engine, request, reading, result, report, started,
+                                   lambda: min(1.0, source.tell() / size))
         rows, errors = chosen.prepare(request, result, report)  # a geometry kind reads its files its own way
     except FileProblem as problem:
         result.problem = t(problem.key, **problem.values)
@@ -88,10 +90,11 @@ def run_import(engine: Engine, request: ImportRequest, progress: Progress | None
 
 
 def _load_table(engine: Engine, request: ImportRequest, reading: Reading, result: ImportResult,
-                report: Progress, started: datetime) -> ImportResult:
+                report: Progress, started: datetime, read: Callable[[], float]) -> ImportResult:
     """A CSV or XLSX file of the kind's fields: each chunk read, checked (cells, then the kind's own rules)
     and staged in the one transaction; then rows repeating a key, and load_rows' steps on the staged rows.
-    A file problem met in a late chunk (a broken quote) rolls back the chunks before it."""
+    A file problem met in a late chunk (a broken quote) rolls back the chunks before it. read: the share of
+    the file read so far, for the progress shown."""
     chosen = kind_named(request.kind)
     result.encoding, result.file_format = reading.encoding, reading.file_format
     if reading.sheet:
@@ -116,6 +119,7 @@ def _load_table(engine: Engine, request: ImportRequest, reading: Reading, result
             refused = clean["row"].isin(rows_with_errors(found))
             copy_rows(conn, chosen, clean[~refused])
             copy_keys(conn, chosen, clean[refused])
+            report(0.35 + 0.15 * read(), "import.stage.copy")  # the share of the file read so far
         errors += duplicates(conn, chosen)
         return errors
 
