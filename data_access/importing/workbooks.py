@@ -83,7 +83,7 @@ def xlsx_rows(source: BinaryIO, sheet: str | None, pick: Pick) -> tuple[str, Rec
             else:
                 loaded = {name: book.get_sheet_by_name(name) for name in visible}
                 chosen = pick({name: list(_calamine_rows(s, PREVIEW_ROWS)) for name, s in loaded.items()}, default)
-        chosen_sheet = loaded.get(chosen) or book.get_sheet_by_name(chosen)
+        chosen_sheet = loaded[chosen] if chosen in loaded else book.get_sheet_by_name(chosen)
         loaded.clear()
     except FileProblem:
         raise
