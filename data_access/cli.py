@@ -156,8 +156,8 @@ def _import_commands(sub) -> None:
 def _import(args) -> int:
     if not args.file.is_file():
         return _fail(t("cli.no_file", path=args.file))
-    request = ImportRequest(args.kind, args.file.name, args.file.read_bytes(), "cli:" + getpass.getuser(),
-                            args.org, role=None, mode=args.mode, as_of=args.as_of, gcj02=args.gcj02, bd09=args.bd09,
+    request = ImportRequest(args.kind, args.file.name, b"", "cli:" + getpass.getuser(), args.org, path=args.file,
+                            role=None, mode=args.mode, as_of=args.as_of, gcj02=args.gcj02, bd09=args.bd09,
                             point_wins=args.point_wins, strict_places=args.strict_places, crs=args.crs,
                             sheet=args.sheet, skip_bad_rows=args.skip_bad_rows, source=args.source,
                             check_only=args.check_only)

@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import bench_imports  # noqa: E402
 import bench_modules  # noqa: E402
 import requests  # noqa: E402
 from bench_modules import appeals, timings  # noqa: E402
@@ -112,6 +113,7 @@ def main() -> None:
     _residents_import(100_000)
     _big_xlsx_import(100)
     _big_xlsx_import(35)
+    bench_imports.main()  # big files per size, each in a process of its own (scripts/bench_imports.py)
 
 
 def _logged_in(client, username: str, password: str):

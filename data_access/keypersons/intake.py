@@ -355,5 +355,6 @@ KIND = registry.register(
         merge=merge,
         request_checks=request_checks,
         options=TABLE_OPTIONS,
+        chunked=False,  # a passport is checked once per file across rows (request_checks): read as one chunk
     )
 )
