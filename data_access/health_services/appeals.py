@@ -4,12 +4,12 @@ writing unit of work); PostgreSQL checks area, role, name and tier again (migrat
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Connection, text
 
 from data_access.masking import mask_id_number, mask_phone
-from domain.appeals import Facts
+from domain.appeals import Facts, keyperson_in_force
 from domain.divisions import Scope
 
 OPEN = ("open", "review")
@@ -21,12 +21,14 @@ class AppealError(ValueError):
 
 
 def queue(conn: Connection, scope: Scope, statuses: tuple[str, ...] = OPEN, limit: int = MOST_ROWS) -> list[dict]:
-    """The area's requests in the given states, oldest first, persons masked."""
+    """The area's requests in the given states, oldest first, persons masked. A person who lives outside the
+    reader's area (a request moved by the district, or routed to a workplace) is named by appeal_person."""
     rows = conn.execute(text("""
-        SELECT a.id, a.id_number, p.name, c.name AS community, a.community_code, a.current_colour,
-               a.requested_colour, a.submitted_at, a.channel, a.status, a.tiers, a.tiers_done, a.proposed_decision,
+        SELECT a.id, a.id_number, coalesce(p.name, appeal_person(a.id)->>'name') AS name, c.name AS community,
+               a.community_code, a.current_colour, a.requested_colour, a.submitted_at, a.channel, a.status, a.tiers,
+               a.tiers_done, a.proposed_decision,
                extract(epoch FROM coalesce(a.decided_at, now()) - a.submitted_at) / 3600 AS hours
-        FROM appeal a JOIN person p USING (id_number) JOIN community c ON c.code = a.community_code
+        FROM appeal a LEFT JOIN person p USING (id_number) JOIN community c ON c.code = a.community_code
         WHERE a.community_code LIKE :prefix AND a.status = ANY (:statuses)
         ORDER BY a.submitted_at, a.id LIMIT :n"""),
         {"prefix": scope.prefix + "%", "statuses": list(statuses), "n": limit}).mappings()
@@ -34,45 +36,56 @@ def queue(conn: Connection, scope: Scope, statuses: tuple[str, ...] = OPEN, limi
 
 
 def appeal(conn: Connection, scope: Scope, appeal_id: int) -> dict | None:
-    """One request of the area, with its steps and proposal (ID number and phone masked)."""
+    """One request of the area, with its steps and proposal (ID number and phone masked), and under "register"
+    what the registers know of its person (appeal_person, migration 0013: for whoever may read the request,
+    wherever the person lives), in the same round trip."""
     row = conn.execute(text("""
-        SELECT a.*, p.name, p.residence_type, p.community_code AS home_code, c.name AS community,
-               s.name AS street, h.colour AS colour_now, h.changed_at AS colour_since
-        FROM appeal a JOIN person p USING (id_number) JOIN community c ON c.code = a.community_code
-        JOIN street s ON s.code = c.street_code LEFT JOIN health_code h ON h.id_number = a.id_number
+        SELECT a.*, c.name AS community, s.name AS street, appeal_person(a.id) AS register
+        FROM appeal a JOIN community c ON c.code = a.community_code JOIN street s ON s.code = c.street_code
         WHERE a.id = :id AND a.community_code LIKE :prefix"""),
         {"id": appeal_id, "prefix": scope.prefix + "%"}).mappings().first()
     if row is None:
         return None
     found = dict(row)
     found.pop("commitment_file", None)
+    register = _register(found["register"])
+    found.update({k: register.pop(k) for k in ("name", "residence_type", "home_code", "colour_now", "colour_since")})
+    found["register"] = register
     found["id_number_full"] = found["id_number"]
     found["id_number"], found["phone"] = mask_id_number(found["id_number"]), mask_phone(found["phone"])
     return found
 
 
-def person_record(conn: Connection, id_number: str) -> dict:
-    """What the registers know: colour history, managed-person records, employers and their status."""
-    history = conn.execute(text("""
-        SELECT changed_at, previous_colour, colour, source FROM health_code_history
-        WHERE id_number = :id ORDER BY changed_at DESC, id DESC LIMIT 20"""), {"id": id_number}).mappings().all()
-    managed = conn.execute(text("""
-        SELECT kind, start_date, end_date, (start_date <= current_date
-               AND (end_date IS NULL OR end_date >= current_date)) AS current
-        FROM managed_person WHERE id_number = :id ORDER BY start_date DESC"""), {"id": id_number}).mappings().all()
-    employers = conn.execute(text("""
-        SELECT e.credit_code, e.name, s.status FROM employment em JOIN enterprise e USING (credit_code)
-        LEFT JOIN enterprise_stats s USING (credit_code) WHERE em.id_number = :id ORDER BY e.name"""),
-        {"id": id_number}).mappings().all()
-    return {"history": [dict(r) for r in history], "managed": [dict(r) for r in managed],
-            "employers": [dict(r) for r in employers]}
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _register(found: dict) -> dict:
+    """appeal_person's jsonb with its times and days as Python values."""
+    return {**found, "colour_since": _when(found["colour_since"]),
+            "history": [{**h, "changed_at": _when(h["changed_at"])} for h in found["history"]],
+            "managed": [{**m, "start_date": _day(m["start_date"]), "end_date": _day(m["end_date"])}
+                        for m in found["managed"]]}
+
+
+def person_record(conn: Connection, case: dict) -> dict:
+    """What the registers know of the case's person (read with the case: colour history, managed-person records,
+    employers and their status), and what the key-person batches say (keyperson_of_appeal, migration 0013: the
+    key-person module's data read through SQL, for an appeal the session may read)."""
+    keyperson = conn.execute(text("SELECT * FROM keyperson_of_appeal(:id)"), {"id": case["id"]}).mappings().all()
+    return {**case["register"], "keyperson": [dict(r) for r in keyperson]}
 
 
 def facts(case: dict, record: dict) -> Facts:
     temperature = case.get("health_temperature")
     return Facts(case.get("health_symptoms"), float(temperature) if temperature is not None else None,
                  case.get("health_contact"), case.get("movement_key_area"), case.get("commitment_signed"),
-                 frozenset(m["kind"] for m in record["managed"] if m["current"]))
+                 frozenset(m["kind"] for m in record["managed"] if m["current"]),
+                 keyperson_in_force(record.get("keyperson", [])))
 
 
 def reviews(conn: Connection, appeal_id: int) -> list[dict]:

@@ -72,7 +72,34 @@ def record_view(case: dict, record: dict) -> html.Div:
         html.Ul([html.Li(t("appeals.record.employer_row", name=e["name"],
                            status=t(f"status.{e['status']}") if e["status"] else "-"))
                  for e in record["employers"]] or none),
+        html.H4(t("appeals.keyperson")),
+        html.Ul(className="appeal-keyperson", children=[html.Li(keyperson_row(k)) for k in record.get("keyperson", [])]
+                or [html.Li(t("appeals.keyperson.none"))]),
     ])
+
+
+def keyperson_state(entry: dict) -> str:
+    """Where the community's task on one batch entry stands: released, a measure, contacted, or waiting."""
+    if entry["released_at"] is not None:
+        return t("appeals.keyperson.released", at=beijing_time(entry["released_at"]))
+    if entry["measure"]:
+        return t("appeals.keyperson.measure", measure=t(f"keypersons.measure.{entry['measure']}"),
+                 start=entry["measure_start"], days=entry["measure_days"])
+    if entry["contacted_at"] is not None:
+        return t("appeals.keyperson.contacted", at=beijing_time(entry["contacted_at"]))
+    if entry["dispatched_at"] is not None:
+        return t("appeals.keyperson.dispatched")
+    return t("appeals.keyperson.unplaced")
+
+
+def keyperson_row(entry: dict) -> str:
+    """One key-person batch naming the person: when, what kind, which community holds the task, its state."""
+    flags = [t(k) for k, on in (("appeals.keyperson.case", entry["is_case"]),
+                                 ("appeals.keyperson.linked", entry["linked_to_case"])) if on]
+    return t("appeals.keyperson.row", received=beijing_time(entry["received_at"]),
+             kind=t(f"keypersons.kind.{entry['batch_kind']}"),
+             community=entry["community"] or t("appeals.keyperson.queue"),
+             state=keyperson_state(entry), flags="".join(f"（{f}）" for f in flags))
 
 
 def step_state(case: dict, step: str) -> str:
