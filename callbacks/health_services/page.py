@@ -118,7 +118,8 @@ def case_view(actor: Actor, appeal_id: int | None) -> tuple:
             return ({"display": "none"}, *[no_update] * (len(CASE_OUTPUTS) - 1))
         record = appeals.person_record(conn, case)
         reviews = appeals.reviews(conn, case["id"])
-        places = appeals.communities(conn, actor.scope) if actor.scope.level == "district" else []
+        shown = actions_shown(actor, case)
+        places = appeals.communities(conn, actor.scope) if shown[-1] == SHOWN else []  # the reassign list
     facts = appeals.facts(case, record)
     missing = steps_missing(facts)
     proposal = None if missing else propose(facts)
@@ -129,8 +130,7 @@ def case_view(actor: Actor, appeal_id: int | None) -> tuple:
             builders.proposal_view(case, proposal, missing), builders.review_history(reviews),
             builders.outcome_text(case), case["health_symptoms"], temperature, case["health_contact"],
             case["movement_key_area"], case["movement_places"], case["commitment_signed"], decision,
-            [{"label": f"{p['street']} · {p['name']}", "value": p["code"]} for p in places],
-            *actions_shown(actor, case))
+            [{"label": f"{p['street']} · {p['name']}", "value": p["code"]} for p in places], *shown)
 
 
 SHOWN, HIDDEN, BUTTON = {"display": "block"}, {"display": "none"}, {"display": "inline-block"}

@@ -19,11 +19,20 @@ def change(current: str, requested: str) -> str:
 
 
 def queue_rows(rows: list[dict]) -> list[dict]:
-    return [{**r, "change": change(r["current_colour"], r["requested_colour"]),
-             "submitted": beijing_time(r["submitted_at"]), "hours": round(float(r["hours"]), 1),
-             "status_name": t(f"appeals.status.{r['status']}"),
-             "channel_name": t(f"appeals.channel.{r['channel']}"),
-             "waiting": t(f"appeals.tier.{tier}") if (tier := _waiting(r)) else ""} for r in rows]
+    """The grid's rows: only the columns it shows (and the id), each label looked up once per call."""
+    changes, statuses, channels, tiers = {}, {}, {}, {"": ""}
+
+    def once(cache: dict, key, make):
+        if key not in cache:
+            cache[key] = make(key)
+        return cache[key]
+
+    return [{"id": r["id"], "name": r["name"], "id_number": r["id_number"], "community": r["community"],
+             "change": once(changes, (r["current_colour"], r["requested_colour"]), lambda k: change(*k)),
+             "submitted": beijing_time(r["submitted_at"]), "hours": r["hours"],
+             "status_name": once(statuses, r["status"], lambda k: t(f"appeals.status.{k}")),
+             "waiting": once(tiers, r["waiting"] or "", lambda k: t(f"appeals.tier.{k}")),
+             "channel_name": once(channels, r["channel"], lambda k: t(f"appeals.channel.{k}"))} for r in rows]
 
 
 def _waiting(case: dict) -> str | None:
