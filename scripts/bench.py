@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from bench_modules import appeals, timings  # noqa: E402
+from bench_modules import appeals, proxy, timings  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from data_access import aggregates  # noqa: E402
@@ -90,6 +90,7 @@ def main() -> None:
         _viewers(steps)
     _print("enterprise table, one page of 50", _timings(lambda: _post_rows(client)))
     appeals(app.server)  # the modules' lines: scripts/bench_modules.py
+    proxy(app.server)
 
     for kind in ("xlsx", "csv"):
         url = f"/export/enterprises.{kind}?area=330105000000&list=cleared"
