@@ -738,6 +738,7 @@ TEXT = {
     "appeals.keyperson.queue": "区级待落地",
     "appeals.keyperson.case": "确诊病例",
     "appeals.keyperson.linked": "关联病例",
+    "appeals.error.file": "承诺书扫描件无法读取、为空或超过 5 MB，本步未保存",
     # the map page: search, enterprises beside the map, managed persons by kind, values in the hover (#13)
     "metric.managed_centralised_isolation": "集中隔离",
     "metric.managed_home_isolation": "居家隔离",

@@ -206,3 +206,36 @@ def test_released_entries_are_history_and_an_unplaced_one_is_in_force():
     assert keyperson_in_force([entry, released]) == KeyPerson(frozenset({"close_contact"}), frozenset({"home"}))
     unplaced = {**entry, "measure": None}
     assert keyperson_in_force([unplaced]) == KeyPerson(frozenset({"close_contact"}))
+
+
+def test_the_signed_commitment_keeps_its_scan_with_its_checksum_and_a_bad_scan_saves_nothing(engine):
+    """Step three's optional scanned file: stored in the database with its SHA-256 and name, shown on the case;
+    a file over 5 MB or not a file at all is refused whole (nothing of the step written), never cut short."""
+    import base64
+    import hashlib
+
+    worker = access_of("tzl.worker")
+    person = _resident(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE health_code SET colour = 'yellow', changed_at = now(), source = 'test'"
+                          " WHERE id_number = :i"), {"i": person["id_number"]})
+    appeal_id = _walk_in(worker, person, "yellow")
+    scan = b"%PDF-1.4 signed commitment " + bytes(range(256)) * 40
+    url = "data:application/pdf;base64," + base64.b64encode(scan).decode()
+    assert work.save_step(worker, appeal_id, "commitment", {"signed": True, "file": url,
+                                                            "file_name": "承诺书.pdf"}).startswith("已保存")
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT commitment_file, commitment_sha256, commitment_file_name"
+                                   " FROM appeal WHERE id = :a"), {"a": appeal_id}).one()
+    sha = hashlib.sha256(scan).hexdigest()
+    assert (bytes(stored[0]), stored[1], stored[2]) == (scan, sha, "承诺书.pdf")
+    state = _output(page.case_view(worker, appeal_id), "appeals-commitment-state")
+    assert t("appeals.commitment.file_saved", name="承诺书.pdf", sha=sha[:12]) in state
+
+    too_big = "data:application/pdf;base64," + base64.b64encode(b"x" * (5 * 1024 * 1024 + 1)).decode()
+    for bad in (too_big, "data:application/pdf;base64,@@not base64@@"):
+        assert work.save_step(worker, appeal_id, "commitment", {"signed": False, "file": bad,
+                                                                "file_name": "坏.pdf"}) == t("appeals.error.file")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT commitment_signed, commitment_sha256 FROM appeal WHERE id = :a"),
+                            {"a": appeal_id}).one() == (True, sha)
