@@ -22,15 +22,15 @@ class AppealError(ValueError):
 
 def queue(conn: Connection, scope: Scope, statuses: tuple[str, ...] = OPEN, limit: int = MOST_ROWS) -> list[dict]:
     """The area's requests in the given states, oldest first, persons masked: what the queue shows, with the
-    tier a request in review waits for. A person who lives outside the reader's area (a request moved by the
-    district, or routed to a workplace) is named by appeal_person."""
+    tier a request in review waits for; the name the request was made under (kept on it, migration 0013: no
+    register lookup per row, and a person living outside the reader's area is named too)."""
     rows = conn.execute(text("""
-        SELECT a.id, a.id_number, coalesce(p.name, appeal_person(a.id)->>'name') AS name, c.name AS community,
+        SELECT a.id, a.id_number, a.name, c.name AS community,
                a.current_colour, a.requested_colour, a.submitted_at, a.channel, a.status,
                CASE WHEN a.status = 'review' THEN a.tiers[a.tiers_done + 1] END AS waiting,
                round((extract(epoch FROM coalesce(a.decided_at, now()) - a.submitted_at) / 3600)::numeric, 1)::float8
                  AS hours
-        FROM appeal a LEFT JOIN person p USING (id_number) JOIN community c ON c.code = a.community_code
+        FROM appeal a JOIN community c ON c.code = a.community_code
         WHERE a.community_code LIKE :prefix AND a.status = ANY (:statuses)
         ORDER BY a.submitted_at, a.id LIMIT :n"""),
         {"prefix": scope.prefix + "%", "statuses": list(statuses), "n": limit}).mappings().all()

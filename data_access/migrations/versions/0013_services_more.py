@@ -1,6 +1,7 @@
 """Health-code services, more (issue #14): what the registers (appeal_person) and the key-person data
 (keyperson_of_appeal) say about an appeal's person, for whoever may read the appeal, wherever the person lives;
-and the indexes the case page needs at full scale.
+the name a request was made under kept on it (the queue reads no register row); the indexes the case page
+needs at full scale.
 
 Revision ID: 0013_services_more
 Revises: 0012_audit_actions
@@ -26,4 +27,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP INDEX kp_task_record_idx, managed_person_person_idx")
+    op.execute("DROP TRIGGER appeal_name ON appeal")
+    op.execute("DROP FUNCTION appeal_name()")
+    op.execute("ALTER TABLE appeal DROP COLUMN name")
     op.execute("DROP FUNCTION keyperson_of_appeal(bigint), appeal_person(bigint)")
