@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 import data_access.health_services.intake  # noqa: F401  (registers the appeals kind)
-from callbacks.health_services import work
+from callbacks.health_services import page, work
 from data_access.aggregates import area_totals
 from data_access.health_services import appeals, oversight
 from data_access.importing.base import ImportRequest
@@ -137,6 +137,11 @@ def test_a_request_flows_from_the_file_through_three_steps_and_tiers_to_conversi
         audited = conn.execute(text("SELECT action FROM audit_log WHERE detail->>'appeal' = :i ORDER BY id"),
                                {"i": str(appeal_id)}).scalars().all()
         assert audited == ["appeal_step"] * 3 + ["appeal_proposed", "appeal_reviewed", "appeal_converted"]
+    # the case page shows both tiers in order, and the text for the applicant
+    view = dict(zip([i for i, _p in page.CASE_OUTPUTS], page.case_view(district, appeal_id), strict=True))
+    shown = [li.children for li in view["appeals-review-history"].children]
+    assert [s.split(" ", 2)[2] for s in shown] == ["街道：通过（gcq.official）", "区级：通过（official）"]
+    assert "健康码已由红码转为绿码" in view["appeals-outcome"]
 
 
 def test_a_rejection_records_its_reasons_and_a_send_back_returns_the_request(engine):

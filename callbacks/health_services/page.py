@@ -116,8 +116,7 @@ def case_view(actor: Actor, appeal_id: int | None) -> tuple:
         case = appeals.appeal(conn, actor.scope, int(appeal_id)) if appeal_id else None
         if case is None:
             return ({"display": "none"}, *[no_update] * (len(CASE_OUTPUTS) - 1))
-        record = appeals.person_record(conn, case)
-        reviews = appeals.reviews(conn, case["id"])
+        record, reviews = appeals.person_record(case), case["reviews"]
         shown = actions_shown(actor, case)
         places = appeals.communities(conn, actor.scope) if shown[-1] == SHOWN else []  # the reassign list
     facts = appeals.facts(case, record)

@@ -32,7 +32,7 @@ def _case(conn, actor: Actor, appeal_id: int) -> tuple[dict, dict]:
     case = appeals.appeal(conn, actor.scope, appeal_id)
     if case is None:
         raise AppealError("appeals.error.not_found")
-    return case, appeals.person_record(conn, case)
+    return case, appeals.person_record(case)
 
 
 def step_answers(step: str, values: dict) -> dict:

@@ -38,11 +38,16 @@ def queue(conn: Connection, scope: Scope, statuses: tuple[str, ...] = OPEN, limi
 
 
 def appeal(conn: Connection, scope: Scope, appeal_id: int) -> dict | None:
-    """One request of the area, with its steps and proposal (ID number and phone masked), and under "register"
-    what the registers know of its person (appeal_person, migration 0013: for whoever may read the request,
-    wherever the person lives), in the same round trip."""
+    """One request of the area, with its steps and proposal (ID number and phone masked), its reviews, and
+    what the registers (appeal_person) and the key-person batches (keyperson_of_appeal) say of its person
+    (migration 0013: for whoever may read the request, wherever the person lives or their task lies; the
+    key-person module's data read through SQL), all in one round trip."""
     row = conn.execute(text("""
-        SELECT a.*, c.name AS community, s.name AS street, appeal_person(a.id) AS register
+        SELECT a.*, c.name AS community, s.name AS street, appeal_person(a.id) AS register,
+               (SELECT coalesce(jsonb_agg(to_jsonb(k)), '[]') FROM keyperson_of_appeal(a.id) k) AS keyperson,
+               (SELECT coalesce(jsonb_agg(jsonb_build_object('tier', r.tier, 'verdict', r.verdict, 'reason', r.reason,
+                         'reviewer', r.reviewer, 'reviewed_at', r.reviewed_at) ORDER BY r.reviewed_at, r.id), '[]')
+                FROM appeal_review r WHERE r.appeal_id = a.id) AS reviews
         FROM appeal a JOIN community c ON c.code = a.community_code JOIN street s ON s.code = c.street_code
         WHERE a.id = :id AND a.community_code LIKE :prefix"""),
         {"id": appeal_id, "prefix": scope.prefix + "%"}).mappings().first()
@@ -52,7 +57,8 @@ def appeal(conn: Connection, scope: Scope, appeal_id: int) -> dict | None:
     found.pop("commitment_file", None)
     register = _register(found["register"])
     found.update({k: register.pop(k) for k in ("name", "residence_type", "home_code", "colour_now", "colour_since")})
-    found["register"] = register
+    found["register"] = {**register, "keyperson": [_keyperson(k) for k in found.pop("keyperson")]}
+    found["reviews"] = [{**r, "reviewed_at": _when(r["reviewed_at"])} for r in found["reviews"]]
     found["id_number_full"] = found["id_number"]
     found["id_number"], found["phone"] = mask_id_number(found["id_number"]), mask_phone(found["phone"])
     return found
@@ -74,12 +80,16 @@ def _register(found: dict) -> dict:
                         for m in found["managed"]]}
 
 
-def person_record(conn: Connection, case: dict) -> dict:
-    """What the registers know of the case's person (read with the case: colour history, managed-person records,
-    employers and their status), and what the key-person batches say (keyperson_of_appeal, migration 0013: the
-    key-person module's data read through SQL, for an appeal the session may read)."""
-    keyperson = conn.execute(text("SELECT * FROM keyperson_of_appeal(:id)"), {"id": case["id"]}).mappings().all()
-    return {**case["register"], "keyperson": [dict(r) for r in keyperson]}
+def _keyperson(entry: dict) -> dict:
+    """One of keyperson_of_appeal's rows from its jsonb, with its times and day as Python values."""
+    return {**entry, **{k: _when(entry[k]) for k in ("received_at", "dispatched_at", "contacted_at", "released_at")},
+            "measure_start": _day(entry["measure_start"])}
+
+
+def person_record(case: dict) -> dict:
+    """What the registers know of the case's person (read with the case): colour history, managed-person
+    records, employers and their status, and what the key-person batches say."""
+    return case["register"]
 
 
 def facts(case: dict, record: dict) -> Facts:
@@ -88,12 +98,6 @@ def facts(case: dict, record: dict) -> Facts:
                  case.get("health_contact"), case.get("movement_key_area"), case.get("commitment_signed"),
                  frozenset(m["kind"] for m in record["managed"] if m["current"]),
                  keyperson_in_force(record.get("keyperson", [])))
-
-
-def reviews(conn: Connection, appeal_id: int) -> list[dict]:
-    return [dict(r) for r in conn.execute(text("""
-        SELECT tier, verdict, reason, reviewer, reviewed_at FROM appeal_review WHERE appeal_id = :id
-        ORDER BY reviewed_at, id"""), {"id": appeal_id}).mappings()]
 
 
 STEP_COLUMNS = {
