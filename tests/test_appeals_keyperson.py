@@ -31,6 +31,19 @@ KP_HEAD = ["姓名", "身份证号码", "护照号码", "国籍", "出生日期"
 CLEAR = Facts(symptoms=False, temperature=36.5, contact=False, key_area=False, signed=True)
 
 
+_TOUCHED: dict[str, str | None] = {}  # persons whose colour these tests change, and the colour they had
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _restore_colours(engine):
+    """Other tests read the demo's colours (and test_demo its shares): give back the colour each person had."""
+    yield
+    with engine.begin() as conn:
+        for id_number, colour in _TOUCHED.items():
+            conn.execute(text("UPDATE health_code SET colour = :c, changed_at = now(), source = 'test'"
+                              " WHERE id_number = :i AND colour IS DISTINCT FROM :c"), {"c": colour, "i": id_number})
+
+
 def _text(component) -> str:
     """All the text a Dash component draws, its children's included."""
     if component is None or isinstance(component, str | int | float):
@@ -47,12 +60,15 @@ def _output(view: tuple, component_id: str, prop: str = "children"):
 def _resident(engine) -> dict:
     """A resident of 台州路社区 with a colour, no managed record, no key-person record and no appeal."""
     with engine.connect() as conn:
-        return dict(conn.execute(text("""
+        found = dict(conn.execute(text("""
             SELECT p.id_number, p.name FROM person p JOIN health_code h USING (id_number) WHERE p.community_code = :c
               AND NOT EXISTS (SELECT 1 FROM managed_person m WHERE m.id_number = p.id_number)
               AND NOT EXISTS (SELECT 1 FROM kp_person k WHERE k.id_number = p.id_number)
               AND NOT EXISTS (SELECT 1 FROM appeal a WHERE a.id_number = p.id_number)
             ORDER BY md5(p.id_number || 'kp-appeal') LIMIT 1"""), {"c": TZL}).mappings().one())
+        _TOUCHED.setdefault(found["id_number"], conn.execute(text(
+            "SELECT colour FROM health_code WHERE id_number = :i"), {"i": found["id_number"]}).scalar())
+        return found
 
 
 def _batch(operator, person: dict, kind: str) -> None:

@@ -134,6 +134,7 @@ def test_a_leader_sees_the_case_without_action_buttons_and_a_community_worker_se
             SELECT p.id_number FROM person p JOIN health_code h USING (id_number) WHERE p.community_code = :c
               AND NOT EXISTS (SELECT 1 FROM appeal a WHERE a.id_number = p.id_number AND a.status IN ('open', 'review'))
             ORDER BY md5(p.id_number) LIMIT 1"""), {"c": TZL}).scalar_one()
+        before = conn.execute(text("SELECT colour FROM health_code WHERE id_number = :i"), {"i": person}).scalar()
         conn.execute(text("UPDATE health_code SET colour = 'yellow', changed_at = now() - interval '1 hour',"
                           " source = 'browser.test' WHERE id_number = :i"), {"i": person})
     message, appeal_id = work.register_walk_in(access_of("tzl.worker"), {
@@ -161,3 +162,6 @@ def test_a_leader_sees_the_case_without_action_buttons_and_a_community_worker_se
     assert _visible(worker, ids.TAB_WALK_IN) and not _visible(worker, ids.TAB_OVERSIGHT)
     worker.screenshot(path=str(ARTIFACTS / "appeal_worker_open.png"), full_page=True)
     assert errors == []
+    with engine.begin() as conn:  # other tests read the demo's colours
+        conn.execute(text("UPDATE health_code SET colour = :c, changed_at = now(), source = 'browser.test'"
+                          " WHERE id_number = :i"), {"c": before, "i": person})
