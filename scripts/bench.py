@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 import bench_imports  # noqa: E402
 import bench_modules  # noqa: E402
 import requests  # noqa: E402
-from bench_modules import appeals, timings  # noqa: E402
+from bench_modules import appeals, proxy, timings  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from data_access import aggregates  # noqa: E402
@@ -93,6 +93,7 @@ def main() -> None:
     _print("enterprise table, one page of 50", _timings(lambda: _post_rows(client)))
     appeals(app.server)  # the modules' lines: scripts/bench_modules.py
     bench_modules.keypersons(app.server)  # key persons (#15)
+    proxy(app.server)
 
     for kind in ("xlsx", "csv"):
         url = f"/export/enterprises.{kind}?area=330105000000&list=cleared"

@@ -265,3 +265,24 @@ def _kp_api(server, people: list[tuple[str, str]]) -> None:
     print(f"  API batch of {len(people):,} (POST /api/v1/keyperson-batches, same path): {seconds:.2f} s"
           f" ({'ok' if seconds <= goal else 'OVER GOAL'}, goal {goal} s), HTTP {answer.status_code},"
           f" {sent.get('result')}; {_kp_outcome(sent.get('batch'))}")
+
+
+# proxy applications (帮办代办, #14): the coverage tab (its choropleth, progress curve, streets, communities,
+# agents) as the district sees it and one drill step down, as a street official sees theirs
+def proxy(server) -> None:
+    from layouts.proxy import ids as proxy_ids
+
+    def coverage(client) -> None:
+        _dash(client, [(proxy_ids.COVERAGE_KPIS, "children"), (proxy_ids.COVERAGE_MAP, "figure"),
+                       (proxy_ids.COVERAGE_LEGEND, "children"), (proxy_ids.COVERAGE_PROGRESS, "figure"),
+                       (proxy_ids.COVERAGE_STREETS, "rowData"), (proxy_ids.COVERAGE_COMMUNITIES, "rowData"),
+                       (proxy_ids.COVERAGE_AGENTS, "rowData")],
+              [{"id": proxy_ids.TABS, "property": "value", "value": "coverage"},
+               {"id": proxy_ids.COVERAGE_REFRESH, "property": "n_clicks", "value": None}])
+
+    print("proxy applications: the coverage tab with its map, server time over HTTP:")
+    for who, username, password in (("district official", "official", "demo-official-2020"),
+                                    ("street official (拱宸桥街道)", "gcq.official", "demo-gcq-official-2020")):
+        client = _logged_in(server.test_client(), username, password)
+        median, p95 = timings(lambda c=client: coverage(c), 20)
+        print(f"  coverage tab, {who}: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
