@@ -131,7 +131,11 @@ def _more_enterprises(conn: Connection, scale: float, seed: int) -> int:
             break
         more.loc[clash, "credit_code"] = credit_codes(rng, list(np.where(individual[clash], "92", "91")),
                                                       DISTRICT_CODE[:6])
-    more["name"] = enterprise_names(rng, more.industry.to_numpy(), individual, taken=names)
+    # names the district's enterprises hold, drawn again (unique among all)
+    clash = more.name.isin(names).to_numpy()
+    if clash.any():
+        kept = set(more.name[~clash]) | names
+        more.loc[clash, "name"] = enterprise_names(rng, more.industry.to_numpy()[clash], individual[clash], taken=kept)
     frame = more.assign(location="SRID=4326;POINT(" + more.lon.round(6).astype(str) + " "
                         + more.lat.round(6).astype(str) + ")")[["credit_code", "name", "address", "industry",
                                                                  "location"]]
