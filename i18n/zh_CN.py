@@ -200,7 +200,7 @@ TEXT = {
     "glyphs.no_font": "未找到地图标注字体 {font}（Debian：apt-get install fonts-noto-cjk），保留现有字形文件",
     "glyphs.built": "地图标注字形已生成：{path}（{count} 个字符，{size} KB）",
     "cli.port_in_use": "端口 {port} 已被占用：请关闭占用它的程序，或设置 PORT 使用其他端口。",
-    "cli.bad_scale": "规模参数必须大于 0 且不超过 1：{value}",
+    "cli.bad_scale": "规模参数必须大于 0 且不超过 10：{value}",
     "cli.failed": "操作失败：{reason}",
     "cli.demo_users": "演示账号（仅供演示，正式使用前请用 reset-password 修改或停用）：",
     "cli.user_created": "已创建用户 {username}（{role}，{org}），密码：{password}",

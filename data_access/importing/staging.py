@@ -30,7 +30,13 @@ def create_stage(conn: Connection, kind: Kind) -> None:
 
 
 def copy_rows(conn: Connection, kind: Kind, rows: pd.DataFrame) -> None:
-    copy_frame(conn, "stage", rows[["row", *kind.copied]].rename(columns={"row": "row_no"}))
+    columns = ["row", *kind.copied]
+    # In key order (within the chunk): the lookups of the checks, the merge and the aggregates' triggers then walk
+    # the registers' indexes from one end to the other instead of jumping about them.
+    ordered = rows[columns]
+    if set(kind.key) <= set(columns):
+        ordered = ordered.sort_values(list(kind.key), kind="stable")
+    copy_frame(conn, "stage", ordered.rename(columns={"row": "row_no"}))
 
 
 def copy_keys(conn: Connection, kind: Kind, rows: pd.DataFrame) -> None:
