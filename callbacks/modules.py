@@ -4,6 +4,7 @@ routes. app.py lists the modules explicitly; the router, the navigation and the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -95,3 +96,10 @@ def _gate(app: Dash, actions: dict[str, str]) -> None:
     if not actor.may(action):
         record_refusal(actor, None, request.full_path if key == request.endpoint else key)
         raise NotAllowed(f"{actor.role} may not {action}")
+
+
+def looked_at(tab: str) -> str:
+    """A clientside callback (URL search, the tabs' value) -> the search while the tab is the one looked at,
+    else nothing: a module's tab under the map follows the URL without a request while it is hidden."""
+    return ("(search, shown) => shown === " + json.dumps(tab)
+            + " ? (search || '') : window.dash_clientside.no_update")
