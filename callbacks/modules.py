@@ -99,7 +99,13 @@ def _gate(app: Dash, actions: dict[str, str]) -> None:
 
 
 def looked_at(tab: str) -> str:
-    """A clientside callback (URL search, the tabs' value) -> the search while the tab is the one looked at,
-    else nothing: a module's tab under the map follows the URL without a request while it is hidden."""
+    """A clientside callback (URL search, the tabs' value) -> {search, at: now} while the tab is the one looked
+    at, else nothing: a module's tab under the map follows the URL without a request while it is hidden, and is
+    drawn afresh each time it is opened (see shown_search)."""
     return ("(search, shown) => shown === " + json.dumps(tab)
-            + " ? (search || '') : window.dash_clientside.no_update")
+            + " ? {search: search || '', at: Date.now()} : window.dash_clientside.no_update")
+
+
+def shown_search(looked: dict | None) -> str | None:
+    """The URL's search from a looked_at store (None before the tab was first opened)."""
+    return looked.get("search") if isinstance(looked, dict) and isinstance(looked.get("search"), str) else None

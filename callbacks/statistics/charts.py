@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, no_update
 
 from callbacks.gate import clamp_view, require
-from callbacks.modules import looked_at
+from callbacks.modules import looked_at, shown_search
 from data_access import aggregates, areas
 from data_access.session import DataUnavailable, reading
 from domain.actor import Actor
@@ -34,7 +34,8 @@ def register(app: Dash) -> None:
     )(show_statistics)
 
 
-def show_statistics(search: str | None, tab: str):
+def show_statistics(looked: dict | None, tab: str):
+    search = shown_search(looked)
     if tab != TAB:  # drawn only when looked at: the trend reads a month of history
         return no_update, no_update, no_update
     actor = require(READ_STATISTICS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.gate import clamp_view, require
-from callbacks.modules import looked_at
+from callbacks.modules import looked_at, shown_search
 from data_access.session import DataUnavailable, reading, writing
 from data_access.warnings import steps
 from domain.actor import Actor
@@ -43,7 +43,8 @@ def register(app: Dash) -> None:
     )(record_step)
 
 
-def show_warnings(search: str | None, _recorded: int, tab: str):
+def show_warnings(looked: dict | None, _recorded: int, tab: str):
+    search = shown_search(looked)
     if tab != TAB:  # drawn only when looked at
         return no_update, no_update, no_update, no_update
     actor = require(READ_WARNINGS)
