@@ -51,6 +51,8 @@ class Settings:
     # SANSETU_XLSX_SHEET_MB: the most an XLSX sheet (or its shared strings) may expand to; larger is refused
     # before it is parsed, so memory and time stay bounded (a CSV of any size is read instead)
     xlsx_sheet_mb: int = 40
+    # SANSETU_IMPORT_CHUNK_ROWS: rows of a file read, checked and staged at a time (memory stays bounded)
+    import_chunk_rows: int = 50_000
     # SANSETU_CLASS_BREAKS: the map's fixed class thresholds per metric (domain/classes.py)
     class_breaks: Mapping[str, Breaks] = field(default_factory=lambda: dict(DEFAULT_BREAKS))
     # SANSETU_REDIS_URL: the answer cache shared by the server's processes; empty: no cache
@@ -118,6 +120,9 @@ def load(environ: Mapping[str, str]) -> Settings:
     if not (sheet_mb.isascii() and sheet_mb.isdigit()) or not 0 < int(sheet_mb) <= MOST_XLSX_SHEET_MB:
         raise SettingsError(f"SANSETU_XLSX_SHEET_MB must be whole megabytes from 1 to {MOST_XLSX_SHEET_MB}:"
                             f" {sheet_mb!r}")
+    chunk = environ.get("SANSETU_IMPORT_CHUNK_ROWS") or "50000"
+    if not (chunk.isascii() and chunk.isdigit()) or not 0 < int(chunk) <= 10_000_000:
+        raise SettingsError(f"SANSETU_IMPORT_CHUNK_ROWS must be a whole number of rows from 1 to 10000000: {chunk!r}")
     language = environ.get("SANSETU_LANG", "zh-CN")
     if language not in LANGUAGES:
         raise SettingsError(f"SANSETU_LANG: {language!r}")
@@ -140,7 +145,7 @@ def load(environ: Mapping[str, str]) -> Settings:
         demo=_flag(environ, "SANSETU_DEMO"), https=_flag(environ, "SANSETU_HTTPS"),
         secret_key=environ.get("SANSETU_SECRET_KEY") or None, host=environ.get("HOST", "127.0.0.1"),
         port=int(port), language=language, clock_skew_minutes=int(skew), class_breaks=breaks,
-        xlsx_sheet_mb=int(sheet_mb),
+        xlsx_sheet_mb=int(sheet_mb), import_chunk_rows=int(chunk),
         redis_url=redis or None,
         state_dir=Path(environ["SANSETU_STATE_DIR"]) if environ.get("SANSETU_STATE_DIR") else ROOT / ".sansetu",
         scoreboard_weights=weights, bigscreen_pages=pages,

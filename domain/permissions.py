@@ -41,6 +41,8 @@ READ_WARNINGS = "warnings.read"  # the open warnings of the area: stages, ages, 
 RECORD_WARNINGS = "warnings.record"  # record a warning given and a reopening confirmed (audited)
 # Scoreboard (晾晒台)
 READ_SCOREBOARD = "scoreboard.read"  # every module's headlines, streets and communities ranked on their work
+# Key persons (精密智控), continued
+EXPORT_KEYPERSONS = "keypersons.export"  # a batch's (or a day's) records as XLSX for the health bureau (audited)
 
 _READERS = frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR})
 
@@ -78,6 +80,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     RECORD_WARNINGS: frozenset({COMMUNITY_WORKER}),
     # scoreboard
     READ_SCOREBOARD: frozenset({LEADER, OFFICIAL}),
+    # key persons, continued
+    EXPORT_KEYPERSONS: frozenset({OFFICIAL}),
 }
 
 

@@ -4,7 +4,7 @@ it, the scoped community and street measures, and the headline and work-measure 
 See data_access/scoreboard_views/__init__.py.
 
 Revision ID: 0013_scoreboard
-Revises: 0012_audit_actions
+Revises: 0013_perf
 Create Date: 2026-11-27
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from alembic import op
 
 revision = "0013_scoreboard"
-down_revision = "0012_audit_actions"
+down_revision = "0013_perf"
 branch_labels = None
 depends_on = None
 
