@@ -25,6 +25,8 @@ from callbacks import (
     keypersons,
     migrants,
     proxy,
+    scoreboard,
+    scoreboard_screen,
     statistics,
     users,
     warnings,
@@ -50,6 +52,9 @@ MODULES: tuple[Module, ...] = (
     health_services.MODULE,
     proxy.MODULE,
     keypersons.MODULE,
+    # scoreboard (晾晒台): its page and its big-screen page
+    scoreboard.MODULE,
+    scoreboard_screen.MODULE,
     migrants.MODULE,
 )
 

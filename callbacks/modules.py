@@ -4,6 +4,7 @@ routes. app.py lists the modules explicitly; the router, the navigation and the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -105,3 +106,16 @@ def _gate(app: Dash, actions: dict[str, str]) -> None:
     if not actor.may(action):
         record_refusal(actor, None, request.full_path if key == request.endpoint else key)
         raise NotAllowed(f"{actor.role} may not {action}")
+
+
+def looked_at(tab: str) -> str:
+    """A clientside callback (URL search, the tabs' value) -> {search, at: now} while the tab is the one looked
+    at, else nothing: a module's tab under the map follows the URL without a request while it is hidden, and is
+    drawn afresh each time it is opened (see shown_search)."""
+    return ("(search, shown) => shown === " + json.dumps(tab)
+            + " ? {search: search || '', at: Date.now()} : window.dash_clientside.no_update")
+
+
+def shown_search(looked: dict | None) -> str | None:
+    """The URL's search from a looked_at store (None before the tab was first opened)."""
+    return looked.get("search") if isinstance(looked, dict) and isinstance(looked.get("search"), str) else None

@@ -44,6 +44,10 @@ READ_MIGRANTS = "migrants.read"  # the area's migrants, landlords, rental houses
 REVIEW_MIGRANTS = "migrants.review"  # accept, correct or reject declarations of the area; revoke QR codes
 OVERSEE_MIGRANTS = "migrants.oversee"  # per community and street counts, density, the map, the roll-out
 EXPORT_MIGRANTS = "migrants.export"  # a community's rental-house register as XLSX for the police (audited)
+# Scoreboard (晾晒台)
+READ_SCOREBOARD = "scoreboard.read"  # every module's headlines, streets and communities ranked on their work
+# Key persons (精密智控), continued
+EXPORT_KEYPERSONS = "keypersons.export"  # a batch's (or a day's) records as XLSX for the health bureau (audited)
 
 _READERS = frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR})
 
@@ -84,6 +88,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     REVIEW_MIGRANTS: frozenset({OFFICIAL, COMMUNITY_WORKER}),
     OVERSEE_MIGRANTS: frozenset({LEADER, OFFICIAL}),
     EXPORT_MIGRANTS: frozenset({OFFICIAL}),
+    # scoreboard
+    READ_SCOREBOARD: frozenset({LEADER, OFFICIAL}),
+    # key persons, continued
+    EXPORT_KEYPERSONS: frozenset({OFFICIAL}),
 }
 
 

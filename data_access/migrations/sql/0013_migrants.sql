@@ -273,3 +273,22 @@ REVOKE EXECUTE ON FUNCTION mg_declare(text, text, text, text, text, text, jsonb,
   mg_verify(text), mg_places(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mg_declare(text, text, text, text, text, text, jsonb, text, text), mg_receipt(text),
   mg_verify(text), mg_places(text) TO sansetu_app;
+
+-- The scoreboard (晾晒台, migration 0013_scoreboard's contract): migrants registered, and per community the
+-- declarations waiting more than a day for review (now, and a week ago: declared by then, not reviewed by then).
+CREATE VIEW headline_migrants WITH (security_invoker = true) AS
+SELECT 'migrants'::text AS module, 'registered'::text AS key, count(*)::numeric AS value, max(registered_at) AS as_of
+FROM mg_migrant HAVING count(*) > 0;
+GRANT SELECT ON headline_migrants TO sansetu_app;
+CREATE VIEW work_measure_migrants AS
+SELECT c.code AS community_code, 'waiting'::text AS measure,
+       count(d.id) FILTER (WHERE d.state = 'waiting' AND d.declared_at < now() - interval '1 day')::numeric AS value,
+       'low'::text AS good,
+       count(d.id) FILTER (WHERE d.declared_at < now() - interval '8 days'
+                           AND (d.reviewed_at IS NULL OR d.reviewed_at > now() - interval '7 days'))::numeric
+         AS week_ago
+FROM community c LEFT JOIN mg_declaration d ON d.community_code = c.code
+WHERE EXISTS (SELECT 1 FROM mg_declaration)
+GROUP BY c.code;
+INSERT INTO scoreboard_source (module, headline_view, measure_view, position)
+VALUES ('migrants', 'headline_migrants', 'work_measure_migrants', 50);

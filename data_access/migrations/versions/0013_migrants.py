@@ -2,7 +2,7 @@
 the public page, QR tokens; the per-community view, the public page's functions, policies and grants.
 
 Revision ID: 0013_migrants
-Revises: 0012_audit_actions
+Revises: 0013_scoreboard
 Create Date: 2026-11-27
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from alembic import op
 
 revision = "0013_migrants"
-down_revision = "0012_audit_actions"
+down_revision = "0013_scoreboard"
 branch_labels = None
 depends_on = None
 
@@ -25,6 +25,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM scoreboard_source WHERE module = 'migrants'")
+    op.execute("DROP VIEW headline_migrants, work_measure_migrants")
     op.execute("DROP VIEW migrant_community_counts")
     op.execute("DROP FUNCTION mg_declare(text, text, text, text, text, text, jsonb, text, text), mg_receipt(text),"
                " mg_verify(text), mg_places(text)")
