@@ -46,6 +46,7 @@ def _independent(conn, prefix: str) -> dict:
                 "communities": one("SELECT count(*) FROM community WHERE code LIKE :p"),
                 "enterprises": one("SELECT count(*) FROM enterprise WHERE community_code LIKE :p")},
         "keypersons": {k: float(kinds.get(k, 0)) for k in ("key_area", "inbound", "port_check", "close_contact")},
+        "migrants": {"registered": one("SELECT count(*) FROM mg_migrant WHERE community_code LIKE :p")},
     }
 
 
@@ -58,6 +59,7 @@ def test_every_headline_equals_the_count_from_the_modules_base_tables(engine):
     for module, figures in expected.items():
         assert _figures(content, module) == pytest.approx(figures), module
     assert expected["appeals"]["received"] > 0 and expected["keypersons"]["key_area"] > 0  # the demo has data
+    assert expected["migrants"]["registered"] > 0
     assert content["headlines"]["appeals"]["as_of"] is not None
 
 
@@ -219,7 +221,12 @@ def test_the_communities_measures_equal_counts_from_the_base_tables(engine):
             "SELECT community_code, count(*) FILTER (WHERE outcome = 'applied'), count(*) FILTER (WHERE outcome"
             " IS NULL OR outcome NOT IN ('own_phone', 'moved_out', 'deceased')) FROM proxy_person GROUP BY 1"))
             if needing}
+        waiting = dict(conn.execute(text("SELECT c.code, count(d.id) FILTER (WHERE d.state = 'waiting'"
+                                         " AND d.declared_at < now() - interval '1 day') FROM community c"
+                                         " LEFT JOIN mg_declaration d ON d.community_code = c.code GROUP BY c.code"))
+                       .all())
     shown = {k: {r["code"]: r["value"] for r in rows} for k, rows in content["communities"].items()}
+    assert {c: int(v) for c, v in shown["migrants.waiting"].items()} == waiting
     assert {c: int(v) for c, v in shown["appeals.backlog"].items()} == backlog
     assert {c: int(v) for c, v in shown["keypersons.contact_overdue"].items()} == overdue
     assert {c: float(v) for c, v in shown["proxy.coverage"].items() if v is not None} == pytest.approx(
