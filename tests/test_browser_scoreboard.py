@@ -33,7 +33,10 @@ def test_the_leader_reads_the_seeds_sentences_and_the_streets_ranked(browser, se
     sentences = page.locator(".sb-headline").all_inner_texts()
     assert len(sentences) == 7
     assert f"累计收到复核申请{_received(engine)}条" in sentences[0] and "截至" in sentences[0]
-    assert sentences[4:] == ["亲清在线：暂无数据", "新拱墅人一码通：暂无数据", "民生直达：暂无数据"]
+    assert sentences[4] == "亲清在线：暂无数据" and sentences[6] == "民生直达：暂无数据"
+    with engine.connect() as conn:
+        migrants = conn.execute(text("SELECT count(*) FROM mg_migrant")).scalar()
+    assert f"共收录流动人口信息{migrants}条" in sentences[5] and "截至" in sentences[5]
     assert page.locator(".sb-ranking").first.locator("tbody tr").count() == 10
     assert "SANSETU_SCOREBOARD_WEIGHTS" in page.inner_text(".sb-weights")
     assert page.get_attribute(".sb-make-brief", "href") == "/scoreboard/brief.pdf"  # one click (the PDF: its test)

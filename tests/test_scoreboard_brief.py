@@ -50,11 +50,12 @@ def test_the_brief_holds_the_headlines_the_map_image_and_its_font_and_is_kept(ap
     with engine.connect() as conn:
         received = conn.execute(text("SELECT count(*) FROM appeal")).scalar()
         enterprises = conn.execute(text("SELECT count(*) FROM enterprise")).scalar()
+        migrants = conn.execute(text("SELECT count(*) FROM mg_migrant")).scalar()
         kept = conn.execute(text("SELECT id, area, made_by, sha256 FROM scoreboard_brief ORDER BY id DESC")).first()
         audited = conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'scoreboard_brief'"
                                     " AND detail->>'brief' = :i"), {"i": str(kept.id)}).scalar()
     for expected in ("拱墅区每日简报", f"累计收到复核申请{received}条", f"涵盖企业{enterprises}家",
-                     "新拱墅人一码通：暂无数据", "街道工作排名"):
+                     f"共收录流动人口信息{migrants}条", "街道工作排名"):
         assert _plain(expected) in words, expected
     assert sum(len(page.images) for page in reader.pages) >= 1  # the three-colour map, as an image
     used, missing = _fonts_not_embedded(reader)
