@@ -14,7 +14,7 @@ export DATABASE_URL HOST PORT PYTHONPATH := $(CURDIR)
 SERVE = $(PY) -c 'import app, sys; c = app.settings(); sys.exit(None if app.port_free(c.host, c.port) else app.t("cli.port_in_use", port=c.port))' \
 	&& exec $(VENV)/bin/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) app:server
 
-.PHONY: run serve-prod setup db test lint bench clean
+.PHONY: run serve-prod setup db test lint bench bench-imports clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ test: $(VENV)/.installed
 
 bench: setup
 	DATABASE_URL=$(BENCH_DATABASE_URL) SANSETU_DEMO=1 $(PY) scripts/bench.py
+
+# Only the big-file lines (time and peak memory per file size), against the bench database make bench loaded;
+# BENCH_BASELINE=<another checkout> prints that checkout's lines beside them.
+bench-imports: setup
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench_imports.py
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache

@@ -23,14 +23,17 @@ from callbacks import (
     imports,
     inputs,
     keypersons,
+    migrants,
     policies,
     proxy,
+    scoreboard,
+    scoreboard_screen,
     statistics,
     users,
     warnings,
 )
 from callbacks.gate import NotAllowed
-from callbacks.modules import Module, api_paths, check_modules, public_paths, register_modules
+from callbacks.modules import Module, api_paths, check_modules, register_modules, register_public
 from data_access.session import DataUnavailable, writing
 from data_access.settings import DEFAULT_APP_PASSWORD, settings
 from data_access.users.accounts import demo_passwords_in_use
@@ -50,6 +53,10 @@ MODULES: tuple[Module, ...] = (
     health_services.MODULE,
     proxy.MODULE,
     keypersons.MODULE,
+    # scoreboard (晾晒台): its page and its big-screen page
+    scoreboard.MODULE,
+    scoreboard_screen.MODULE,
+    migrants.MODULE,
     policies.MODULE,  # 民生直达 and 亲清在线
 )
 
@@ -67,7 +74,8 @@ def create_app(modules: tuple[Module, ...] = MODULES) -> Dash:
     dash_app.layout = shell_layout
     dash_app.validation_layout = shell.validation_layout(modules)
     server = dash_app.server
-    auth.register(server, shell.public_pages(modules), {api.PATH} | api_paths(modules) | public_paths(modules))
+    public = frozenset(register_public(server, modules))  # pages anyone may open, by endpoint (migrants)
+    auth.register(server, shell.public_pages(modules), {api.PATH} | api_paths(modules), public)
     inputs.register(server)
     api.register(server)
     shell.register(dash_app, modules)

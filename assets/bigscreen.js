@@ -7,6 +7,9 @@
 (function () {
   const DRAW_PATIENCE_MS = 120000;  // a drawing that never came back (a lost response) is asked for again
   let asking = false;
+  let shownSince = Date.now();  // when this page of the turn came up
+  let turning = false;
+  const refusedPages = new Set();  // pages whose version check was refused: not asked again (one audit row)
 
   function sameSize(a, b) {
     return Array.isArray(a) && Array.isArray(b) && a[0] === b[0] && a[1] === b[1];
@@ -37,6 +40,32 @@
         .catch(() => null)
         .finally(() => { asking = false; });
       return [ns.no_update, ns.no_update];
+    },
+    // turn: with ?turn=N (seconds, at least 10), after N seconds go to the next of the big screen's pages
+    // (SANSETU_BIGSCREEN_PAGES), keeping the query; a page the user may not see (its version check refused)
+    // is not opened nor asked again, and this page stays for another N seconds.
+    turn: function (ticks, search, pages) {
+      const ns = window.dash_clientside;
+      const seconds = parseInt(new URLSearchParams(search || '').get('turn') || '0', 10);
+      const here = window.location.pathname;
+      const open = Array.isArray(pages) ? pages.filter((p) => p === here || !refusedPages.has(p)) : [];
+      if (!(seconds >= 10) || open.length < 2 || turning || Date.now() - shownSince < seconds * 1000) {
+        return ns.no_update;
+      }
+      const next = open[(open.indexOf(here) + 1) % open.length];
+      turning = true;
+      fetch(next + '/version' + (search || ''), {credentials: 'same-origin', cache: 'no-store'})
+        .then((response) => {
+          if (response.ok) {
+            window.location.assign(next + (search || ''));
+          } else {
+            if (response.status === 401 || response.status === 403) refusedPages.add(next);
+            shownSince = Date.now();
+            turning = false;
+          }
+        })
+        .catch(() => { shownSince = Date.now(); turning = false; });
+      return ns.no_update;
     },
     clock: function () {
       const parts = new Intl.DateTimeFormat('zh-CN', {

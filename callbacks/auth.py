@@ -43,9 +43,9 @@ def load_user(token: str) -> SessionUser | None:
     return SessionUser(user, token) if user else None
 
 
-def register(server: Flask, pages: set[str], api_paths: set[str]) -> None:
+def register(server: Flask, pages: set[str], api_paths: set[str], public: frozenset[str] = frozenset()) -> None:
     """Login, logout and the gate; `pages` are the paths a browser opens (anonymous: the login page),
-    `api_paths` the routes systems call with their own tokens."""
+    `api_paths` the routes systems call with their own tokens, `public` the endpoints anyone may open."""
     server.config.update(
         SECRET_KEY=settings().signing_key(),
         SESSION_COOKIE_HTTPONLY=True,
@@ -55,15 +55,18 @@ def register(server: Flask, pages: set[str], api_paths: set[str]) -> None:
         PERMANENT_SESSION_LIFETIME=sessions.SESSION_LIFETIME,
     )
     login_manager.init_app(server)
-    server.before_request(lambda: gate(pages, api_paths))
+    server.before_request(lambda: gate(pages, api_paths, public))
     server.add_url_rule("/login", "login", login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "logout", logout, methods=["POST"])
 
 
-def gate(pages: set[str], api_paths: set[str]) -> Response | None:
-    """Every request but the login page, its stylesheet and the health check needs a logged-in user."""
+def gate(pages: set[str], api_paths: set[str], public: frozenset[str] = frozenset()) -> Response | None:
+    """Every request but the login page, its stylesheet, the health check and the modules' public pages
+    (by endpoint, see callbacks.modules.register_public) needs a logged-in user."""
     path = request.path
     if path in PUBLIC or path == "/assets/style.css" or current_user.is_authenticated:
+        return None
+    if request.endpoint in public:
         return None
     if path in api_paths:  # systems, not people: each API route checks its own token
         return None

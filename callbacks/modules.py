@@ -4,6 +4,7 @@ routes. app.py lists the modules explicitly; the router, the navigation and the 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,8 +29,7 @@ class Module:
     routes: Callable[[Flask], None] = _nothing  # registers the module's downloads (people, behind its action)
     api: Callable[[Flask], None] = _nothing  # registers the routes systems call with their own tokens ...
     api_paths: frozenset[str] = frozenset()  # ... at these paths (the login gate lets them through)
-    public: Callable[[Flask], None] = _nothing  # registers pages for people without a login (no action) ...
-    public_paths: frozenset[str] = frozenset()  # ... at exactly these paths (the login gate lets them through)
+    public: Callable[[Flask], None] = _nothing  # registers pages for anyone, no login (a phone's declaration)
     path: str | None = None  # a page of its own at this path ...
     tab_of: str | None = None  # ... or a tab under the page of the named module (sharing its URL's area)
     subtitle: str | None = None  # i18n key of the page's subtitle (default: the label)
@@ -60,9 +60,13 @@ def api_paths(modules: tuple[Module, ...]) -> set[str]:
     return set().union(*(m.api_paths for m in modules))
 
 
-def public_paths(modules: tuple[Module, ...]) -> set[str]:
-    """The modules' pages for people without a login (each checks its own form token and throttles)."""
-    return set().union(*(m.public_paths for m in modules))
+def register_public(server: Flask, modules: tuple[Module, ...]) -> set[str]:
+    """The modules' pages for anyone (no login): the endpoints they register, which alone the login gate lets
+    through by name (not by a path prefix), each one the module's own narrow door."""
+    before = {rule.endpoint for rule in server.url_map.iter_rules()}
+    for module in modules:
+        module.public(server)
+    return {rule.endpoint for rule in server.url_map.iter_rules()} - before
 
 
 def register_modules(app: Dash, modules: tuple[Module, ...]) -> dict[str, str]:
@@ -103,3 +107,16 @@ def _gate(app: Dash, actions: dict[str, str]) -> None:
     if not actor.may(action):
         record_refusal(actor, None, request.full_path if key == request.endpoint else key)
         raise NotAllowed(f"{actor.role} may not {action}")
+
+
+def looked_at(tab: str) -> str:
+    """A clientside callback (URL search, the tabs' value) -> {search, at: now} while the tab is the one looked
+    at, else nothing: a module's tab under the map follows the URL without a request while it is hidden, and is
+    drawn afresh each time it is opened (see shown_search)."""
+    return ("(search, shown) => shown === " + json.dumps(tab)
+            + " ? {search: search || '', at: Date.now()} : window.dash_clientside.no_update")
+
+
+def shown_search(looked: dict | None) -> str | None:
+    """The URL's search from a looked_at store (None before the tab was first opened)."""
+    return looked.get("search") if isinstance(looked, dict) and isinstance(looked.get("search"), str) else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, Float, cast, func, literal, select, text
+from sqlalchemy import Connection, Float, cast, column, func, literal, select, table, text
 
 from data_access.areas import in_scope
 from data_access.tables import COLOURS, community, community_stats, managed_counts, street
@@ -20,15 +20,18 @@ COUNT_COLUMNS = [
     *[f"enterprises_{s}" for s in STATUSES],
 ]
 MANAGED_COLUMNS = ["managed_total", *[f"managed_{k}" for k in MANAGED_KINDS]]  # counted live, by kind
+# The managed persons the map counts: the key-persons module's measures and the flat list's persons not under
+# one (data_access/sql/managed.sql, over the module's view keyperson_managed); the same columns as managed_counts.
+map_managed_counts = table("map_managed_counts", *[column(c.name) for c in managed_counts.c])
 
 
 def _sources(day: date | None):
     """Where the counts come from: the maintained tables (today, the fast path), or the history's figures at
     the end of a past day (data_access/sql/history.sql: the same columns, a slower path)."""
     if day is None:
-        return community_stats, managed_counts
+        return community_stats, map_managed_counts
     stats = func.community_stats_as_of(day).table_valued(*community_stats.c.keys()).alias("stats")
-    managed = func.managed_counts_as_of(day).table_valued(*managed_counts.c.keys()).alias("managed")
+    managed = func.map_managed_counts_as_of(day).table_valued(*managed_counts.c.keys()).alias("managed")
     return stats, managed
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from data_access import audit_trail
+from data_access.demo.city import MOST as CITY_SCALE
 from data_access.demo.load import load_demo
 from data_access.engine import get_engine
 from data_access.health_services import intake as _appeals_kind  # noqa: F401  (registers the appeals kind)
@@ -34,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup-db", help="create the database and the postgis extension, apply migrations")
     demo = sub.add_parser("load-demo", help="load the demo district into an empty database")
-    demo.add_argument("--scale", type=float, default=1.0, help="1 = full scale (about 1.1 million people)")
+    demo.add_argument("--scale", type=float, default=1.0, help="1 = full scale (about 1.1 million people);"
+                      " up to 10, a city (about 11 million people, 272,000 enterprises)")
     demo.add_argument("--seed", type=int, default=2020)
     demo.add_argument("--as-of", type=date.fromisoformat, default=None, help="last day of history")
     demo.add_argument("--timings", action="store_true", help="print the time of each phase")
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             return _users(args)
         if args.command in DATA_COMMANDS:
             return DATA_COMMANDS[args.command](args)
-        if not 0 < args.scale <= 1:
+        if not 0 < args.scale <= CITY_SCALE:
             return _fail(t("cli.bad_scale", value=args.scale))
         return _load(args)
     except OperationalError as exc:
@@ -156,8 +158,8 @@ def _import_commands(sub) -> None:
 def _import(args) -> int:
     if not args.file.is_file():
         return _fail(t("cli.no_file", path=args.file))
-    request = ImportRequest(args.kind, args.file.name, args.file.read_bytes(), "cli:" + getpass.getuser(),
-                            args.org, role=None, mode=args.mode, as_of=args.as_of, gcj02=args.gcj02, bd09=args.bd09,
+    request = ImportRequest(args.kind, args.file.name, b"", "cli:" + getpass.getuser(), args.org, path=args.file,
+                            role=None, mode=args.mode, as_of=args.as_of, gcj02=args.gcj02, bd09=args.bd09,
                             point_wins=args.point_wins, strict_places=args.strict_places, crs=args.crs,
                             sheet=args.sheet, skip_bad_rows=args.skip_bad_rows, source=args.source,
                             check_only=args.check_only)

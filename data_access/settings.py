@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 
 from domain.classes import DEFAULT_BREAKS, Breaks, parse_breaks
+from domain.scoreboard import parse_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/sansetu"
@@ -50,10 +51,17 @@ class Settings:
     # SANSETU_XLSX_SHEET_MB: the most an XLSX sheet (or its shared strings) may expand to; larger is refused
     # before it is parsed, so memory and time stay bounded (a CSV of any size is read instead)
     xlsx_sheet_mb: int = 40
+    # SANSETU_IMPORT_CHUNK_ROWS: rows of a file read, checked and staged at a time (memory stays bounded)
+    import_chunk_rows: int = 50_000
     # SANSETU_CLASS_BREAKS: the map's fixed class thresholds per metric (domain/classes.py)
     class_breaks: Mapping[str, Breaks] = field(default_factory=lambda: dict(DEFAULT_BREAKS))
     # SANSETU_REDIS_URL: the answer cache shared by the server's processes; empty: no cache
     redis_url: str | None = DEFAULT_REDIS_URL
+    # scoreboard: SANSETU_SCOREBOARD_WEIGHTS ("appeals.backlog=2,proxy.coverage=1"; a measure not named weighs 1)
+    scoreboard_weights: Mapping[str, float] = field(default_factory=dict)
+    # SANSETU_BIGSCREEN_PAGES: the big screen's pages in turn (/bigscreen?turn=60 moves on every 60 s)
+    bigscreen_pages: tuple[str, ...] = ("/bigscreen", "/scoreboard/screen")
+    chromium_path: str = "/usr/bin/chromium"  # SANSETU_CHROMIUM: prints the daily brief's PDF (no outside request)
 
     @property
     def uploads_dir(self) -> Path:
@@ -112,6 +120,9 @@ def load(environ: Mapping[str, str]) -> Settings:
     if not (sheet_mb.isascii() and sheet_mb.isdigit()) or not 0 < int(sheet_mb) <= MOST_XLSX_SHEET_MB:
         raise SettingsError(f"SANSETU_XLSX_SHEET_MB must be whole megabytes from 1 to {MOST_XLSX_SHEET_MB}:"
                             f" {sheet_mb!r}")
+    chunk = environ.get("SANSETU_IMPORT_CHUNK_ROWS") or "50000"
+    if not (chunk.isascii() and chunk.isdigit()) or not 0 < int(chunk) <= 10_000_000:
+        raise SettingsError(f"SANSETU_IMPORT_CHUNK_ROWS must be a whole number of rows from 1 to 10000000: {chunk!r}")
     language = environ.get("SANSETU_LANG", "zh-CN")
     if language not in LANGUAGES:
         raise SettingsError(f"SANSETU_LANG: {language!r}")
@@ -122,14 +133,23 @@ def load(environ: Mapping[str, str]) -> Settings:
     redis = environ.get("SANSETU_REDIS_URL", DEFAULT_REDIS_URL)
     if redis and not redis.startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError(f"SANSETU_REDIS_URL: {redis!r}")
+    try:  # scoreboard
+        weights = parse_weights(environ.get("SANSETU_SCOREBOARD_WEIGHTS", ""))
+    except ValueError as exc:
+        raise SettingsError(f"SANSETU_SCOREBOARD_WEIGHTS: {exc}") from None
+    pages = tuple(p.strip() for p in environ.get("SANSETU_BIGSCREEN_PAGES", "/bigscreen,/scoreboard/screen").split(","))
+    if not all(p.startswith("/") and p[1:].replace("/", "").replace("_", "").isalnum() for p in pages):
+        raise SettingsError(f"SANSETU_BIGSCREEN_PAGES: {pages!r}")
     return Settings(
         database_url=database, app_database_url=app, app_password=password,
         demo=_flag(environ, "SANSETU_DEMO"), https=_flag(environ, "SANSETU_HTTPS"),
         secret_key=environ.get("SANSETU_SECRET_KEY") or None, host=environ.get("HOST", "127.0.0.1"),
         port=int(port), language=language, clock_skew_minutes=int(skew), class_breaks=breaks,
-        xlsx_sheet_mb=int(sheet_mb),
+        xlsx_sheet_mb=int(sheet_mb), import_chunk_rows=int(chunk),
         redis_url=redis or None,
         state_dir=Path(environ["SANSETU_STATE_DIR"]) if environ.get("SANSETU_STATE_DIR") else ROOT / ".sansetu",
+        scoreboard_weights=weights, bigscreen_pages=pages,
+        chromium_path=environ.get("SANSETU_CHROMIUM") or "/usr/bin/chromium",
     )
 
 

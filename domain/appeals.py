@@ -20,8 +20,35 @@ STATUSES = ("open", "review", "converted", "rejected")
 FEVER = 37.3  # °C: at or above, a clinical symptom
 ISOLATION = frozenset({"centralised_isolation", "home_isolation"})
 CONTACT = frozenset({"close_contact"})
+KEY_AREA = frozenset({"inbound", "key_area_returnee"})  # managed kinds that answer "stay in a key area"
+# What the key-person data (精密智控) answers: the kinds of the batches whose task is not released, and the
+# measures in force (migration 0013: keyperson_of_appeal).
+KEYPERSON_CONTACT = frozenset({"close_contact"})
+KEYPERSON_KEY_AREA = frozenset({"inbound", "key_area"})
+KEYPERSON_ISOLATION = frozenset({"centralised", "home"})
 # The oversight map's classes of open requests per community: fixed, as the three-colour map's (0 apart).
 OPEN_BREAKS = Breaks((2, 5, 10, 20))
+
+
+@dataclass(frozen=True)
+class KeyPerson:
+    """The key-person data in force for the person: kinds of the batches not released, measures in force,
+    a confirmed case or linked to one."""
+
+    kinds: frozenset[str] = frozenset()
+    measures: frozenset[str] = frozenset()
+    case: bool = False
+    linked: bool = False
+
+
+def keyperson_in_force(entries: list[dict]) -> KeyPerson | None:
+    """From the person's batch entries (batch_kind, measure, released_at, is_case, linked_to_case): what is
+    still in force. A released entry is history; an entry with no task yet (not dispatched) is in force."""
+    if not entries:
+        return None
+    live = [e for e in entries if e.get("released_at") is None]
+    return KeyPerson(frozenset(e["batch_kind"] for e in live), frozenset(e["measure"] for e in live if e["measure"]),
+                     any(e["is_case"] for e in live), any(e["linked_to_case"] for e in live))
 
 
 @dataclass(frozen=True)
@@ -34,6 +61,7 @@ class Facts:
     key_area: bool | None
     signed: bool | None
     managed_kinds: frozenset[str] = frozenset()  # the person's current managed-person kinds
+    keyperson: KeyPerson | None = None  # what the key-person batches say (None: in no batch)
 
 
 @dataclass(frozen=True)
@@ -57,15 +85,19 @@ def steps_missing(facts: Facts) -> tuple[str, ...]:
 def propose(facts: Facts) -> Proposal:
     """Convert only when all four questions are clear and the person signed the commitment; else reject,
     naming each question that failed."""
+    kp = facts.keyperson or KeyPerson()
+    said = {"contact": bool(kp.kinds & KEYPERSON_CONTACT or kp.case or kp.linked),
+            "key_area": bool(kp.kinds & KEYPERSON_KEY_AREA), "isolation": bool(kp.measures & KEYPERSON_ISOLATION)}
     against = []
-    if facts.contact or facts.managed_kinds & CONTACT:
+    if facts.contact or facts.managed_kinds & CONTACT or said["contact"]:
         against.append("epidemiological")
-    if facts.key_area:
+    if facts.key_area or facts.managed_kinds & KEY_AREA or said["key_area"]:
         against.append("key_area")
     if facts.symptoms or (facts.temperature is not None and facts.temperature >= FEVER):
         against.append("symptoms")
-    if facts.managed_kinds & ISOLATION:
+    if facts.managed_kinds & ISOLATION or said["isolation"]:
         against.append("isolation")
+    against += [f"keyperson_{k}" for k in ("contact", "key_area", "isolation") if said[k]]  # says where from
     if not facts.signed:
         against.append("not_signed")
     if against:

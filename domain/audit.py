@@ -15,6 +15,10 @@ AUDIT_ACTIONS = ("login", "login_failed", "logout", "export", "reveal", "user_cr
                  "keyperson_released", "keyperson_colour",
                  # warnings followed to the end
                  "warning_notified", "reopening_confirmed",
+                 # scoreboard: a daily brief made (每日简报)
+                 "scoreboard_brief",
+                 # migrants and rental housing
+                 "migrant_reviewed", "migrant_qr_revoked",
                  # policies
                  "policy_defined", "policy_application_filed", "policy_application_step", "policy_roll_made",
                  "policy_payments_returned", "policy_direct_queued", "policy_hotline_logged")

@@ -11,6 +11,8 @@ BATCH_KINDS = ("inbound", "key_area", "port_check", "close_contact", "other")
 DEADLINE_HOURS = {"inbound": 2, "key_area": 24, "port_check": 12, "close_contact": 2, "other": 24}
 MEASURES = ("centralised", "home", "monitoring")
 DEFAULT_DAYS = 14
+# A batch names arrivals still ahead (the plane lands in 90 minutes), but not days ahead: a later time is a typo.
+ARRIVAL_AHEAD_HOURS = 48
 # The colour a measure orders in the register (green / yellow / red). Centralised quarantine is shown as
 # orange (橙码) by this module and on the map's legend, apart from red; the register, whose colours are the
 # platform's three, holds it as red, the strictest it knows (README, "Key persons").

@@ -47,6 +47,15 @@ HANDLE_POLICIES = "policies.handle"  # accept, ask for more, approve or reject a
 PAY_POLICIES = "policies.pay"  # payment rolls, their XLSX, the returned bank file, re-queueing (district)
 HOTLINE_POLICIES = "policies.hotline"  # log a hotline call against an application
 OVERSEE_POLICIES = "policies.oversee"  # per policy reach, money, days to payment; the map of reach
+# Migrants and rental housing (新拱墅人一码通)
+READ_MIGRANTS = "migrants.read"  # the area's migrants, landlords, rental houses and declarations (masked)
+REVIEW_MIGRANTS = "migrants.review"  # accept, correct or reject declarations of the area; revoke QR codes
+OVERSEE_MIGRANTS = "migrants.oversee"  # per community and street counts, density, the map, the roll-out
+EXPORT_MIGRANTS = "migrants.export"  # a community's rental-house register as XLSX for the police (audited)
+# Scoreboard (晾晒台)
+READ_SCOREBOARD = "scoreboard.read"  # every module's headlines, streets and communities ranked on their work
+# Key persons (精密智控), continued
+EXPORT_KEYPERSONS = "keypersons.export"  # a batch's (or a day's) records as XLSX for the health bureau (audited)
 
 _READERS = frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER, DATA_OPERATOR})
 
@@ -90,6 +99,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     PAY_POLICIES: frozenset({OFFICIAL}),
     HOTLINE_POLICIES: frozenset({OFFICIAL, COMMUNITY_WORKER}),
     OVERSEE_POLICIES: frozenset({LEADER, OFFICIAL}),
+    # migrants and rental housing
+    READ_MIGRANTS: frozenset({LEADER, OFFICIAL, COMMUNITY_WORKER}),
+    REVIEW_MIGRANTS: frozenset({OFFICIAL, COMMUNITY_WORKER}),
+    OVERSEE_MIGRANTS: frozenset({LEADER, OFFICIAL}),
+    EXPORT_MIGRANTS: frozenset({OFFICIAL}),
+    # scoreboard
+    READ_SCOREBOARD: frozenset({LEADER, OFFICIAL}),
+    # key persons, continued
+    EXPORT_KEYPERSONS: frozenset({OFFICIAL}),
 }
 
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 import data_access.health_services.intake  # noqa: F401  (registers the appeals kind)
-from callbacks.health_services import work
+from callbacks.health_services import page, work
 from data_access.aggregates import area_totals
 from data_access.health_services import appeals, oversight
 from data_access.importing.base import ImportRequest
@@ -137,6 +137,11 @@ def test_a_request_flows_from_the_file_through_three_steps_and_tiers_to_conversi
         audited = conn.execute(text("SELECT action FROM audit_log WHERE detail->>'appeal' = :i ORDER BY id"),
                                {"i": str(appeal_id)}).scalars().all()
         assert audited == ["appeal_step"] * 3 + ["appeal_proposed", "appeal_reviewed", "appeal_converted"]
+    # the case page shows both tiers in order, and the text for the applicant
+    view = dict(zip([i for i, _p in page.CASE_OUTPUTS], page.case_view(district, appeal_id), strict=True))
+    shown = [li.children for li in view["appeals-review-history"].children]
+    assert [s.split(" ", 2)[2] for s in shown] == ["街道：通过（gcq.official）", "区级：通过（official）"]
+    assert "健康码已由红码转为绿码" in view["appeals-outcome"]
 
 
 def test_a_rejection_records_its_reasons_and_a_send_back_returns_the_request(engine):
@@ -255,7 +260,8 @@ def test_a_malformed_appeals_file_is_refused_with_nothing_written(engine):
         before = conn.execute(text("SELECT count(*), max(id) FROM appeal")).one()
     cells = _import(operator, _csv([
         [good, "红码", "绿码", "理由", _submitted(), "13812345678"],
-        [good[:17] + ("0" if good[17] != "0" else "1"), "红码", "绿码", "理由", _submitted(), ""],
+        # a wrong check digit, never 0 (an ID ending in 000 reads as cut short by a spreadsheet: id_truncated)
+        [good[:17] + ("1" if good[17] != "1" else "2"), "红码", "绿码", "理由", _submitted(), ""],
         [other, "绿码", "红码", "理由", _submitted(), ""],
         [other, "黄码", "绿码", "", "2099-01-01 00:00:00", "12345"]]))
     assert cells.result == "rejected"

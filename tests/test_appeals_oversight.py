@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from callbacks.health_services import page
 from callbacks.health_services.exports import decisions_href
-from data_access.health_services import oversight
+from data_access.health_services import appeals, oversight
 from data_access.masking import mask_id_number
 from data_access.session import reading
 from domain.divisions import DISTRICT, Scope
@@ -137,18 +137,51 @@ def test_only_officials_get_the_decisions_link_and_route(engine, app_module):
     assert worker.get(decisions_href("330105005052", "2022-04-01")).status_code == 403
 
 
-def test_review_and_reassign_controls_show_only_to_roles_that_may_use_them(engine):
-    shown, hidden = {"display": "block"}, {"display": "none"}
-    assert page.actions_shown(access_of("tzl.worker")) == (hidden, hidden)
-    assert page.actions_shown(access_of("leader")) == (hidden, hidden)
-    assert page.actions_shown(access_of("gcq.official")) == (shown, hidden)  # reviews; only the district moves
-    assert page.actions_shown(access_of("official")) == (shown, shown)
-    worker = access_of("tzl.worker")
+def _open_case(engine) -> dict:
+    """An open demo request of 台州路社区, as the page reads it."""
     with engine.connect() as conn:
-        appeal_id = conn.execute(text("SELECT id FROM appeal WHERE community_code = '330105005052'"
-                                      " ORDER BY id LIMIT 1")).scalar_one()
-    view = page.case_view(worker, appeal_id)
+        found = conn.execute(text("SELECT id FROM appeal WHERE community_code = '330105005052' AND status = 'open'"
+                                  " ORDER BY id LIMIT 1")).scalar_one()
+    with reading(access_of("official")) as conn:
+        return appeals.appeal(conn, DISTRICT, found)
+
+
+def test_case_controls_show_only_to_roles_that_may_use_them_on_that_case(engine):
+    """Styles in CASE_OUTPUTS' order: three step buttons, the upload, the proposal, review, reassign."""
+    button, shown, hidden = {"display": "inline-block"}, {"display": "block"}, {"display": "none"}
+    steps, nothing = (button, button, button, shown, shown), (hidden,) * 5
+    open_case = _open_case(engine)  # the same request as the district would see it later, by construction:
+    waiting_street = {**open_case, "status": "review", "tiers": ["community", "street", "district"],
+                      "tiers_done": 1, "proposed_by": "tzl.worker"}
+    decided = {**waiting_street, "status": "converted", "tiers_done": 3}
+    expected = {  # (user, case): (steps and proposal, review, reassign)
+        ("tzl.worker", "open"): (steps, hidden, hidden),
+        ("tzl.worker", "street"): (nothing, hidden, hidden),
+        ("leader", "open"): (nothing, hidden, hidden),
+        ("leader", "street"): (nothing, hidden, hidden),
+        ("gcq.official", "open"): (steps, hidden, hidden),
+        ("gcq.official", "street"): (nothing, shown, hidden),  # its tier: reviews; only the district moves
+        ("official", "open"): (steps, hidden, shown),
+        ("official", "street"): (nothing, hidden, shown),  # not the district's tier yet
+        ("official", "converted"): (nothing, hidden, hidden),
+    }
+    cases = {"open": open_case, "street": waiting_street, "converted": decided}
+    for (user, case), (first, review, reassign) in expected.items():
+        assert page.actions_shown(access_of(user), cases[case]) == (*first, review, reassign), (user, case)
+    own = {**waiting_street, "proposed_by": "gcq.official"}
+    assert page.actions_shown(access_of("gcq.official"), own)[-2] == hidden  # nobody approves their own proposal
+
+    view = page.case_view(access_of("leader"), open_case["id"])
     names = [i for i, _p in page.CASE_OUTPUTS]
-    assert view[names.index("appeals-review-actions")] == hidden
-    assert view[names.index("appeals-reassign-row")] == hidden
-    assert page.case_view(access_of("official"), appeal_id)[-2:] == (shown, shown)
+    for name in ("appeals-health-save", "appeals-proposal-actions", "appeals-review-actions", "appeals-reassign-row"):
+        assert view[names.index(name)] == hidden
+    assert page.case_view(access_of("official"), open_case["id"])[-2:] == (hidden, shown)
+
+
+def test_the_pages_tabs_and_configuration_show_by_role(engine):
+    """(walk-in tab, oversight tab, configuration): a tab's style None is the tab shown."""
+    hidden = {"display": "none"}
+    assert page.parts_shown(access_of("leader")) == (hidden, None, hidden)
+    assert page.parts_shown(access_of("tzl.worker")) == (None, hidden, hidden)
+    assert page.parts_shown(access_of("gcq.official")) == (None, None, hidden)  # the district configures
+    assert page.parts_shown(access_of("official")) == (None, None, {"display": "block"})

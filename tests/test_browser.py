@@ -170,7 +170,7 @@ def test_drill_from_district_to_one_enterprises_red_staff_and_back(session, serv
     assert page.evaluate(CLICK, community)
     _wait_for_view(page, "拱宸桥街道")
     assert "street=330105005000" in page.url and "community" not in page.url
-    assert page.locator(".ranking li").count() == 8
+    assert page.locator(".ranking a").count() == 8
 
     # 2. a click on the community in the list beside the map opens it, with its enterprises as points
     page.locator(f".ranking a[href*='community={community}']").click()

@@ -112,3 +112,56 @@ def test_a_red_to_green_appeal_from_walk_in_to_conversion(browser, server, engin
         assert conn.execute(text("SELECT colour, source FROM health_code WHERE id_number = :i"),
                             {"i": person}).one() == ("green", f"appeal:{appeal_id}")
     assert errors == []
+
+
+STEP_CONTROLS = (ids.HEALTH_SAVE, ids.MOVEMENT_SAVE, ids.COMMITMENT_SAVE, ids.COMMITMENT_FILE, ids.PROPOSAL_SUBMIT)
+
+
+def _visible(page, component: str) -> bool:
+    return page.locator(f"#{component}").is_visible()
+
+
+def test_a_leader_sees_the_case_without_action_buttons_and_a_community_worker_sees_the_steps(browser, server,
+                                                                                             engine):
+    """Only what the role may do: the leader (read-only) reads the queue and the case, with the key-person
+    section, but gets no step, proposal, review or reassign control and no walk-in tab; the community worker
+    gets the steps and the proposal on an open case, the walk-in tab, and no review, reassign or oversight."""
+    from callbacks.health_services import work
+    from tests.helpers import access_of
+
+    with engine.begin() as conn:
+        person = conn.execute(text("""
+            SELECT p.id_number FROM person p JOIN health_code h USING (id_number) WHERE p.community_code = :c
+              AND NOT EXISTS (SELECT 1 FROM appeal a WHERE a.id_number = p.id_number AND a.status IN ('open', 'review'))
+            ORDER BY md5(p.id_number) LIMIT 1"""), {"c": TZL}).scalar_one()
+        before = conn.execute(text("SELECT colour FROM health_code WHERE id_number = :i"), {"i": person}).scalar()
+        conn.execute(text("UPDATE health_code SET colour = 'yellow', changed_at = now() - interval '1 hour',"
+                          " source = 'browser.test' WHERE id_number = :i"), {"i": person})
+    message, appeal_id = work.register_walk_in(access_of("tzl.worker"), {
+        "id_number": person, "current_colour": "黄码", "requested_colour": "绿码", "reason": "误判", "phone": ""})
+    assert appeal_id, message
+    errors: list[str] = []
+
+    leader = _page(browser, server, "leader", errors)
+    _open_case(leader, appeal_id)
+    _message(leader, ids.CASE_RECORD, "重点人员（精密智控）")
+    for control in (*STEP_CONTROLS, ids.PROPOSAL_DECISION, ids.REVIEW_APPROVE, ids.REVIEW_SEND_BACK,
+                    ids.REASSIGN_SUBMIT):
+        assert not _visible(leader, control), control
+    assert leader.locator(f"#{ids.HEALTH_STATE}").is_visible()  # the steps' state is there to read
+    assert not _visible(leader, ids.TAB_WALK_IN) and _visible(leader, ids.TAB_OVERSIGHT)
+    ARTIFACTS.mkdir(exist_ok=True)
+    leader.screenshot(path=str(ARTIFACTS / "appeal_leader.png"), full_page=True)
+
+    worker = _page(browser, server, "tzl.worker", errors)
+    _open_case(worker, appeal_id)
+    for control in (*STEP_CONTROLS, ids.PROPOSAL_DECISION):
+        worker.wait_for_selector(f"#{control}", state="visible")
+    for control in (ids.REVIEW_APPROVE, ids.REVIEW_SEND_BACK, ids.REASSIGN_SUBMIT):
+        assert not _visible(worker, control), control
+    assert _visible(worker, ids.TAB_WALK_IN) and not _visible(worker, ids.TAB_OVERSIGHT)
+    worker.screenshot(path=str(ARTIFACTS / "appeal_worker_open.png"), full_page=True)
+    assert errors == []
+    with engine.begin() as conn:  # other tests read the demo's colours
+        conn.execute(text("UPDATE health_code SET colour = :c, changed_at = now(), source = 'browser.test'"
+                          " WHERE id_number = :i"), {"c": before, "i": person})

@@ -79,3 +79,58 @@ def test_an_inbound_batch_is_uploaded_contacted_by_the_community_and_seen_by_the
     context.close()
     assert _batch(file_name)["contacted"] == 1
     assert errors == []
+
+
+def test_overdue_lists_per_community_and_the_health_bureaus_file(browser, server, engine):
+    """The worker of 台州路 opens 超时任务: only 台州路's overdue tasks (PostgreSQL's answer), one made late
+    here among them; the district official sees several communities, and downloads a batch's file."""
+    from sqlalchemy import text
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors: list[str] = []
+    person = _residents(engine, 1, TZL, offset=160)[0]
+    file_name = "超时浏览器.csv"
+    from tests.test_keypersons import _load
+
+    assert _load(access_of("operator"), _csv([[person["name"], person["id_number"], "", "", "", "", "", "", "", "",
+                                               ""]]), kind="close_contact", name=file_name).result == "loaded"
+    with engine.begin() as conn:  # its first contact was due an hour ago
+        conn.execute(text("UPDATE kp_task SET contact_due = now() - interval '1 hour' WHERE batch_id ="
+                          " (SELECT max(id) FROM kp_batch WHERE file_name = :f)"), {"f": file_name})
+
+    context, page = _page(browser, server, "tzl.worker", errors)
+    page.click("text=超时任务")
+    rows = f"#{ids.OVERDUE_COMMUNITY_GRID} .ag-row"
+    page.wait_for_selector(rows, timeout=60_000)
+    names = page.locator(f"{rows} .ag-cell[col-id=name]").all_inner_texts()
+    assert names == ["台州路社区"]
+    streets = page.locator(f"#{ids.OVERDUE_STREET_GRID} .ag-row .ag-cell[col-id=street]").all_inner_texts()
+    assert streets == ["拱宸桥街道"]
+    page.wait_for_selector(f"#{ids.OVERDUE_GRID} .ag-row:has-text('{person['name']}')", timeout=60_000)
+    communities = set(page.locator(f"#{ids.OVERDUE_GRID} .ag-row .ag-cell[col-id=community]").all_inner_texts())
+    assert communities == {"台州路社区"}
+    late = page.inner_text(f"#{ids.OVERDUE_GRID} .ag-row:has-text('{person['name']}') .ag-cell[col-id=what]")
+    assert "首次联系超时" in late
+    assert not page.is_visible(f"#{ids.EXPORT_BAR}")
+    page.screenshot(path=str(ARTIFACTS / "keypersons_overdue_worker.png"), full_page=True)
+    context.close()
+
+    context, page = _page(browser, server, "official", errors)
+    page.click("text=超时任务")
+    page.wait_for_selector(rows, timeout=60_000)
+    page.wait_for_function("n => document.querySelectorAll(n).length > 1", arg=rows, timeout=60_000)
+    assert len(set(page.locator(f"{rows} .ag-cell[col-id=name]").all_inner_texts())) > 1
+    page.screenshot(path=str(ARTIFACTS / "keypersons_overdue_official.png"), full_page=True)
+    page.click(f"#{ids.TAB_BATCHES}")
+    page.wait_for_selector(f"#{ids.EXPORT_BAR}", state="visible")
+    batch = _batch(file_name)
+    row = f"#{ids.BATCH_GRID} .ag-row:has(.ag-cell[col-id=id]:text-is('{batch['id']}'))"
+    page.click(f"{row} .ag-cell[col-id=kind_name]")
+    _text_has(page, ids.EXPORT_BATCH, f"第 {batch['id']} 批")
+    with page.expect_download() as download:
+        page.click(f"#{ids.EXPORT_BATCH}")
+    name = download.value.suggested_filename
+    assert name.endswith(".xlsx") and "重点人员处置情况" in name
+    page.screenshot(path=str(ARTIFACTS / "keypersons_export_official.png"), full_page=True)
+    context.close()
+    assert errors == []

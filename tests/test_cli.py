@@ -59,7 +59,7 @@ def test_setup_twice_does_no_harm(demo):
 
 
 def test_bad_scale_is_refused():
-    result = _run(["-m", "data_access.cli", "load-demo", "--scale", "5"])
+    result = _run(["-m", "data_access.cli", "load-demo", "--scale", "11"])
     assert result.returncode == 2 and "规模参数" in result.stderr
 
 

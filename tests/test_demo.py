@@ -160,3 +160,36 @@ def test_generation_is_deterministic_for_a_seed(monkeypatch):
     assert first.enterprises.equals(again.enterprises)  # points drawn inside the polygons: the same too
     other = generate(scale=0.002, seed=SEED + 1, as_of=date(2026, 1, 1))
     assert not np.array_equal(first.persons.id_number, other.persons.id_number)
+
+
+def test_a_city_grows_from_the_district_with_valid_unique_identifiers_and_exact_aggregates(conn):
+    """--scale above 1 (issue #12): copies of the loaded people made in PostgreSQL (here 2.5 times the test
+    district, rolled back), each with a valid ID number of its own, its colours, job and community."""
+    from data_access.bulk import foreign_keys_deferred
+    from data_access.demo.city import grow
+    from data_access.demo.load import REGISTERS
+    from tests.test_fusion import assert_aggregates_match_base_tables
+
+    def counts() -> dict[str, int]:
+        return {t: _scalar(conn, f"SELECT count(*) FROM {t}") for t in ("person", "enterprise", "health_code")}
+
+    before = counts()
+    red = _scalar(conn, "SELECT count(*) FROM health_code WHERE colour = 'red'")
+    conn.execute(text("SET LOCAL sansetu.bulk_load = 'on'"))
+    upto = _scalar(conn, "SELECT max(id) FROM managed_person")
+    with foreign_keys_deferred(conn, REGISTERS):
+        grow(conn, 2.5, SEED, upto)
+    conn.execute(text("SELECT refresh_all_stats()"))
+    after = counts()
+    # every person copied once, and half of them a second time (the last copy holds the fraction)
+    assert abs(after["person"] - 2.5 * before["person"]) <= 0.01 * before["person"]
+    assert after["enterprise"] == round(2.5 * before["enterprise"])
+    assert _scalar(conn, "SELECT count(*) FROM health_code WHERE colour = 'red'") > 2 * red
+    ids = conn.execute(text("SELECT id_number FROM person")).scalars().all()
+    assert len(ids) == len(set(ids)) and all(ric.is_valid(i) for i in ids)
+    codes = conn.execute(text("SELECT credit_code FROM enterprise")).scalars().all()
+    assert all(uscc.is_valid(c) for c in codes)
+    names = conn.execute(text("SELECT name FROM enterprise")).scalars().all()
+    assert len(names) == len(set(names))
+    assert _scalar(conn, "SELECT count(*) FROM enterprise WHERE community_code IS NULL") == 0
+    assert_aggregates_match_base_tables(conn)

@@ -371,18 +371,21 @@ def test_bad_batch_files_are_refused_with_reasons_and_nothing_written(engine):
             ["张三", "330105199001011234", "", "", "", "", "台州路社区", "", "", "", ""],  # check digit wrong
             ["John Smith", "", "P1234567", "英国", "", "", "台州路社区", "", "", "", ""],  # no birth date
             ["赵六", id_number(), "", "", "", "", "台州路社区", "", "", "", "330105199901019999"],  # unknown case
-            ["钱七", id_number(), "", "", "", "", "台州路社区", "", "2099-01-01 00:00:00", "", ""],
+            ["钱七", id_number(), "", "", "", "", "台州路社区", "", "2099-01-01 00:00:00", "", ""],  # days ahead
+            ["孙八", id_number(), "", "", "", "", "台州路社区", "", "", "", ""],  # good
         ]
     )
     result = _load(operator, bad, name="坏批次.csv")
     assert result.result == "rejected"
     print(sorted((e.row, e.reason) for e in result.errors))
-    assert {(e.row, e.reason) for e in result.errors} == {(2, "id_checksum"), (3, "kp_identity")}
+    assert {(e.row, e.reason) for e in result.errors} == {(2, "id_checksum"), (3, "kp_identity"),
+                                                          (5, "kp_arrival_ahead")}
     with engine.connect() as conn:
         after = conn.execute(text("SELECT (SELECT count(*) FROM kp_batch), (SELECT count(*) FROM kp_record)")).one()
     assert after == before
     skipped = _load(operator, bad, name="坏批次.csv", skip=True)
-    assert skipped.result == "loaded" and skipped.rows_written == 1 and skipped.rows_skipped == 3
+    assert skipped.result == "loaded" and skipped.rows_written == 1 and skipped.rows_skipped == 4
+    assert (4, "kp_unknown_case") in {(e.row, e.reason) for e in skipped.errors}
 
 
 def test_demo_batches_hold_the_seeds_totals_at_the_demo_scale(engine):

@@ -150,9 +150,13 @@ def test_no_function_of_ours_is_executable_by_everyone_and_the_definers_are_gran
             {"r": APP_ROLE}).scalars().all()
     assert public == []
     # data_time applies the session's area itself (migration 0011; tests/test_answers.py holds it to the policies)
+    # appeal_person and keyperson_of_appeal answer only about an appeal the session may read (migration 0013;
+    # tests/test_appeals_keyperson.py holds them to the appeal's readers)
     assert set(definers) == {"session_scope", "session_actor", "session_may", "division_exists",
                              "integration_for_token", "community_stats_as_of", "enterprise_stats_as_of",
-                             "data_time"}
+                             "data_time", "appeal_person", "keyperson_of_appeal",
+                             # migrants: the public page's narrow doors (tests/test_migrants.py holds them)
+                             "mg_declare", "mg_receipt", "mg_verify", "mg_places"}
 
 
 def test_the_web_role_cannot_make_itself_administrator_replace_a_token_or_read_hashes(role_conn, demo):

@@ -62,6 +62,14 @@ def test_an_xlsx_sheet_may_expand_to_forty_megabytes_unless_set():
     assert load({"SANSETU_XLSX_SHEET_MB": "100"}).xlsx_sheet_mb == 100
 
 
+def test_imports_read_fifty_thousand_rows_at_a_time_unless_set():
+    assert load({}).import_chunk_rows == 50_000
+    assert load({"SANSETU_IMPORT_CHUNK_ROWS": "7"}).import_chunk_rows == 7
+    for wrong in ("0", "-5", "1e5", "10000001"):
+        with pytest.raises(SettingsError, match="SANSETU_IMPORT_CHUNK_ROWS"):
+            load({"SANSETU_IMPORT_CHUNK_ROWS": wrong})
+
+
 def test_the_secret_key_file_is_created_owner_only(tmp_path):
     settings = load({"SANSETU_STATE_DIR": str(tmp_path / "state")})
     key = settings.signing_key()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 SQL = Path(__file__).resolve().parent.parent / "data_access" / "sql"
-FILES = ("fusion.sql", "aggregates.sql", "colour_changes.sql", "warnings.sql", "history.sql")
+FILES = ("fusion.sql", "aggregates.sql", "colour_changes.sql", "warnings.sql", "history.sql", "managed.sql")
 
 
 def _defined(name: str) -> tuple[list[str], list[str]]:

@@ -53,6 +53,11 @@ def register(app: Dash) -> None:
         State(ids.BIG_WANTED, "data"), State(ids.BIG_SHOWN, "data"),
     )
     app.callback(Output(ids.BIG_TICK, "interval"), Input(ids.BIG_URL, "search"))(set_refresh)
+    # the pages in turn (?turn=N): the map and, beside it, e.g. the scoreboard (SANSETU_BIGSCREEN_PAGES)
+    app.callback(Output(ids.BIG_PAGES, "data"), Input(ids.BIG_URL, "pathname"))(turn_pages)
+    app.clientside_callback(ClientsideFunction("bigscreen", "turn"), Output(ids.BIG_URL, "href"),
+                            Input(ids.BIG_TICK, "n_intervals"), State(ids.BIG_URL, "search"),
+                            State(ids.BIG_PAGES, "data"), prevent_initial_call=True)
     app.callback(
         Output(ids.BIG_TITLE, "children"), Output(ids.BIG_KPIS, "children"), Output(ids.BIG_MAP, "figure"),
         Output(ids.BIG_LEGEND, "children"), Output(ids.BIG_RANKING, "children"), Output(ids.BIG_TREND, "figure"),
@@ -68,6 +73,11 @@ def register_routes(server: Flask) -> None:
 def set_refresh(search: str | None) -> int:
     require(READ_BIG_SCREEN)
     return screen_options(search)["refresh"] * 1000
+
+
+def turn_pages(_path) -> list[str]:
+    require(READ_BIG_SCREEN)
+    return list(settings().bigscreen_pages)
 
 
 def screen_version() -> Response:

@@ -25,13 +25,23 @@ def register(app: Dash) -> None:
         Output(URL, "search", allow_duplicate=True), Output(ids.HISTORY_DAY, "date"),
         Output(ids.HISTORY_DAY, "min_date_allowed"), Output(ids.HISTORY_DAY, "max_date_allowed"),
         Output(ids.HISTORY_TICK, "disabled"), Output(ids.HISTORY_PLAY, "children"),
-        Input(URL, "search"), Input(ids.HISTORY_DAY, "date"), Input(ids.HISTORY_PLAY, "n_clicks"),
-        Input(ids.HISTORY_TICK, "n_intervals"), State(ids.HISTORY_TICK, "disabled"), State(ids.DATA_TIME, "children"),
+        Input(ids.HISTORY_DAY, "date"), Input(ids.HISTORY_PLAY, "n_clicks"), Input(ids.HISTORY_TICK, "n_intervals"),
+        State(URL, "search"), State(ids.HISTORY_TICK, "disabled"), State(ids.DATA_TIME, "children"),
         prevent_initial_call="initial_duplicate",
     )(travel)
+    # The picker follows the URL in the browser: a drill (the day unchanged) asks the server nothing.
+    app.clientside_callback(FOLLOW_URL, Output(ids.HISTORY_DAY, "date", allow_duplicate=True), Input(URL, "search"),
+                            State(ids.HISTORY_DAY, "date"), prevent_initial_call=True)
 
 
-def travel(search, picked, _play, _tick, stopped, shown):
+FOLLOW_URL = """(search, shown) => {
+  const day = new URLSearchParams(search || '').get('day') || '';
+  const wanted = /^\\d{4}-\\d{2}-\\d{2}$/.test(day) ? day : null;
+  return wanted === (shown ? shown.slice(0, 10) : null) ? window.dash_clientside.no_update : wanted;
+}"""
+
+
+def travel(picked, _play, _tick, search, stopped, shown):
     actor = require(READ_MAP)
     view = parse_view(search)[0]
     trigger = ctx.triggered_id
@@ -47,7 +57,7 @@ def travel(search, picked, _play, _tick, stopped, shown):
             return (no_update,) * 6  # not playing, or the day before not drawn yet
         following = next_day(view.day, None, today()) if view.day else None
         return _go(view, following, following is not None)
-    first = _first_day(actor)  # the page opened or the URL changed: the picker follows the URL
+    first = _first_day(actor)  # the page opened: the picker shows the URL's day and the days there are
     return (no_update, view.day.isoformat() if view.day else None, first.isoformat() if first else None,
             today().isoformat(), no_update, no_update)
 

@@ -23,9 +23,11 @@ def register(app: Dash) -> None:
     app.callback(Output(URL, "search", allow_duplicate=True), Output(ids.SEARCH, "value"),
                  Input(ids.SEARCH, "n_submit"), State(ids.SEARCH, "value"), State(URL, "search"),
                  prevent_initial_call=True)(open_first_match)
-    # A view opened (from the list, the map or a link) closes the list: the box empties, in the browser.
-    app.clientside_callback("(search) => ''", Output(ids.SEARCH, "value", allow_duplicate=True),
-                            Input(URL, "search"), prevent_initial_call=True)
+    # A view opened (from the list, the map or a link) closes the list: the box empties, in the browser
+    # (an empty box is left alone, so a drill does not ask the server for no matches).
+    app.clientside_callback("(search, term) => term ? '' : window.dash_clientside.no_update",
+                            Output(ids.SEARCH, "value", allow_duplicate=True),
+                            Input(URL, "search"), State(ids.SEARCH, "value"), prevent_initial_call=True)
 
 
 def show_matches(term: str | None, search: str | None):

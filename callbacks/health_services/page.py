@@ -14,10 +14,11 @@ from data_access.health_services.appeals import AppealError
 from data_access.session import reading
 from domain import clock
 from domain.actor import Actor
-from domain.appeals import propose, steps_missing
+from domain.appeals import propose, reviews_at, steps_missing, waiting_tier
 from domain.permissions import (
     CONFIGURE_APPEALS,
     EXPORT_APPEALS,
+    HANDLE_APPEALS,
     OVERSEE_APPEALS,
     READ_APPEALS,
     REASSIGN_APPEALS,
@@ -35,13 +36,16 @@ CASE_OUTPUTS = (ids.CASE_PANEL, "style"), (ids.CASE_HEADER, "children"), (ids.CA
     (ids.PROPOSAL_SYSTEM, "children"), (ids.REVIEW_HISTORY, "children"), (ids.OUTCOME, "children"), \
     (ids.HEALTH_SYMPTOMS, "value"), (ids.HEALTH_TEMPERATURE, "value"), (ids.HEALTH_CONTACT, "value"), \
     (ids.MOVEMENT_KEY_AREA, "value"), (ids.MOVEMENT_PLACES, "value"), (ids.COMMITMENT_SIGNED, "value"), \
-    (ids.PROPOSAL_DECISION, "value"), (ids.REASSIGN_COMMUNITY, "options"), (ids.REVIEW_ACTIONS, "style"), \
-    (ids.REASSIGN_ROW, "style")
+    (ids.PROPOSAL_DECISION, "value"), (ids.REASSIGN_COMMUNITY, "options"), (ids.HEALTH_SAVE, "style"), \
+    (ids.MOVEMENT_SAVE, "style"), (ids.COMMITMENT_SAVE, "style"), (ids.COMMITMENT_FILE, "style"), \
+    (ids.PROPOSAL_ACTIONS, "style"), (ids.REVIEW_ACTIONS, "style"), (ids.REASSIGN_ROW, "style")
 ACTIONS = (ids.HEALTH_SAVE, ids.MOVEMENT_SAVE, ids.COMMITMENT_SAVE, ids.PROPOSAL_SUBMIT, ids.REVIEW_APPROVE,
            ids.REVIEW_SEND_BACK, ids.REASSIGN_SUBMIT)
 
 
 def register(app: Dash) -> None:
+    app.callback(Output(ids.TAB_WALK_IN, "style"), Output(ids.TAB_OVERSIGHT, "style"),
+                 Output(ids.CONFIG_SECTION, "style"), Input(ids.SERVICES_TABS, "id"))(show_allowed)
     app.callback(Output(ids.QUEUE_GRID, "rowData"), Input(ids.QUEUE_STATUS, "value"),
                  Input(ids.QUEUE_REFRESH, "n_clicks"), Input(ids.CASE_VERSION, "data"))(show_queue)
     app.callback(Output(ids.CASE_ID, "data"), Input(ids.QUEUE_GRID, "selectedRows"))(choose_case)
@@ -75,6 +79,18 @@ def register(app: Dash) -> None:
                  prevent_initial_call=True)(save_configuration)
 
 
+def show_allowed(_page):
+    return parts_shown(require(READ_APPEALS))
+
+
+def parts_shown(actor: Actor) -> tuple:
+    """The page's parts by what the user may do: walk-ins (handle), oversight (oversee), the configuration
+    (configure, the district only: PostgreSQL refuses anyone else)."""
+    configure = actor.may(CONFIGURE_APPEALS) and actor.scope.level == "district"
+    return (None if actor.may(HANDLE_APPEALS) else HIDDEN, None if actor.may(OVERSEE_APPEALS) else HIDDEN,
+            SHOWN if configure else HIDDEN)
+
+
 def show_queue(statuses, _refresh, _version):
     return queue_view(require(READ_APPEALS), tuple(statuses or ()))
 
@@ -100,9 +116,9 @@ def case_view(actor: Actor, appeal_id: int | None) -> tuple:
         case = appeals.appeal(conn, actor.scope, int(appeal_id)) if appeal_id else None
         if case is None:
             return ({"display": "none"}, *[no_update] * (len(CASE_OUTPUTS) - 1))
-        record = appeals.person_record(conn, case["id_number_full"])
-        reviews = appeals.reviews(conn, case["id"])
-        places = appeals.communities(conn, actor.scope) if actor.scope.level == "district" else []
+        record, reviews = appeals.person_record(case), case["reviews"]
+        shown = actions_shown(actor, case)
+        places = appeals.communities(conn, actor.scope) if shown[-1] == SHOWN else []  # the reassign list
     facts = appeals.facts(case, record)
     missing = steps_missing(facts)
     proposal = None if missing else propose(facts)
@@ -113,17 +129,25 @@ def case_view(actor: Actor, appeal_id: int | None) -> tuple:
             builders.proposal_view(case, proposal, missing), builders.review_history(reviews),
             builders.outcome_text(case), case["health_symptoms"], temperature, case["health_contact"],
             case["movement_key_area"], case["movement_places"], case["commitment_signed"], decision,
-            [{"label": f"{p['street']} · {p['name']}", "value": p["code"]} for p in places],
-            *actions_shown(actor))
+            [{"label": f"{p['street']} · {p['name']}", "value": p["code"]} for p in places], *shown)
 
 
-SHOWN, HIDDEN = {"display": "block"}, {"display": "none"}
+SHOWN, HIDDEN, BUTTON = {"display": "block"}, {"display": "none"}, {"display": "inline-block"}
 
 
-def actions_shown(actor: Actor) -> tuple[dict, dict]:
-    """The review and reassign controls, only to those who may use them (PostgreSQL refuses the rest anyway)."""
-    return (SHOWN if actor.may(REVIEW_APPEALS) else HIDDEN,
-            SHOWN if actor.may(REASSIGN_APPEALS) and actor.scope.level == "district" else HIDDEN)
+def actions_shown(actor: Actor, case: dict) -> tuple[dict, ...]:
+    """The case's controls, only to those who may use them on this case now (PostgreSQL refuses the rest
+    anyway): the steps' save buttons and upload, the proposal (an open case, appeals.handle); approve and send
+    back (a case waiting for the reviewer's own tier, not their own proposal); reassign (the district)."""
+    handle = actor.may(HANDLE_APPEALS) and case["status"] == "open"
+    tier = waiting_tier(case["tiers"], case["tiers_done"]) if case["status"] == "review" else None
+    review = (actor.may(REVIEW_APPEALS) and tier is not None and tier == reviews_at(actor.scope.level)
+              and case["proposed_by"] != actor.username)
+    reassign = (actor.may(REASSIGN_APPEALS) and actor.scope.level == "district"
+                and case["status"] in ("open", "review"))
+    step = BUTTON if handle else HIDDEN
+    return (step, step, step, SHOWN if handle else HIDDEN, SHOWN if handle else HIDDEN,
+            SHOWN if review else HIDDEN, SHOWN if reassign else HIDDEN)
 
 
 def act_on_case(*args):

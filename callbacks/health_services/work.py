@@ -32,7 +32,7 @@ def _case(conn, actor: Actor, appeal_id: int) -> tuple[dict, dict]:
     case = appeals.appeal(conn, actor.scope, appeal_id)
     if case is None:
         raise AppealError("appeals.error.not_found")
-    return case, appeals.person_record(conn, case["id_number_full"])
+    return case, appeals.person_record(case)
 
 
 def step_answers(step: str, values: dict) -> dict:
@@ -55,7 +55,12 @@ def step_answers(step: str, values: dict) -> dict:
     answers = {"commitment_signed": values["signed"]}
     upload = values.get("file")  # a dcc.Upload's data URL
     if upload:
-        content = base64.b64decode(upload.split(",", 1)[1])[:MOST_FILE_BYTES]
+        try:  # refused whole, never cut short: the checksum is of the file as scanned
+            content = base64.b64decode(upload.split(",", 1)[1], validate=True)
+        except (ValueError, IndexError) as exc:
+            raise AppealError("appeals.error.file") from exc
+        if not content or len(content) > MOST_FILE_BYTES:
+            raise AppealError("appeals.error.file")
         answers.update(commitment_file=content, commitment_sha256=hashlib.sha256(content).hexdigest(),
                        commitment_file_name=(values.get("file_name") or "scan")[:200])
     return answers

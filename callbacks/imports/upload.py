@@ -148,7 +148,7 @@ def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, opt
     chosen = set(options or [])
     sender = Actor(job_data["user"], job_data["user"], job_data["role"], job_data["org"],
                    session=session.read_text())
-    request = ImportRequest(kind, job_data["name"], path.read_bytes(), sender.username, sender.org_code,
+    request = ImportRequest(kind, job_data["name"], b"", sender.username, sender.org_code, path=path,
                             role=sender.role, mode=mode or "changes", crs=(crs or "").strip() or None,
                             sheet=sheet or None, session=sender.session, **option_flags(kind, chosen))
     result = run(request, lambda fraction, stage: set_progress((str(int(fraction * 100)), t(stage))))

@@ -7,6 +7,7 @@ import base64
 from dash import Dash, Input, Output, State, ctx
 
 from callbacks.gate import ensure, require
+from callbacks.keypersons.exports import records_href
 from data_access.importing.base import ImportRequest
 from data_access.importing.load import run
 from data_access.keypersons import oversight, tasks
@@ -15,6 +16,7 @@ from data_access.session import DataUnavailable, reading, writing
 from domain import clock
 from domain.actor import Actor
 from domain.permissions import (
+    EXPORT_KEYPERSONS,
     HANDLE_KEYPERSONS,
     OVERSEE_KEYPERSONS,
     PLACE_KEYPERSONS,
@@ -52,6 +54,12 @@ def register(app: Dash) -> None:
     app.callback(Output(ids.COMMUNITY_GRID, "rowData"), Input(ids.TABS, "value"))(show_communities)
     app.callback(Output(ids.CASE, "options"), Input(ids.TABS, "value"))(show_cases)
     app.callback(Output(ids.CHAIN, "figure"), Input(ids.CASE, "value"), prevent_initial_call=True)(show_chain)
+    app.callback(Output(ids.OVERDUE_STREET_GRID, "rowData"), Output(ids.OVERDUE_COMMUNITY_GRID, "rowData"),
+                 Output(ids.OVERDUE_GRID, "rowData"),
+                 Input(ids.TABS, "value"), Input(ids.OVERDUE_REFRESH, "n_clicks"))(show_overdue)
+    app.callback(Output(ids.EXPORT_BAR, "style"), Output(ids.EXPORT_BATCH, "href"),
+                 Output(ids.EXPORT_BATCH, "children"), Output(ids.EXPORT_DAY, "href"),
+                 Input(ids.BATCH_GRID, "selectedRows"))(export_links)
 
 
 def show_allowed(_page):
@@ -170,3 +178,27 @@ def show_chain(case_id):
         nodes, edges = oversight.chain(conn, int(case_id))
     name = next((n["name"] for n in nodes if n["id"] == int(case_id)), "")
     return builders.chain_figure(nodes, edges, t("keypersons.chain.title", name=name))
+
+
+def show_overdue(tab, _refresh):
+    """Tasks past their deadline in the user's area (PostgreSQL keeps a community worker to their community)."""
+    actor = require(READ_KEYPERSONS)
+    if tab != "overdue":
+        return [], [], []
+    at, today = clock.now(), clock.today()
+    with reading(actor) as conn:
+        streets = [{**s, "street": s["name"]} for s in tasks.overdue_by_street(conn, actor.scope, at, today)]
+        return (streets, tasks.overdue_by_community(conn, actor.scope, at, today),
+                builders.overdue_rows(tasks.overdue_tasks(conn, actor.scope, at, today)))
+
+
+def export_links(selected):
+    """The health bureau's file of the chosen batch and of today's batches (for those who may export)."""
+    actor = require(READ_KEYPERSONS)
+    if not actor.may(EXPORT_KEYPERSONS):
+        return builders.HIDDEN, None, t("keypersons.export.choose"), None
+    batch = (selected or [{}])[0].get("id")
+    day = records_href(actor.org_code, day=clock.today().isoformat())
+    if not batch:
+        return None, None, t("keypersons.export.choose"), day
+    return None, records_href(actor.org_code, batch=int(batch)), t("keypersons.export.batch_link", batch=batch), day

@@ -10,4 +10,4 @@ from layouts.policies.page import policies_page
 
 MODULE = Module(name="policies", label="nav.policies", action=READ_POLICIES, path="/policies",
                 layout=policies_page, callbacks=page.register, routes=exports.register, public=public.register,
-                public_paths=frozenset({public.PATH}), subtitle="policies.subtitle")
+                subtitle="policies.subtitle")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, no_update
+from dash import Dash, Input, Output, State, no_update
 
 from callbacks.gate import clamp_view, require
+from callbacks.modules import looked_at, shown_search
 from data_access import aggregates, areas
 from data_access.session import DataUnavailable, reading
 from domain.actor import Actor
@@ -23,13 +24,18 @@ TAB = "statistics"  # the module's name: its tab's value
 
 
 def register(app: Dash) -> None:
+    # The URL reaches the charts only while the tab is looked at: a drill on the map asks the server nothing
+    # for a hidden tab.
+    app.clientside_callback(looked_at(TAB), Output(ids.VIEW, "data"), Input(shell_ids.URL, "search"),
+                            Input(shell_ids.TABS, "value"))
     app.callback(
         Output(ids.RANKING_CHART, "figure"), Output(ids.TREND_CHART, "figure"), Output(ids.COMPARE_CHART, "figure"),
-        Input(shell_ids.URL, "search"), Input(shell_ids.TABS, "value"),
+        Input(ids.VIEW, "data"), State(shell_ids.TABS, "value"),
     )(show_statistics)
 
 
-def show_statistics(search: str | None, tab: str):
+def show_statistics(looked: dict | None, tab: str):
+    search = shown_search(looked)
     if tab != TAB:  # drawn only when looked at: the trend reads a month of history
         return no_update, no_update, no_update
     actor = require(READ_STATISTICS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.gate import clamp_view, require
+from callbacks.modules import looked_at, shown_search
 from data_access.session import DataUnavailable, reading, writing
 from data_access.warnings import steps
 from domain.actor import Actor
@@ -24,10 +25,14 @@ AUDIT = {"notified": "warning_notified", "reopened": "reopening_confirmed"}
 
 
 def register(app: Dash) -> None:
+    # The URL reaches the lists only while the tab is looked at: a drill on the map asks the server nothing
+    # for a hidden tab.
+    app.clientside_callback(looked_at(TAB), Output(ids.WARNINGS_VIEW, "data"), Input(shell_ids.URL, "search"),
+                            Input(shell_ids.TABS, "value"))
     app.callback(
         Output(ids.WARNING_STREETS, "children"), Output(ids.WARNING_LIST, "children"),
         Output(ids.WARNING_ENTERPRISE, "options"), Output(ids.WARNING_FORM, "hidden"),
-        Input(shell_ids.URL, "search"), Input(shell_ids.TABS, "value"), Input(ids.WARNINGS_RECORDED, "data"),
+        Input(ids.WARNINGS_VIEW, "data"), Input(ids.WARNINGS_RECORDED, "data"), State(shell_ids.TABS, "value"),
     )(show_warnings)
     app.callback(
         Output(ids.WARNING_MESSAGE, "children"), Output(ids.WARNINGS_RECORDED, "data"),
@@ -38,7 +43,8 @@ def register(app: Dash) -> None:
     )(record_step)
 
 
-def show_warnings(search: str | None, tab: str, _recorded: int):
+def show_warnings(looked: dict | None, _recorded: int, tab: str):
+    search = shown_search(looked)
     if tab != TAB:  # drawn only when looked at
         return no_update, no_update, no_update, no_update
     actor = require(READ_WARNINGS)

@@ -11,8 +11,10 @@ from sqlalchemy import Engine, text
 
 from data_access.bulk import copy_frame, foreign_keys_deferred
 from data_access.demo.appeals import demo_scale, load_demo_appeals
+from data_access.demo.city import grow
 from data_access.demo.generate import DemoData, generate
 from data_access.demo.keypersons import load_demo_keypersons
+from data_access.demo.migrants import load_demo_migrants  # migrants (新拱墅人一码通)
 from data_access.demo.policies import load_demo_policies  # policies (民生直达, 亲清在线)
 from data_access.demo.proxy import load_demo_proxy
 from data_access.demo.users import create_demo_users
@@ -40,7 +42,9 @@ def load_demo(engine: Engine, scale: float = 1.0, seed: int = 2020, as_of: date 
         report.rows.update(load_module_demos(engine, seed))  # a module added since the demo was loaded
         return report
     started = time.perf_counter()
-    data = generate(scale, seed, as_of)
+    # A city (scale above 1): the district at scale 1, then copies of its people made in PostgreSQL.
+    district_scale = min(scale, 1.0)
+    data = generate(district_scale, seed, as_of)
     report.seconds["generate"] = time.perf_counter() - started
     with engine.begin() as conn:
         # One loader at a time; a second one waits here, then finds the district and stops.
@@ -52,20 +56,31 @@ def load_demo(engine: Engine, scale: float = 1.0, seed: int = 2020, as_of: date 
         report.rows.update(_copy_divisions(conn, data))
         with foreign_keys_deferred(conn, REGISTERS):
             report.rows.update(_copy_registers(conn, data))
+        del data  # the city's copies are made from the rows loaded
         report.seconds["copy"] = time.perf_counter() - started
         started = time.perf_counter()
         conn.execute(text("SELECT refresh_all_stats()"))
         report.seconds["aggregate"] = time.perf_counter() - started
         started = time.perf_counter()
-        report.rows.update(load_demo_appeals(conn, scale, seed))
-        report.rows.update(load_demo_proxy(conn, scale, seed))
-        report.rows.update(load_demo_keypersons(conn, scale, seed))
-        report.rows.update(load_demo_policies(conn, scale, seed))  # policies
+        managed_upto = conn.execute(text("SELECT coalesce(max(id), 0) FROM managed_person")).scalar()
+        report.rows.update(load_demo_appeals(conn, district_scale, seed))
+        report.rows.update(load_demo_proxy(conn, district_scale, seed))
+        report.rows.update(load_demo_keypersons(conn, district_scale, seed))
+        report.rows.update(load_demo_migrants(conn, district_scale, seed))  # migrants (新拱墅人一码通)
+        report.rows.update(load_demo_policies(conn, district_scale, seed))  # policies
         report.seconds["modules"] = time.perf_counter() - started
+        if scale > 1:  # the modules' demos stay the district's; the registers grow to a city
+            started = time.perf_counter()
+            with foreign_keys_deferred(conn, REGISTERS):
+                report.rows.update(grow(conn, scale, seed, managed_upto))
+            conn.execute(text("SELECT refresh_all_stats()"))
+            report.seconds["city"] = time.perf_counter() - started
         report.users = create_demo_users(conn)
     started = time.perf_counter()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("ANALYZE"))
+        # VACUUM too: it sets the visibility map, so the lookups of a batch of changes read indexes alone
+        # (index-only scans) instead of visiting every row's page as well.
+        conn.execute(text("VACUUM (ANALYZE)"))
     report.seconds["analyze"] = time.perf_counter() - started
     report.loaded = True
     return report
@@ -78,9 +93,10 @@ def load_module_demos(engine: Engine, seed: int = 2020) -> dict[str, int]:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('sansetu.demo_load'))"))
         if not conn.execute(text("SELECT EXISTS (SELECT 1 FROM app_user WHERE demo_password)")).scalar():
             return {}
-        scale = demo_scale(conn)
+        scale = min(demo_scale(conn), 1.0)  # a city's modules are the district's
         return (load_demo_appeals(conn, scale, seed) | load_demo_proxy(conn, scale, seed)
                 | load_demo_keypersons(conn, scale, seed)
+                | load_demo_migrants(conn, scale, seed)  # migrants (新拱墅人一码通)
                 | load_demo_policies(conn, scale, seed))  # policies
 
 

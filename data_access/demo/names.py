@@ -13,14 +13,18 @@ from data_access.demo import vocabulary as vocab
 MAX_ROUNDS = 50
 
 
-def enterprise_names(rng: np.random.Generator, industry: np.ndarray, individual: np.ndarray) -> np.ndarray:
-    """One unique name per enterprise, for its industry; individual businesses get shop names."""
+def enterprise_names(rng: np.random.Generator, industry: np.ndarray, individual: np.ndarray,
+                     taken: set[str] | frozenset[str] = frozenset()) -> np.ndarray:
+    """One unique name per enterprise, for its industry; individual businesses get shop names. Names in
+    taken (held by enterprises already registered) are drawn again too."""
     names = _draw(rng, industry, individual)
     for _ in range(MAX_ROUNDS):
-        taken = _repeats(names)
-        if not taken.any():
+        repeated = _repeats(names)
+        if taken:
+            repeated |= np.isin(names, list(taken))
+        if not repeated.any():
             return names
-        names[taken] = _draw(rng, industry[taken], individual[taken])
+        names[repeated] = _draw(rng, industry[repeated], individual[repeated])
     raise RuntimeError("enterprise names: too many enterprises for the trade names")
 
 

@@ -4,12 +4,12 @@ writing unit of work); PostgreSQL checks area, role, name and tier again (migrat
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Connection, text
 
 from data_access.masking import mask_id_number, mask_phone
-from domain.appeals import Facts
+from domain.appeals import Facts, keyperson_in_force
 from domain.divisions import Scope
 
 OPEN = ("open", "review")
@@ -21,64 +21,83 @@ class AppealError(ValueError):
 
 
 def queue(conn: Connection, scope: Scope, statuses: tuple[str, ...] = OPEN, limit: int = MOST_ROWS) -> list[dict]:
-    """The area's requests in the given states, oldest first, persons masked."""
+    """The area's requests in the given states, oldest first, persons masked: what the queue shows, with the
+    tier a request in review waits for; the name the request was made under (kept on it, migration 0013: no
+    register lookup per row, and a person living outside the reader's area is named too)."""
     rows = conn.execute(text("""
-        SELECT a.id, a.id_number, p.name, c.name AS community, a.community_code, a.current_colour,
-               a.requested_colour, a.submitted_at, a.channel, a.status, a.tiers, a.tiers_done, a.proposed_decision,
-               extract(epoch FROM coalesce(a.decided_at, now()) - a.submitted_at) / 3600 AS hours
-        FROM appeal a JOIN person p USING (id_number) JOIN community c ON c.code = a.community_code
+        SELECT a.id, a.id_number, a.name, c.name AS community,
+               a.current_colour, a.requested_colour, a.submitted_at, a.channel, a.status,
+               CASE WHEN a.status = 'review' THEN a.tiers[a.tiers_done + 1] END AS waiting,
+               round((extract(epoch FROM coalesce(a.decided_at, now()) - a.submitted_at) / 3600)::numeric, 1)::float8
+                 AS hours
+        FROM appeal a JOIN community c ON c.code = a.community_code
         WHERE a.community_code LIKE :prefix AND a.status = ANY (:statuses)
         ORDER BY a.submitted_at, a.id LIMIT :n"""),
-        {"prefix": scope.prefix + "%", "statuses": list(statuses), "n": limit}).mappings()
+        {"prefix": scope.prefix + "%", "statuses": list(statuses), "n": limit}).mappings().all()
     return [{**r, "id_number": mask_id_number(r["id_number"])} for r in rows]
 
 
 def appeal(conn: Connection, scope: Scope, appeal_id: int) -> dict | None:
-    """One request of the area, with its steps and proposal (ID number and phone masked)."""
+    """One request of the area, with its steps and proposal (ID number and phone masked), its reviews, and
+    what the registers (appeal_person) and the key-person batches (keyperson_of_appeal) say of its person
+    (migration 0013: for whoever may read the request, wherever the person lives or their task lies; the
+    key-person module's data read through SQL), all in one round trip."""
     row = conn.execute(text("""
-        SELECT a.*, p.name, p.residence_type, p.community_code AS home_code, c.name AS community,
-               s.name AS street, h.colour AS colour_now, h.changed_at AS colour_since
-        FROM appeal a JOIN person p USING (id_number) JOIN community c ON c.code = a.community_code
-        JOIN street s ON s.code = c.street_code LEFT JOIN health_code h ON h.id_number = a.id_number
+        SELECT a.*, c.name AS community, s.name AS street, appeal_person(a.id) AS register,
+               (SELECT coalesce(jsonb_agg(to_jsonb(k)), '[]') FROM keyperson_of_appeal(a.id) k) AS keyperson,
+               (SELECT coalesce(jsonb_agg(jsonb_build_object('tier', r.tier, 'verdict', r.verdict, 'reason', r.reason,
+                         'reviewer', r.reviewer, 'reviewed_at', r.reviewed_at) ORDER BY r.reviewed_at, r.id), '[]')
+                FROM appeal_review r WHERE r.appeal_id = a.id) AS reviews
+        FROM appeal a JOIN community c ON c.code = a.community_code JOIN street s ON s.code = c.street_code
         WHERE a.id = :id AND a.community_code LIKE :prefix"""),
         {"id": appeal_id, "prefix": scope.prefix + "%"}).mappings().first()
     if row is None:
         return None
     found = dict(row)
     found.pop("commitment_file", None)
+    register = _register(found["register"])
+    found.update({k: register.pop(k) for k in ("name", "residence_type", "home_code", "colour_now", "colour_since")})
+    found["register"] = {**register, "keyperson": [_keyperson(k) for k in found.pop("keyperson")]}
+    found["reviews"] = [{**r, "reviewed_at": _when(r["reviewed_at"])} for r in found["reviews"]]
     found["id_number_full"] = found["id_number"]
     found["id_number"], found["phone"] = mask_id_number(found["id_number"]), mask_phone(found["phone"])
     return found
 
 
-def person_record(conn: Connection, id_number: str) -> dict:
-    """What the registers know: colour history, managed-person records, employers and their status."""
-    history = conn.execute(text("""
-        SELECT changed_at, previous_colour, colour, source FROM health_code_history
-        WHERE id_number = :id ORDER BY changed_at DESC, id DESC LIMIT 20"""), {"id": id_number}).mappings().all()
-    managed = conn.execute(text("""
-        SELECT kind, start_date, end_date, (start_date <= current_date
-               AND (end_date IS NULL OR end_date >= current_date)) AS current
-        FROM managed_person WHERE id_number = :id ORDER BY start_date DESC"""), {"id": id_number}).mappings().all()
-    employers = conn.execute(text("""
-        SELECT e.credit_code, e.name, s.status FROM employment em JOIN enterprise e USING (credit_code)
-        LEFT JOIN enterprise_stats s USING (credit_code) WHERE em.id_number = :id ORDER BY e.name"""),
-        {"id": id_number}).mappings().all()
-    return {"history": [dict(r) for r in history], "managed": [dict(r) for r in managed],
-            "employers": [dict(r) for r in employers]}
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _register(found: dict) -> dict:
+    """appeal_person's jsonb with its times and days as Python values."""
+    return {**found, "colour_since": _when(found["colour_since"]),
+            "history": [{**h, "changed_at": _when(h["changed_at"])} for h in found["history"]],
+            "managed": [{**m, "start_date": _day(m["start_date"]), "end_date": _day(m["end_date"])}
+                        for m in found["managed"]]}
+
+
+def _keyperson(entry: dict) -> dict:
+    """One of keyperson_of_appeal's rows from its jsonb, with its times and day as Python values."""
+    return {**entry, **{k: _when(entry[k]) for k in ("received_at", "dispatched_at", "contacted_at", "released_at")},
+            "measure_start": _day(entry["measure_start"])}
+
+
+def person_record(case: dict) -> dict:
+    """What the registers know of the case's person (read with the case): colour history, managed-person
+    records, employers and their status, and what the key-person batches say."""
+    return case["register"]
 
 
 def facts(case: dict, record: dict) -> Facts:
     temperature = case.get("health_temperature")
     return Facts(case.get("health_symptoms"), float(temperature) if temperature is not None else None,
                  case.get("health_contact"), case.get("movement_key_area"), case.get("commitment_signed"),
-                 frozenset(m["kind"] for m in record["managed"] if m["current"]))
-
-
-def reviews(conn: Connection, appeal_id: int) -> list[dict]:
-    return [dict(r) for r in conn.execute(text("""
-        SELECT tier, verdict, reason, reviewer, reviewed_at FROM appeal_review WHERE appeal_id = :id
-        ORDER BY reviewed_at, id"""), {"id": appeal_id}).mappings()]
+                 frozenset(m["kind"] for m in record["managed"] if m["current"]),
+                 keyperson_in_force(record.get("keyperson", [])))
 
 
 STEP_COLUMNS = {

@@ -8,10 +8,13 @@ nothing of each other, so a kind never imports the loader and the loader never i
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from data_access.importing.cells import Checked
 from data_access.settings import settings
@@ -83,6 +86,17 @@ class ImportRequest:
     # The sender's login session (or a system's token): from the web, rows are written as the writer role,
     # PostgreSQL checking each against the area of that session. None: the command line (the owner).
     session: str | None = field(default=None, repr=False, compare=False)
+    # The file on disk, read in blocks (content is then b""): a big file is never held in memory whole.
+    path: Path | None = None
+
+    def open(self) -> BinaryIO:
+        """The file as a seekable binary stream (close it when done)."""
+        return open(self.path, "rb") if self.path else io.BytesIO(self.content)
+
+    @property
+    def body(self) -> bytes:
+        """The whole file in memory: for kinds read whole (boundary files)."""
+        return self.path.read_bytes() if self.path else self.content
 
     @property
     def datum(self) -> str | None:
@@ -91,9 +105,13 @@ class ImportRequest:
             raise FileProblem("import.file.two_datums")
         return "gcj02" if self.gcj02 else "bd09" if self.bd09 else None
 
-    @property
+    @cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
+        digest = hashlib.sha256()
+        with self.open() as stream:
+            while block := stream.read(1 << 20):
+                digest.update(block)
+        return digest.hexdigest()
 
     def options(self, has_modes: bool) -> dict:
         """The options as recorded with the run (and compared to find the same file again)."""
@@ -189,6 +207,9 @@ class Kind:
     modes: tuple[str, ...] = ()  # values of the mode switch, the first the default ("changes", "snapshot")
     crs: bool = False  # the operator may name the file's CRS
     template: bool = True  # an empty CSV/XLSX template can be downloaded
+    # Its request_checks look at one row at a time, so a big file is read, checked and staged in chunks;
+    # False: the whole file is one chunk (a check across rows beyond the key, such as passports).
+    chunked: bool = True
 
     @property
     def label(self) -> str:

@@ -90,8 +90,14 @@ def id_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     character and a birth date that exists. Only the rest go through id_number, which names the reason.
     tests/test_imports.py checks that both agree.
     """
-    compact = values.str.normalize("NFKC").str.replace(_NOISE, "", regex=True).str.lstrip("'").str.upper()
-    shaped = compact.str.fullmatch(r"[0-9]{17}[0-9X]").fillna(False).to_numpy(dtype=bool)
+    # Most IDs are already 18 plain characters: only the others are normalised (the costly part).
+    shape = r"[0-9]{17}[0-9X]"
+    shaped = values.str.fullmatch(shape).fillna(False).to_numpy(dtype=bool, copy=True)
+    compact = values.copy()
+    if not shaped.all():
+        rest = values[~shaped].str.normalize("NFKC").str.replace(_NOISE, "", regex=True).str.lstrip("'").str.upper()
+        compact[~shaped] = rest
+        shaped[~shaped] = rest.str.fullmatch(shape).fillna(False).to_numpy(dtype=bool)
     ok = np.zeros(len(values), dtype=bool)
     if shaped.any():
         good = compact[shaped]

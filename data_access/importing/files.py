@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import pandas as pd
 
 from data_access.importing import cells, encodings, workbooks
 from data_access.importing.base import FileProblem, Kind
-from data_access.importing.workbooks import Table
+from data_access.importing.workbooks import Records, Table
 from i18n import t
 
-__all__ = ["FileProblem", "Rows", "header_key", "read_rows", "sheet_names"]
+__all__ = ["FileProblem", "Reading", "Rows", "header_key", "open_rows", "read_rows", "sheet_names"]
 DELIMITERS = ",\t;|"
+HEAD_CHARS = 1 << 20  # the most text read to sniff the delimiter on (the first five lines)
 sheet_names = workbooks.sheet_names
 
 
@@ -35,25 +39,79 @@ class Rows:
     sheet: str = ""  # the sheet (or HTML table) read, when the file has more than one
 
 
+@dataclass
+class Reading:
+    """A file whose header is understood and whose rows are read as they are asked for (chunks), so a file
+    of a million rows never sits in memory as rows: see load.py, which checks and stages chunk by chunk."""
+
+    encoding: str
+    file_format: str
+    ignored: list[str]
+    sheet: str  # the sheet (or HTML table) read, when the file has more than one
+    positions: dict[str, int]  # field name -> column
+    names: tuple[str, ...]  # every field of the kind
+    records: Records  # the rows after the header: (row number, cells)
+
+    def chunks(self, size: int) -> Iterator[pd.DataFrame]:
+        """Frames of at most size rows (blank lines are not rows): the fields as text, plus "row"."""
+        rows = (record for record in self.records if any(c.strip() for c in record[1]))  # blank lines are not rows
+        while chunk := list(itertools.islice(rows, size)):
+            yield self._frame(chunk)
+
+    def _frame(self, chunk: list[tuple[int, list[str]]]) -> pd.DataFrame:
+        columns = {name: [row[position] if position < len(row) else "" for _, row in chunk]
+                   for name, position in self.positions.items()}
+        frame = pd.DataFrame({"row": [number for number, _ in chunk], **columns})
+        for name in self.names:
+            if name not in frame:
+                frame[name] = ""
+        return frame
+
+
 def read_rows(content: bytes, file_name: str, kind: Kind, sheet: str | None = None) -> Rows:
-    if not content.strip():
+    """The whole file's rows in one frame (small files: live batches, tests)."""
+    reading = open_rows(io.BytesIO(content), file_name, kind, sheet)
+    frames = list(reading.chunks(1 << 62))
+    if not frames:
+        raise FileProblem("import.file.no_rows")
+    return Rows(frames[0], reading.encoding, reading.file_format, reading.ignored, reading.sheet)
+
+
+def open_rows(source: BinaryIO, file_name: str, kind: Kind, sheet: str | None = None) -> Reading:
+    """The file (a seekable binary stream) opened for reading: refused here if its encoding is wrong
+    anywhere in it (the whole file is scanned first), or its header is; a row's fault is found as it is read.
+    """
+    if _blank(source):
         raise FileProblem("import.file.empty")
     pick = _picker(kind, sheet)
     names: list[str] = []
-    if content[:4] == b"PK\x03\x04":
-        sheet_read, table, names = workbooks.xlsx_table(content, sheet, pick)
+    start = source.read(4096)
+    source.seek(0)
+    if start[:4] == b"PK\x03\x04":
+        sheet_read, records, names = workbooks.xlsx_rows(source, sheet, pick)
         encoding, file_format = "", "XLSX"
-    elif content[:8] == workbooks.OLE_MAGIC:
-        workbooks.refuse_office_container(content)
+    elif start[:8] == workbooks.OLE_MAGIC:
+        workbooks.refuse_office_container(source.read())
     else:
-        workbooks.refuse_spreadsheet_xml(content)
-        text, encoding = encodings.decode(content)
-        if workbooks.is_html(content):
+        workbooks.refuse_spreadsheet_xml(start)
+        if workbooks.is_html(start):
+            text, encoding = encodings.decode(source.read())
             sheet_read, table, names = workbooks.html_table(text, lambda i: t("import.file.table_name", n=i), pick)
-            file_format = "HTML"
+            records, file_format = iter(table), "HTML"
         else:
-            sheet_read, table, file_format = "", _csv_rows(text, kind), "CSV"
-    return _to_frame(table, kind, encoding, file_format, sheet_read if len(names) > 1 else "")
+            found = encodings.scan(source)
+            sheet_read, records, file_format, encoding = "", _csv_records(source, found, kind), "CSV", found.name
+    return _reading(records, kind, encoding, file_format, sheet_read if len(names) > 1 else "")
+
+
+def _blank(source: BinaryIO) -> bool:
+    """Nothing but white space (or nothing at all)."""
+    source.seek(0)
+    while block := source.read(1 << 16):
+        if block.strip():
+            source.seek(0)
+            return False
+    return True
 
 
 def _picker(kind: Kind, sheet: str | None) -> workbooks.Pick:
@@ -86,15 +144,24 @@ def _known_columns(rows: Table, kind: Kind) -> int:
     return max((len({lookup.get(header_key(c)) for c in row} - {None}) for _, row in rows[:5]), default=0)
 
 
-def _csv_rows(text: str, kind: Kind) -> Table:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, kind), strict=True)
-    rows: Table = []
+def _csv_records(source: BinaryIO, found: encodings.Encoding, kind: Kind) -> Records:
+    """The CSV's records as they are read, each with its number (a quoted line break stays in its record)."""
+    head = found.text(source)
+    sample = ""
+    while sample.count("\n") < 5 and len(sample) < HEAD_CHARS and (more := head.read(1 << 16)):
+        sample += more
+    head.detach()
+    text = found.text(source)
+    reader = csv.reader(text, delimiter=_delimiter(sample, kind), strict=True)
+    number = 0
     try:
         for row in reader:
-            rows.append((len(rows) + 1, row))
+            number += 1
+            yield number, row
     except csv.Error as exc:
-        raise FileProblem(_csv_problem(str(exc)), row=len(rows) + 1, limit=csv.field_size_limit()) from exc
-    return rows
+        raise FileProblem(_csv_problem(str(exc)), row=number + 1, limit=csv.field_size_limit()) from exc
+    finally:
+        text.detach()
 
 
 def _delimiter(text: str, kind: Kind) -> str:
@@ -135,14 +202,17 @@ def _lookup(kind: Kind) -> dict[str, str]:
     return {header_key(h): f.name for f in kind.fields for h in f.headers}
 
 
-def _to_frame(table: Table, kind: Kind, encoding: str, file_format: str, sheet: str) -> Rows:
+def _reading(records: Records, kind: Kind, encoding: str, file_format: str,
+             sheet: str) -> Reading:
+    """The header (the first of the first five rows that names a required column) understood."""
     lookup = _lookup(kind)
     required = {f.name for f in kind.fields if f.required}
-    header_at = next((i for i, (_, row) in enumerate(table[:5])
+    first = list(itertools.islice(records, 5))
+    header_at = next((i for i, (_, row) in enumerate(first)
                       if {lookup.get(header_key(c)) for c in row} & required), None)
     if header_at is None:
         raise FileProblem("import.file.no_header", headers="、".join(f.header for f in kind.fields if f.required))
-    header = table[header_at][1]
+    header = first[header_at][1]
     positions: dict[str, int] = {}
     ignored = []
     for position, cell in enumerate(header):
@@ -157,17 +227,5 @@ def _to_frame(table: Table, kind: Kind, encoding: str, file_format: str, sheet: 
     missing = [f.header for f in kind.fields if f.required and f.name not in positions]
     if missing:
         raise FileProblem("import.file.missing_columns", columns="、".join(missing))
-    numbers, columns = [], {name: [] for name in positions}
-    for number, row in table[header_at + 1:]:
-        if not any(c.strip() for c in row):
-            continue  # blank lines are not rows
-        numbers.append(number)
-        for name, position in positions.items():
-            columns[name].append(row[position] if position < len(row) else "")
-    if not numbers:
-        raise FileProblem("import.file.no_rows")
-    frame = pd.DataFrame({"row": numbers, **columns})
-    for f in kind.fields:
-        if f.name not in frame:
-            frame[f.name] = ""
-    return Rows(frame, encoding, file_format, ignored, sheet)
+    return Reading(encoding, file_format, ignored, sheet, positions, tuple(f.name for f in kind.fields),
+                   itertools.chain(first[header_at + 1:], records))

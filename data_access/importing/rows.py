@@ -12,9 +12,10 @@ from data_access.importing.cells import not_after
 __all__ = ["RowError", "check_rows", "rows_with_errors"]
 
 
-def check_rows(frame: pd.DataFrame, kind: Kind, latest: datetime | None = None
+def check_rows(frame: pd.DataFrame, kind: Kind, latest: datetime | None = None, duplicates: bool = True
                ) -> tuple[pd.DataFrame, list[RowError]]:
-    """The rows with each cell normalised (typed values), and the errors found.
+    """The rows with each cell normalised (typed values), and the errors found (with rows repeating a key
+    unless duplicates is False: a file read in chunks has them found by the database, staging.duplicates).
 
     Each distinct value is checked once: a snapshot repeats the same colour and time a million times.
     A field marked not_future refuses a time after latest (default: now plus the clock skew allowed).
@@ -36,7 +37,8 @@ def check_rows(frame: pd.DataFrame, kind: Kind, latest: datetime | None = None
         if bad.any():
             errors.extend(RowError(int(row), f.header, value, reason)
                           for row, value, reason in zip(frame["row"][bad], raw[bad], reasons[bad], strict=True))
-    errors.extend(_duplicates(clean, kind))
+    if duplicates:
+        errors.extend(_duplicates(clean, kind))
     return clean, errors
 
 

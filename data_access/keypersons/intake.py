@@ -11,6 +11,7 @@ tab is an "other" batch named for its file.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
 import pandas as pd
@@ -22,7 +23,8 @@ from data_access.importing.base import Field, ImportRequest, Kind, Note, RowErro
 from data_access.importing.kinds.common import NAME, PHONE, TABLE_OPTIONS, optional
 from data_access.importing.staging import found
 from data_access.keypersons.gazetteer import gazetteer
-from domain.keypersons import BATCH_KINDS, DEADLINE_HOURS, DEFAULT_DAYS, MEASURE_COLOUR
+from domain import clock
+from domain.keypersons import ARRIVAL_AHEAD_HOURS, BATCH_KINDS, DEADLINE_HOURS, DEFAULT_DAYS, MEASURE_COLOUR
 
 
 def _id_number(value: str) -> cells.Checked:
@@ -44,12 +46,20 @@ PASSPORT = Field(
     required=False,
     example="A12345678",
 )
+ARRIVAL = Field(
+    "arrival_at",
+    ("抵达时间", "入境时间", "到达时间", "arrival_at"),
+    optional(cells.moment),
+    required=False,
+    example="2020-10-14 19:00:00",
+)
 FIELDS = (
     NAME,
     ID,
     PASSPORT,
     Field("nationality", ("国籍", "国家地区", "nationality"), optional(cells.text), required=False, example="埃及"),
-    Field("birth_date", ("出生日期", "生日", "birth_date"), optional(cells.day), required=False, example="1985-03-02"),
+    Field("birth_date", ("出生日期", "生日", "birth_date"), optional(cells.day), required=False, example="1985-03-02",
+          not_future=True),
     PHONE,
     Field(
         "address",
@@ -65,13 +75,7 @@ FIELDS = (
         required=False,
         example="MS953",
     ),
-    Field(
-        "arrival_at",
-        ("抵达时间", "入境时间", "到达时间", "arrival_at"),
-        optional(cells.moment),
-        required=False,
-        example="2020-10-14 19:00:00",
-    ),
+    ARRIVAL,
     Field(
         "hotel",
         ("集中隔离点", "隔离酒店", "隔离点", "hotel"),
@@ -110,6 +114,12 @@ def request_checks(_request: ImportRequest, clean: pd.DataFrame) -> list[RowErro
     foreign = clean["id_number"].isna()
     for _, r in clean[foreign & (clean["passport"].isna() | clean["birth_date"].isna())].iterrows():
         errors.append(RowError(int(r["row"]), ID.header, "", "kp_identity"))
+    # A batch comes before the plane lands (the seed: the call at 17:30 for a landing at 19:00), not days before.
+    ahead = clock.now() + timedelta(hours=ARRIVAL_AHEAD_HOURS)
+    arriving = clean["arrival_at"].notna()
+    for _, r in clean[arriving].iterrows():
+        if r["arrival_at"] > ahead:
+            errors.append(RowError(int(r["row"]), ARRIVAL.header, str(r["arrival_at"]), "kp_arrival_ahead"))
     keyed = clean[foreign & clean["passport"].notna()]
     repeated = keyed.duplicated(["passport", "name", "birth_date"], keep="first")
     errors += [
@@ -214,6 +224,7 @@ def merge(conn: Connection, source: str) -> tuple[int, list[Note]]:
     dispatched = _dispatch(conn, batch)
     coloured = write_colours(conn, f"keypersons:batch:{batch}", "t.batch_id = :batch", {"batch": batch})
     conn.execute(text("UPDATE kp_batch SET records = :n WHERE id = :batch"), {"n": written, "batch": batch})
+    touch_communities(conn, "SELECT community_code FROM kp_task WHERE batch_id = :batch", {"batch": batch})
     unplaced = conn.execute(text("SELECT count(*) FROM stage WHERE community_code IS NULL")).scalar()
     return written, [
         (
@@ -287,6 +298,14 @@ def _dispatch(conn: Connection, batch: int) -> int:
     ).rowcount
 
 
+def touch_communities(conn: Connection, which: str, params: dict) -> None:
+    """The map counts managed persons from this module's measures (view keyperson_managed), read live: move
+    the version the map and the big screen watch for the communities whose tasks changed (a foreigner's
+    measure changes no colour, so the colour triggers alone would not)."""
+    conn.execute(text(f"UPDATE community_stats SET updated_at = clock_timestamp() WHERE community_code IN ({which})"),
+                 params)
+
+
 def write_colours(conn: Connection, source: str, which: str, params: dict) -> int:
     """The colour each open task's measure orders, written to the register as the import path writes
     colours (the triggers keep the aggregates and the history, whose source names the cause); a later
@@ -336,5 +355,6 @@ KIND = registry.register(
         merge=merge,
         request_checks=request_checks,
         options=TABLE_OPTIONS,
+        chunked=False,  # a passport is checked once per file across rows (request_checks): read as one chunk
     )
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from data_access.masking import mask_id_number
 from domain.divisions import Scope
 
 
@@ -81,3 +82,34 @@ def cases(conn: Connection, limit: int = 200) -> list[dict]:
         JOIN kp_link l ON l.case_id = k.id GROUP BY k.id, k.name ORDER BY contacts DESC, k.id LIMIT :n"""),
         {"n": limit})
     return [dict(r) for r in rows.mappings()]
+
+
+def records_of(conn: Connection, scope: Scope, batch: int | None = None, day_start=None, day_end=None,
+               limit: int = 100_000) -> list[dict]:
+    """The records of one batch, or of the batches received in [day_start, day_end), within the area (the
+    district sees the unplaced too): each with its place, first contact, measure and the colours, for the
+    health bureau. Persons masked; the batch's own row number lets the bureau find each in its file."""
+    rows = conn.execute(text("""
+        SELECT r.batch_id, b.kind AS batch_kind, b.source, b.received_at, r.row_no, k.name, k.id_number,
+               k.passport, k.nationality, r.travel_no, r.community_code, c.name AS community, s.name AS street,
+               r.placed_by, r.place_how, r.confidence, r.placed_at, t.id AS task_id, t.dispatched_at, t.contact_due,
+               t.contacted_at, t.measure, t.hotel, t.measure_start, t.measure_days, t.released_at,
+               t.colour_written, h.colour AS register_colour
+        FROM kp_record r JOIN kp_batch b ON b.id = r.batch_id JOIN kp_person k ON k.id = r.person_id
+        LEFT JOIN community c ON c.code = r.community_code LEFT JOIN street s ON s.code = c.street_code
+        LEFT JOIN kp_task t ON t.record_id = r.id
+        LEFT JOIN health_code h ON h.id_number = k.id_number
+        WHERE (r.community_code LIKE :prefix OR (r.community_code IS NULL AND :district))
+          AND (CAST(:batch AS bigint) IS NULL OR r.batch_id = :batch)
+          AND (CAST(:start AS timestamptz) IS NULL OR b.received_at >= :start)
+          AND (CAST(:end AS timestamptz) IS NULL OR b.received_at < :end)
+        ORDER BY r.batch_id, r.row_no LIMIT :n"""),
+        {"prefix": scope.prefix + "%", "district": scope.level == "district", "batch": batch, "start": day_start,
+         "end": day_end, "n": limit})
+    return [_masked(dict(r)) for r in rows.mappings()]
+
+
+def _masked(row: dict) -> dict:
+    row["id_number"] = mask_id_number(row["id_number"]) if row["id_number"] else None
+    row["passport"] = (row["passport"][:2] + "****" + row["passport"][-2:]) if row["passport"] else None
+    return row

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from data_access import audit_trail
-from data_access.keypersons.intake import write_colours
+from data_access.keypersons.intake import touch_communities, write_colours
 from data_access.masking import mask_id_number, mask_phone
 from data_access.session import DataUnavailable, SessionWriter
 from domain.actor import Actor
@@ -94,6 +94,7 @@ def _with_colour(actor: Actor, task_id: int, action: str, sql: str, params: dict
             if area is None:
                 raise TaskError("keypersons.error.step")
             changed = write_colours(conn, f"keypersons:task:{task_id}", "t.id = :task", {"task": task_id})
+            touch_communities(conn, "SELECT CAST(:area AS char(12))", {"area": area})
             audit_trail.record(conn, actor.username, actor.role, action, area,
                                {"task": task_id, **{k: str(v) for k, v in params.items()}, "colours": changed},
                                actor.address)
@@ -145,6 +146,7 @@ def place_by_hand(actor: Actor, record_id: int, community_code: str) -> int:
                                    "by": actor.username}).scalar()
             if task:
                 write_colours(conn, f"keypersons:placed:{record_id}", "t.id = :task", {"task": task})
+                touch_communities(conn, "SELECT CAST(:area AS char(12))", {"area": community_code})
             audit_trail.record(conn, actor.username, actor.role, "keyperson_placed", community_code,
                                {"record": record_id, "task": task}, actor.address)
             return task or 0
@@ -178,3 +180,61 @@ def missed_follow_ups(conn: Connection, scope: Scope, today: date) -> list[dict]
 def communities(conn: Connection) -> list[tuple[str, str]]:
     """Where a person may be placed by hand: every community (code, name)."""
     return [tuple(r) for r in conn.execute(text("SELECT code, name FROM community ORDER BY code")).all()]
+
+
+# Open tasks past a deadline at `now` (Beijing day `today`): first contact not made by its due time, or a day of
+# the measure before today with no follow-up recorded. PostgreSQL keeps each user to the area's tasks.
+_OVERDUE = """
+    WITH open_task AS (
+      SELECT t.id, t.community_code, t.person_id, t.contact_due,
+             t.contacted_at IS NULL AND t.contact_due < :now AS contact_overdue,
+             CASE WHEN t.measure IS NOT NULL THEN least(t.measure_start + t.measure_days - 1, CAST(:today AS date) - 1)
+             END AS last_due, t.measure_start, t.measure
+      FROM kp_task t WHERE t.released_at IS NULL AND t.community_code LIKE :prefix),
+    counted AS (
+      SELECT o.*, CASE WHEN o.last_due >= o.measure_start THEN (o.last_due - o.measure_start + 1) - (
+               SELECT count(*) FROM kp_followup f WHERE f.task_id = o.id
+                 AND f.day BETWEEN o.measure_start AND o.last_due) ELSE 0 END::int AS missed_days
+      FROM open_task o)"""
+
+
+def overdue_tasks(conn: Connection, scope: Scope, now: datetime, today: date, limit: int = MOST_ROWS) -> list[dict]:
+    """One row per overdue task: whether its first contact is late, how many follow-up days were missed."""
+    rows = conn.execute(text(_OVERDUE + """
+        SELECT c.id, c.community_code, m.name AS community, k.name, c.contact_due, c.contact_overdue,
+               c.missed_days, c.measure, c.last_due
+        FROM counted c JOIN community m ON m.code = c.community_code JOIN kp_person k ON k.id = c.person_id
+        WHERE c.contact_overdue OR c.missed_days > 0
+        ORDER BY c.contact_overdue DESC, c.contact_due, c.missed_days DESC, c.id LIMIT :n"""),
+        {"prefix": scope.prefix + "%", "now": now, "today": today, "n": limit})
+    return [dict(r) for r in rows.mappings()]
+
+
+def overdue_by_community(conn: Connection, scope: Scope, now: datetime, today: date) -> list[dict]:
+    """Per community of the area with anything overdue: first contacts late, tasks and days of follow-up missed."""
+    rows = conn.execute(text(_OVERDUE + """
+        SELECT c.community_code AS code, m.name, s.name AS street,
+               count(*) FILTER (WHERE c.contact_overdue)::int AS contact_overdue,
+               count(*) FILTER (WHERE c.missed_days > 0)::int AS followup_tasks,
+               coalesce(sum(c.missed_days), 0)::int AS followup_days
+        FROM counted c JOIN community m ON m.code = c.community_code JOIN street s ON s.code = m.street_code
+        GROUP BY c.community_code, m.name, s.name
+        HAVING count(*) FILTER (WHERE c.contact_overdue OR c.missed_days > 0) > 0
+        ORDER BY contact_overdue DESC, followup_days DESC, c.community_code"""),
+        {"prefix": scope.prefix + "%", "now": now, "today": today})
+    return [dict(r) for r in rows.mappings()]
+
+
+def overdue_by_street(conn: Connection, scope: Scope, now: datetime, today: date) -> list[dict]:
+    """The same counts per street of the area (a street or the district sees its streets side by side)."""
+    rows = conn.execute(text(_OVERDUE + """
+        SELECT s.code, s.name,
+               count(*) FILTER (WHERE c.contact_overdue)::int AS contact_overdue,
+               count(*) FILTER (WHERE c.missed_days > 0)::int AS followup_tasks,
+               coalesce(sum(c.missed_days), 0)::int AS followup_days
+        FROM counted c JOIN community m ON m.code = c.community_code JOIN street s ON s.code = m.street_code
+        GROUP BY s.code, s.name
+        HAVING count(*) FILTER (WHERE c.contact_overdue OR c.missed_days > 0) > 0
+        ORDER BY contact_overdue DESC, followup_days DESC, s.code"""),
+        {"prefix": scope.prefix + "%", "now": now, "today": today})
+    return [dict(r) for r in rows.mappings()]

@@ -38,20 +38,31 @@ def coverage_totals(conn: Connection, scope: Scope) -> dict:
     return _with_rate([row])[0]
 
 
+# The list counted once per community (one pass over the area's rows, materialised), then joined to the
+# communities and rolled up to the streets: joined row by row, the planner (one community expected) scanned
+# the list again for every street, 2.3 s for the district at full scale.
+_COLUMNS = ("listed", "both_lists", "city_only", "register_only", "needing", "applied", "cards", "overdue")
+_PER_COMMUNITY = f"""per AS MATERIALIZED (
+  SELECT pp.community_code, {_COUNTS} FROM proxy_person pp WHERE pp.community_code LIKE :prefix
+  GROUP BY pp.community_code)"""
+
+
 def coverage_by_community(conn: Connection, scope: Scope) -> list[dict]:
     """Every community of the area (none listed: rate None), with its street."""
+    counts = ", ".join(f"coalesce(per.{k}, 0) AS {k}" for k in _COLUMNS)
     return _with_rate(conn.execute(text(f"""
-        SELECT c.code, c.name, s.name AS street, {_COUNTS}
-        FROM community c JOIN street s ON s.code = c.street_code
-        LEFT JOIN proxy_person pp ON pp.community_code = c.code
-        WHERE c.code LIKE :prefix GROUP BY c.code, c.name, s.name ORDER BY c.code"""), _params(scope)).mappings())
+        WITH {_PER_COMMUNITY}
+        SELECT c.code, c.name, s.name AS street, {counts}
+        FROM community c JOIN street s ON s.code = c.street_code LEFT JOIN per ON per.community_code = c.code
+        WHERE c.code LIKE :prefix ORDER BY c.code"""), _params(scope)).mappings())
 
 
 def coverage_by_street(conn: Connection, scope: Scope) -> list[dict]:
+    counts = ", ".join(f"coalesce(sum(per.{k}), 0)::bigint AS {k}" for k in _COLUMNS)
     return _with_rate(conn.execute(text(f"""
-        SELECT s.code, s.name, {_COUNTS}
-        FROM street s JOIN community c ON c.street_code = s.code
-        LEFT JOIN proxy_person pp ON pp.community_code = c.code
+        WITH {_PER_COMMUNITY}
+        SELECT s.code, s.name, {counts}
+        FROM street s JOIN community c ON c.street_code = s.code LEFT JOIN per ON per.community_code = c.code
         WHERE c.code LIKE :prefix GROUP BY s.code, s.name ORDER BY s.code"""), _params(scope)).mappings())
 
 

@@ -54,19 +54,21 @@ def listed(conn: Connection, scope: Scope, viewer: str, agent: str | None = None
 def agents(conn: Connection, scope: Scope) -> list[dict]:
     """The area's active agents with their workload: people assigned, applied, still to do, overdue."""
     return [dict(r) for r in conn.execute(text("""
+        WITH per AS MATERIALIZED (  -- the list counted once per agent (joined row by row: a scan per agent)
+          SELECT pp.agent, count(*) AS assigned,
+                 count(*) FILTER (WHERE pp.outcome = 'applied') AS applied,
+                 count(*) FILTER (WHERE coalesce(pp.outcome, '') <> ALL (:nn)
+                                  AND pp.outcome IS DISTINCT FROM 'applied') AS to_do,
+                 count(*) FILTER (WHERE coalesce(pp.outcome, '') <> ALL (:nn)
+                                  AND pp.outcome IS DISTINCT FROM 'applied'
+                                  AND coalesce(pp.last_contact_at, pp.listed_at)
+                                      < now() - make_interval(days => :days)) AS overdue
+          FROM proxy_person pp WHERE pp.agent IS NOT NULL AND pp.community_code LIKE :prefix GROUP BY pp.agent)
         SELECT u.username, u.display_name, u.org_code AS community_code, c.name AS community,
-               count(pp.id_number) AS assigned,
-               count(*) FILTER (WHERE pp.outcome = 'applied') AS applied,
-               count(*) FILTER (WHERE pp.id_number IS NOT NULL AND coalesce(pp.outcome, '') <> ALL (:nn)
-                                AND pp.outcome IS DISTINCT FROM 'applied') AS to_do,
-               count(*) FILTER (WHERE pp.id_number IS NOT NULL AND coalesce(pp.outcome, '') <> ALL (:nn)
-                                AND pp.outcome IS DISTINCT FROM 'applied'
-                                AND coalesce(pp.last_contact_at, pp.listed_at)
-                                    < now() - make_interval(days => :days)) AS overdue
-        FROM app_user u JOIN community c ON c.code = u.org_code
-        LEFT JOIN proxy_person pp ON pp.agent = u.username
+               coalesce(per.assigned, 0) AS assigned, coalesce(per.applied, 0) AS applied,
+               coalesce(per.to_do, 0) AS to_do, coalesce(per.overdue, 0) AS overdue
+        FROM app_user u JOIN community c ON c.code = u.org_code LEFT JOIN per ON per.agent = u.username
         WHERE u.role = 'proxy_agent' AND u.active AND u.org_code LIKE :prefix
-        GROUP BY u.username, u.display_name, u.org_code, c.name
         ORDER BY overdue DESC, to_do DESC, u.username"""),
         {"prefix": scope.prefix + "%", "nn": list(NOT_NEEDING), "days": FOLLOW_UP_DAYS}).mappings()]
 

@@ -13,3 +13,4 @@ BIG_LEGEND = "bigscreen-legend"
 BIG_RANKING = "bigscreen-ranking"
 BIG_TREND = "bigscreen-trend"
 BIG_CLOCK = "bigscreen-clock"
+BIG_PAGES = "bigscreen-pages"  # the big screen's pages in turn (?turn=N)

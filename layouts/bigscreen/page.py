@@ -27,6 +27,7 @@ def bigscreen_page() -> html.Div:
         dcc.Store(id=ids.BIG_SOURCE, data=VERSION_PATH),
         dcc.Store(id=ids.BIG_WANTED),
         dcc.Store(id=ids.BIG_SHOWN),
+        dcc.Store(id=ids.BIG_PAGES),
         html.Header(className="big-header", children=[
             html.H1(t("big.loading"), id=ids.BIG_TITLE),
             html.Div(t("big.updating"), id=ids.BIG_UPDATING, className="big-updating", hidden=True),

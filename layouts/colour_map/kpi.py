@@ -17,6 +17,7 @@ def kpi_tiles(totals: dict) -> list[html.Div]:
         ("kpi.residents_yellow", formatting.count(totals["residents_yellow"]), people, "yellow"),
         ("kpi.red_ratio", formatting.percent(totals["residents_red_ratio"]), "", "red"),
         ("kpi.managed", formatting.count(totals["managed_total"]), people, ""),
+        ("kpi.orange", formatting.count(totals["managed_centralised_isolation"]), people, "orange"),
         ("kpi.enterprises", formatting.count(totals["enterprises_total"]), firms, ""),
         ("kpi.enterprises_cleared", formatting.count(totals["enterprises_cleared"]), firms, "green"),
         ("kpi.enterprises_warned", formatting.count(totals["enterprises_warned"]), firms, "red"),

@@ -11,13 +11,22 @@ from layouts import formatting
 from layouts.colour_map import ids
 from layouts.formatting import beijing_time
 from layouts.map_figure import STATUS_COLOURS
-from layouts.metrics import BASES, MAIN_METRICS, METRICS, NO_DATA, Classes, class_labels, legend_title
+from layouts.metrics import BASES, MAIN_METRICS, METRICS, NO_DATA, ORANGE, Classes, class_labels, legend_title
 from layouts.view import View, view_search
 
 
 def link(view: View, label: str, current: bool = False, className: str = "") -> dcc.Link:
     classes = " ".join(c for c in (className, "current" if current else "") if c)
     return dcc.Link(label, href="/" + view_search(view), className=classes)
+
+
+def row_link(view: View, label: str, value: str, **attributes) -> html.A:
+    """One row of a side list as one component: a link (opened in the page by assets/spa_links.js, as
+    dcc.Link would) whose value (and rank, dot) CSS draws from its attributes. Each component a view mounts
+    costs Dash's renderer a pass over every component of the page, so a list of 200 rows of four components
+    took seconds in the browser."""
+    return html.A(label, href="/" + view_search(view), className="area-name",
+                  **{"data-spa": "1", "data-value": value}, **attributes)
 
 
 def breadcrumb(view: View, names: dict[str, str]) -> list:
@@ -61,13 +70,18 @@ def choices(view: View) -> list:
 
 def legend(classes: Classes, metric: str, has_missing: bool, points: bool = False) -> list:
     """The metric with its unit, then every class (the same at every level), then no data if any is shown;
-    with enterprise points on the map, their status colours too."""
+    with enterprise points on the map, their status colours too. Under a red metric, a note that the persons
+    in centralised quarantine (orange, 橙码), which the register counts as red, are in it (their number is
+    the orange tile's)."""
     items = [html.Div(legend_title(metric), className="legend-title")]
     entries = list(zip(classes.colours, class_labels(classes), strict=True))
     if has_missing:
         entries.append((NO_DATA, t("legend.no_data")))
     items += [html.Div([html.Span(className="swatch", style={"background": colour}), label],
                        className="legend-item") for colour, label in entries]
+    if metric in ("red", "red_ratio"):
+        items.append(html.Div([html.Span(className="swatch", style={"background": ORANGE}), t("legend.orange_in_red")],
+                              className="legend-note", **{"data-note": "orange"}))
     if points:
         items += [html.Div(t("legend.points"), className="legend-title legend-points")]
         items += [html.Div([html.Span(className="dot", style={"background": colour}), t(f"status.{status}")],
@@ -83,22 +97,21 @@ def managed_kinds(totals: dict, view: View) -> html.Div:
         html.Div(t("side.managed", total=formatting.count(totals["managed_total"])), className="side-subtitle"),
         html.Ul([html.Li([link(replace(view, metric=m), t(f"metric.{m}"), m == view.metric),
                           html.Span(formatting.count(totals[m]), className="kind-count")],
+                         className="kind-orange" if m == "managed_centralised_isolation" else None,
                          **{"data-kind": m.removeprefix("managed_")}) for m in kinds]),
+        html.P(t("side.managed_source"), className="side-note"),
     ])
 
 
 def enterprise_list(rows: list[dict], total: int, view: View, area: str) -> list:
     """The community's enterprises, warned first, each a link that opens it on the map."""
-    items = [html.Li([
-        html.Span(className="dot", style={"background": STATUS_COLOURS[r["status"]]},
-                  title=t(f"status.{r['status']}")),
-        link(replace(view, enterprise=r["credit_code"]), r["name"], className="area-name"),
-        html.Span(t(f"status.{r['status']}"), className=f"rank-value status-{r['status']}"),
-    ], **{"data-code": r["credit_code"]}) for r in rows]
+    items = [row_link(replace(view, enterprise=r["credit_code"]), r["name"], t(f"status.{r['status']}"),
+                      style={"--dot": STATUS_COLOURS[r["status"]]},
+                      **{"data-code": r["credit_code"], "data-status": r["status"]}) for r in rows]
     notes = ([html.P(t("side.enterprises_more", shown=len(rows)), className="side-note")] if total > len(rows)
              else [html.P(t("side.enterprises_none"), className="side-note")] if not rows else [])
     return [html.Div(t("side.enterprises", area=area, count=f"{total:,}"), className="side-title"),
-            html.Ol(items, className="ranking enterprise-list"), *notes]
+            html.Div(items, className="ranking enterprise-list"), *notes]
 
 
 def ranking(rows: list[dict], values: dict[str, float | None], view: View, title: str, level: str) -> list:
@@ -109,12 +122,8 @@ def ranking(rows: list[dict], values: dict[str, float | None], view: View, title
     for rank, row in enumerate(ordered, start=1):
         target = (replace(view.up_to("district"), street=row["code"]) if level == "street"
                   else replace(view.up_to("street"), street=row["code"][:9] + "000", community=row["code"]))
-        items.append(html.Li([
-            html.Span(f"{rank}", className="rank"),
-            link(target, row["name"], className="area-name"),
-            html.Span(fmt(values.get(row["code"])), className="rank-value"),
-        ]))
-    return [html.Div(title, className="side-title"), html.Ol(items, className="ranking")]
+        items.append(row_link(target, row["name"], fmt(values.get(row["code"])), **{"data-rank": str(rank)}))
+    return [html.Div(title, className="side-title"), html.Div(items, className="ranking")]
 
 
 def enterprise_panel(detail: dict, staff: list[dict] | None, view: View, can_reveal: bool = False) -> list:

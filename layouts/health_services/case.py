@@ -19,11 +19,20 @@ def change(current: str, requested: str) -> str:
 
 
 def queue_rows(rows: list[dict]) -> list[dict]:
-    return [{**r, "change": change(r["current_colour"], r["requested_colour"]),
-             "submitted": beijing_time(r["submitted_at"]), "hours": round(float(r["hours"]), 1),
-             "status_name": t(f"appeals.status.{r['status']}"),
-             "channel_name": t(f"appeals.channel.{r['channel']}"),
-             "waiting": t(f"appeals.tier.{tier}") if (tier := _waiting(r)) else ""} for r in rows]
+    """The grid's rows: only the columns it shows (and the id), each label looked up once per call."""
+    changes, statuses, channels, tiers = {}, {}, {}, {"": ""}
+
+    def once(cache: dict, key, make):
+        if key not in cache:
+            cache[key] = make(key)
+        return cache[key]
+
+    return [{"id": r["id"], "name": r["name"], "id_number": r["id_number"], "community": r["community"],
+             "change": once(changes, (r["current_colour"], r["requested_colour"]), lambda k: change(*k)),
+             "submitted": beijing_time(r["submitted_at"]), "hours": r["hours"],
+             "status_name": once(statuses, r["status"], lambda k: t(f"appeals.status.{k}")),
+             "waiting": once(tiers, r["waiting"] or "", lambda k: t(f"appeals.tier.{k}")),
+             "channel_name": once(channels, r["channel"], lambda k: t(f"appeals.channel.{k}"))} for r in rows]
 
 
 def _waiting(case: dict) -> str | None:
@@ -72,7 +81,34 @@ def record_view(case: dict, record: dict) -> html.Div:
         html.Ul([html.Li(t("appeals.record.employer_row", name=e["name"],
                            status=t(f"status.{e['status']}") if e["status"] else "-"))
                  for e in record["employers"]] or none),
+        html.H4(t("appeals.keyperson")),
+        html.Ul(className="appeal-keyperson", children=[html.Li(keyperson_row(k)) for k in record.get("keyperson", [])]
+                or [html.Li(t("appeals.keyperson.none"))]),
     ])
+
+
+def keyperson_state(entry: dict) -> str:
+    """Where the community's task on one batch entry stands: released, a measure, contacted, or waiting."""
+    if entry["released_at"] is not None:
+        return t("appeals.keyperson.released", at=beijing_time(entry["released_at"]))
+    if entry["measure"]:
+        return t("appeals.keyperson.measure", measure=t(f"keypersons.measure.{entry['measure']}"),
+                 start=entry["measure_start"], days=entry["measure_days"])
+    if entry["contacted_at"] is not None:
+        return t("appeals.keyperson.contacted", at=beijing_time(entry["contacted_at"]))
+    if entry["dispatched_at"] is not None:
+        return t("appeals.keyperson.dispatched")
+    return t("appeals.keyperson.unplaced")
+
+
+def keyperson_row(entry: dict) -> str:
+    """One key-person batch naming the person: when, what kind, which community holds the task, its state."""
+    flags = [t(k) for k, on in (("appeals.keyperson.case", entry["is_case"]),
+                                 ("appeals.keyperson.linked", entry["linked_to_case"])) if on]
+    return t("appeals.keyperson.row", received=beijing_time(entry["received_at"]),
+             kind=t(f"keypersons.kind.{entry['batch_kind']}"),
+             community=entry["community"] or t("appeals.keyperson.queue"),
+             state=keyperson_state(entry), flags="".join(f"（{f}）" for f in flags))
 
 
 def step_state(case: dict, step: str) -> str:

@@ -57,3 +57,8 @@ OVERSIGHT_MAP = "appeals-oversight-map"
 OVERSIGHT_LEGEND = "appeals-oversight-legend"
 DECISIONS_DAY = "appeals-decisions-day"
 DECISIONS_LINK = "appeals-decisions-link"
+# shown by role (#14): the page's tabs and configuration, and the case's step and proposal controls
+TAB_WALK_IN = "appeals-tab-walk-in"
+TAB_OVERSIGHT = "appeals-tab-oversight"
+CONFIG_SECTION = "appeals-config-section"
+PROPOSAL_ACTIONS = "appeals-proposal-actions"

@@ -32,10 +32,14 @@ def _field(label: str, control) -> html.Label:
     return html.Label(className="appeal-field", children=[html.Span(t(label)), control])
 
 
+DECISIONS = ("convert", "reject")
+HIDDEN = {"display": "none"}  # controls a user may not use stay hidden until the callbacks show them
+
+
 def _step(title: str, state_id: str, fields: list, save_id: str) -> html.Fieldset:
     return html.Fieldset(className="appeal-step", children=[
         html.Legend(t(title)), html.Div(id=state_id, className="note"), *fields,
-        html.Button(t("appeals.step.save"), id=save_id, className="export"),
+        html.Button(t("appeals.step.save"), id=save_id, className="export", style=HIDDEN),
     ])
 
 
@@ -58,18 +62,22 @@ def case_panel() -> html.Div:
                     _field("appeals.commitment.signed", _yes_no(ids.COMMITMENT_SIGNED, "appeals.signed_yes",
                                                                 "appeals.signed_no")),
                     dcc.Upload(id=ids.COMMITMENT_FILE, children=html.A(t("appeals.commitment.file")),
-                               className="appeal-upload", max_size=5 * 1024 * 1024)], ids.COMMITMENT_SAVE),
+                               className="appeal-upload", max_size=5 * 1024 * 1024, style=HIDDEN)],
+                      ids.COMMITMENT_SAVE),
                 html.Fieldset(className="appeal-step", children=[
                     html.Legend(t("appeals.proposal")), html.Div(id=ids.PROPOSAL_SYSTEM),
-                    _field("appeals.proposal.decision", dcc.RadioItems(id=ids.PROPOSAL_DECISION, inline=True, options=[
-                        {"label": t(f"appeals.decision.{d}"), "value": d} for d in ("convert", "reject")])),
-                    dcc.Input(id=ids.PROPOSAL_OVERRIDE, placeholder=t("appeals.proposal.override_reason"),
-                              maxLength=200, className="wide"),
-                    html.Button(t("appeals.proposal.submit"), id=ids.PROPOSAL_SUBMIT, className="export"),
+                    html.Div(id=ids.PROPOSAL_ACTIONS, style=HIDDEN, children=[
+                        _field("appeals.proposal.decision", dcc.RadioItems(
+                            id=ids.PROPOSAL_DECISION, inline=True,
+                            options=[{"label": t(f"appeals.decision.{d}"), "value": d} for d in DECISIONS])),
+                        dcc.Input(id=ids.PROPOSAL_OVERRIDE, placeholder=t("appeals.proposal.override_reason"),
+                                  maxLength=200, className="wide"),
+                        html.Button(t("appeals.proposal.submit"), id=ids.PROPOSAL_SUBMIT, className="export"),
+                    ]),
                 ]),
                 html.Fieldset(className="appeal-step", children=[
                     html.Legend(t("appeals.review")), html.Div(id=ids.REVIEW_HISTORY),
-                    html.Div(id=ids.REVIEW_ACTIONS, style={"display": "none"}, children=[
+                    html.Div(id=ids.REVIEW_ACTIONS, style=HIDDEN, children=[
                         dcc.Input(id=ids.REVIEW_REASON, placeholder=t("appeals.review.reason"), maxLength=200,
                                   className="wide"),
                         html.Div(className="exports", children=[
@@ -79,7 +87,7 @@ def case_panel() -> html.Div:
                                         className="export warned"),
                         ]),
                     ]),
-                    html.Div(id=ids.REASSIGN_ROW, className="exports", style={"display": "none"}, children=[
+                    html.Div(id=ids.REASSIGN_ROW, className="exports", style=HIDDEN, children=[
                         dcc.Dropdown(id=ids.REASSIGN_COMMUNITY, placeholder=t("appeals.reassign"),
                                      className="appeal-reassign"),
                         html.Button(t("appeals.reassign.submit"), id=ids.REASSIGN_SUBMIT, className="export"),
@@ -160,14 +168,16 @@ def oversight_tab() -> html.Div:
         html.H2(t("appeals.oversight.by_community"), className="section-title"),
         simple_grid(ids.OVERSIGHT_COMMUNITIES, [("name", "appeals.col.area", 140),
                                                 ("street", "appeals.col.street", 120), *AREA_COLUMNS]),
-        html.H2(t("appeals.config"), className="section-title"),
-        html.Div(id=ids.CONFIG_MESSAGE, className="message", role="alert"),
-        html.Div(className="appeal-config", children=[
-            _tier_choice(ids.CONFIG_RED_GREEN, "red", "green"),
-            _tier_choice(ids.CONFIG_RED_YELLOW, "red", "yellow"),
-            _tier_choice(ids.CONFIG_YELLOW_GREEN, "yellow", "green"),
-            _field("appeals.config.deadline", dcc.Input(id=ids.CONFIG_DEADLINE, type="number", min=1, max=720)),
-            html.Button(t("appeals.config.save"), id=ids.CONFIG_SAVE, className="export"),
+        html.Div(id=ids.CONFIG_SECTION, style=HIDDEN, children=[
+            html.H2(t("appeals.config"), className="section-title"),
+            html.Div(id=ids.CONFIG_MESSAGE, className="message", role="alert"),
+            html.Div(className="appeal-config", children=[
+                _tier_choice(ids.CONFIG_RED_GREEN, "red", "green"),
+                _tier_choice(ids.CONFIG_RED_YELLOW, "red", "yellow"),
+                _tier_choice(ids.CONFIG_YELLOW_GREEN, "yellow", "green"),
+                _field("appeals.config.deadline", dcc.Input(id=ids.CONFIG_DEADLINE, type="number", min=1, max=720)),
+                html.Button(t("appeals.config.save"), id=ids.CONFIG_SAVE, className="export"),
+            ]),
         ]),
     ])
 
@@ -175,9 +185,12 @@ def oversight_tab() -> html.Div:
 def services_page() -> html.Div:
     return html.Div(className="page", children=[
         dcc.Store(id=ids.CASE_ID), dcc.Store(id=ids.CASE_VERSION, data=0),
+        # Tabs a user may not use stay hidden (the callbacks refuse them anyway); shown by callbacks.page.
         dcc.Tabs(id=ids.SERVICES_TABS, value="queue", children=[
             dcc.Tab(label=t("appeals.tab.queue"), value="queue", children=queue_tab()),
-            dcc.Tab(label=t("appeals.tab.walk_in"), value="walk_in", children=walk_in_tab()),
-            dcc.Tab(label=t("appeals.tab.oversight"), value="oversight", children=oversight_tab()),
+            dcc.Tab(id=ids.TAB_WALK_IN, label=t("appeals.tab.walk_in"), value="walk_in", children=walk_in_tab(),
+                    style=HIDDEN),
+            dcc.Tab(id=ids.TAB_OVERSIGHT, label=t("appeals.tab.oversight"), value="oversight",
+                    children=oversight_tab(), style=HIDDEN),
         ]),
     ])

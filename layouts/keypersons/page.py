@@ -9,8 +9,9 @@ import math
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from domain.keypersons import BATCH_KINDS, MEASURES
+from domain.keypersons import BATCH_KINDS, MEASURES, status_colour
 from i18n import t
+from layouts.formatting import beijing_time
 from layouts.grid import simple_grid
 from layouts.keypersons import ids
 
@@ -70,7 +71,11 @@ def batches_tab() -> html.Div:
                        max_size=20 * 1024 * 1024),
         ]),
         html.Div(id=ids.UPLOAD_MESSAGE, className="message", role="status"),
-        _grid(ids.BATCH_GRID, BATCH_COLUMNS),
+        # the health bureau's file: the batch chosen in the grid, or today's batches (shown to exporters)
+        html.Div(id=ids.EXPORT_BAR, className="exports", style=HIDDEN, children=[
+            html.A(t("keypersons.export.choose"), id=ids.EXPORT_BATCH, className="export"),
+            html.A(t("keypersons.export.today"), id=ids.EXPORT_DAY, className="export")]),
+        _picking(ids.BATCH_GRID, BATCH_COLUMNS),
     ])
 
 
@@ -123,6 +128,45 @@ def oversight_tab() -> html.Div:
     return html.Div(className="page", children=[_grid(ids.COMMUNITY_GRID, COMMUNITY_COLUMNS)])
 
 
+OVERDUE_COMMUNITY_COLUMNS = [("street", "keypersons.col.street", 110), ("name", "keypersons.col.community", 120),
+                             ("contact_overdue", "keypersons.col.contact_overdue", 120),
+                             ("followup_tasks", "keypersons.col.followup_tasks", 120),
+                             ("followup_days", "keypersons.col.followup_days", 120)]
+OVERDUE_STREET_COLUMNS = OVERDUE_COMMUNITY_COLUMNS[:1] + OVERDUE_COMMUNITY_COLUMNS[2:]
+OVERDUE_COLUMNS = [("id", "keypersons.col.id", 70), ("community", "keypersons.col.community", 120),
+                   ("name", "keypersons.col.name", 110), ("what", "keypersons.col.overdue", 200),
+                   ("contact_due_at", "keypersons.col.contact_due", 140),
+                   ("measure_name", "keypersons.col.measure", 130),
+                   ("missed_days", "keypersons.col.missed_days", 100)]
+
+
+def overdue_tab() -> html.Div:
+    """Tasks past their deadline, by community, then each task: first contacts late, follow-ups missed."""
+    return html.Div(className="page", children=[
+        html.Div(className="exports", children=[
+            html.Button(t("keypersons.refresh"), id=ids.OVERDUE_REFRESH, className="export")]),
+        html.Div(t("keypersons.overdue.by_street"), className="side-title"),
+        _grid(ids.OVERDUE_STREET_GRID, OVERDUE_STREET_COLUMNS),
+        html.Div(t("keypersons.overdue.by_community"), className="side-title"),
+        _grid(ids.OVERDUE_COMMUNITY_GRID, OVERDUE_COMMUNITY_COLUMNS),
+        html.Div(t("keypersons.overdue.tasks"), className="side-title"),
+        _grid(ids.OVERDUE_GRID, OVERDUE_COLUMNS),
+    ])
+
+
+def overdue_rows(rows: list[dict]) -> list[dict]:
+    def what(r: dict) -> str:
+        parts = [t("keypersons.overdue.contact")] if r["contact_overdue"] else []
+        if r["missed_days"]:
+            parts.append(t("keypersons.overdue.followup", days=r["missed_days"]))
+        return "；".join(parts)
+
+    return [{"id": r["id"], "community": r["community"], "name": r["name"], "what": what(r),
+             "contact_due_at": _when(r["contact_due"]) if r["contact_overdue"] else "",
+             "measure_name": t(f"keypersons.measure.{r['measure'] or 'none'}"), "missed_days": r["missed_days"]}
+            for r in rows]
+
+
 def chains_tab() -> html.Div:
     return html.Div(className="page", children=[
         dcc.Dropdown(id=ids.CASE, className="kp-select", placeholder=t("keypersons.chain.choose")),
@@ -142,6 +186,7 @@ def keypersons_page() -> html.Div:
             dcc.Tab(id=ids.TAB_OVERSIGHT, label=t("keypersons.tab.oversight"), value="oversight",
                     children=oversight_tab(), style=HIDDEN),
             dcc.Tab(label=t("keypersons.tab.chains"), value="chains", children=chains_tab()),
+            dcc.Tab(label=t("keypersons.tab.overdue"), value="overdue", children=overdue_tab()),
         ]),
     ])
 
@@ -216,3 +261,40 @@ def chain_figure(nodes: list[dict], edges: list[tuple[int, int]], title: str) ->
                          xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
                          plot_bgcolor="white")
     return figure
+
+
+# The health bureau's file of a batch (or a day's batches): one row per record as received, with its place,
+# first contact, measure and colours. Codes (the community's division code) stay text.
+EXPORT_COLUMNS = [("batch_id", "keypersons.col.batch", 8, False), ("row_no", "keypersons.col.row_no", 8, False),
+                  ("kind_name", "keypersons.col.kind", 10, False), ("name", "keypersons.col.name", 14, False),
+                  ("identity", "keypersons.col.identity", 22, False), ("travel_no", "keypersons.col.travel", 10, False),
+                  ("street", "keypersons.col.street", 14, False), ("community", "keypersons.col.community", 14, False),
+                  ("community_code", "keypersons.col.community_code", 15, True),
+                  ("how_name", "keypersons.col.how", 14, False), ("placed", "keypersons.col.placed_at", 18, False),
+                  ("dispatched", "keypersons.col.dispatched_at", 18, False),
+                  ("due", "keypersons.col.contact_due", 18, False),
+                  ("contacted", "keypersons.col.contacted_at", 18, False),
+                  ("measure_name", "keypersons.col.measure", 16, False), ("hotel", "keypersons.col.hotel", 20, False),
+                  ("start", "keypersons.col.start", 12, False), ("released", "keypersons.col.released_at", 18, False),
+                  ("colour_name", "keypersons.col.status", 10, False),
+                  ("register_name", "keypersons.col.register_colour", 12, False)]
+
+
+def _moment(value) -> str:
+    return beijing_time(value) if value else ""
+
+
+def export_rows(rows: list[dict]) -> list[dict]:
+    """The records as the file's cells: words for kinds, measures and colours, Beijing times."""
+    return [{"batch_id": r["batch_id"], "row_no": r["row_no"], "kind_name": t(f"keypersons.kind.{r['batch_kind']}"),
+             "name": r["name"], "identity": r["id_number"] or r["passport"] or "", "travel_no": r["travel_no"] or "",
+             "street": r["street"] or "", "community": r["community"] or t("keypersons.unplaced"),
+             "community_code": r["community_code"] or "",
+             "how_name": t(f"keypersons.how.{r['place_how'] or 'none'}"), "placed": _moment(r["placed_at"]),
+             "dispatched": _moment(r["dispatched_at"]), "due": _moment(r["contact_due"]),
+             "contacted": _moment(r["contacted_at"]),
+             "measure_name": t(f"keypersons.measure.{r['measure'] or 'none'}") if r["task_id"] else "",
+             "hotel": r["hotel"] or "", "start": str(r["measure_start"] or ""), "released": _moment(r["released_at"]),
+             "colour_name": (t(f"keypersons.colour.{c}") if (c := status_colour(r["measure"], r["released_at"]
+                                                                                   is not None)) else ""),
+             "register_name": t(f"colour.{r['register_colour'] or 'none'}")} for r in rows]

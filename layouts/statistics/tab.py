@@ -14,4 +14,5 @@ def stats_tab() -> html.Div:
         dcc.Graph(id=ids.RANKING_CHART, config=graph, className="chart"),
         dcc.Graph(id=ids.TREND_CHART, config=graph, className="chart"),
         dcc.Graph(id=ids.COMPARE_CHART, config=graph, className="chart"),
+        dcc.Store(id=ids.VIEW),
     ])

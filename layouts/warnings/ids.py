@@ -12,3 +12,4 @@ WARNING_NOTIFY = "warnings-record-notice"
 WARNING_REOPEN = "warnings-confirm-reopening"
 WARNING_MESSAGE = "warnings-message"
 WARNINGS_RECORDED = "warnings-recorded"  # the number of steps recorded on this page: a new one redraws the lists
+WARNINGS_VIEW = "warnings-view"  # the URL's query while the tab is looked at (set in the browser)

@@ -25,7 +25,7 @@ def warnings_tab() -> html.Div:
         html.Div(id=ids.WARNING_FORM, className="warning-form", hidden=True, children=_form()),
         html.H3(t("warnings.list")),
         html.Div(id=ids.WARNING_LIST),
-        dcc.Store(id=ids.WARNINGS_RECORDED, data=0),
+        dcc.Store(id=ids.WARNINGS_RECORDED, data=0), dcc.Store(id=ids.WARNINGS_VIEW),
     ])
 
 

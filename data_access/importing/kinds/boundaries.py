@@ -38,7 +38,7 @@ def prepare(request: ImportRequest, result: ImportResult, _report: Progress) -> 
     level) when each has a code column, and refused, naming them, when one has not.
     """
     datum = request.datum
-    layers = [layer for layer in read_layers(request.content) if not layer.frame.empty]
+    layers = [layer for layer in read_layers(request.body) if not layer.frame.empty]
     if not layers:
         raise FileProblem("import.file.no_rows")
     codes = {layer.name: _column(layer.frame, CODE_COLUMNS) for layer in layers}

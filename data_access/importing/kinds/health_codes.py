@@ -48,9 +48,12 @@ def verify(conn: Connection, prefix: str, whole_district: bool) -> list[tuple]:
 
 
 def merge(conn: Connection, source: str) -> tuple[int, list[Note]]:
-    stale = conn.execute(text("""
-        SELECT count(*) FROM stage s JOIN health_code h USING (id_number)
-        WHERE h.colour <> s.colour AND s.changed_at < h.changed_at""")).scalar()
+    # One pass over the batch's current records counts the stale rows and the persons without a record; the
+    # INSERT (another pass) runs only when there are such persons (a live batch rarely has any).
+    stale, missing = conn.execute(text("""
+        SELECT count(*) FILTER (WHERE h.colour <> s.colour AND s.changed_at < h.changed_at),
+               count(*) FILTER (WHERE h.id_number IS NULL)
+        FROM stage s LEFT JOIN health_code h USING (id_number)""")).one()
     updated = conn.execute(text("""
         UPDATE health_code h SET colour = s.colour, changed_at = s.changed_at, source = :source
         FROM stage s WHERE h.id_number = s.id_number AND h.colour <> s.colour AND s.changed_at >= h.changed_at"""),
@@ -59,7 +62,7 @@ def merge(conn: Connection, source: str) -> tuple[int, list[Note]]:
         INSERT INTO health_code (id_number, colour, changed_at, source)
         SELECT s.id_number, s.colour, s.changed_at, :source FROM stage s
         WHERE NOT EXISTS (SELECT 1 FROM health_code h WHERE h.id_number = s.id_number)"""),
-        {"source": source}).rowcount
+        {"source": source}).rowcount if missing else 0
     notes = [("import.note.stale", {"count": stale})] if stale else []
     return updated + inserted, notes
 

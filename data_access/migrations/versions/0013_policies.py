@@ -3,7 +3,7 @@ register attributes the rules read, applications dispatched by rules kept as dat
 lines and rolls, ratings, hotline calls; policies, grants and the returned-payments import kind.
 
 Revision ID: 0013_policies
-Revises: 0012_audit_actions
+Revises: 0013_migrants
 Create Date: 2026-11-27
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic import op
 
 revision = "0013_policies"
-down_revision = "0012_audit_actions"
+down_revision = "0013_migrants"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,92 @@
+"""The file for the health bureau: a batch's records (or those of the batches received on a Beijing day) with
+their place, first contact, measure and colours, as XLSX (title, rule, print set-up), audited:
+
+GET /export/keyperson-records.xlsx?area=330105000000&batch=12
+GET /export/keyperson-records.xlsx?area=330105000000&day=2020-10-14
+
+Persons masked (the batch's row number lets the bureau find each in its own file); the community's division
+code stays text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from flask import Flask, Response, request
+
+from callbacks.downloads import attachment, refusal
+from callbacks.gate import current_actor, record_refusal
+from data_access import areas
+from data_access.exporters import Column, Sheet, write_xlsx
+from data_access.keypersons import oversight
+from data_access.session import DataUnavailable, reading, writing
+from domain.actor import Actor
+from domain.clock import BEIJING, now
+from domain.divisions import Scope
+from domain.permissions import EXPORT_KEYPERSONS
+from i18n import t
+from layouts import formatting
+from layouts.keypersons.page import EXPORT_COLUMNS, export_rows
+
+PATH = "/export/keyperson-records.xlsx"
+
+
+def records_href(area: str, batch: int | None = None, day: str | None = None) -> str:
+    return PATH + "?" + urlencode({"area": area, **({"batch": batch} if batch else {"day": day})})
+
+
+def register(server: Flask) -> None:
+    server.add_url_rule(PATH, "export_keyperson_records", export_records)
+
+
+def export_records() -> Response:
+    actor = current_actor()
+    area = request.args.get("area", "")
+    try:
+        scope = Scope(area)
+    except ValueError:
+        return refusal("export.bad_request", 400, field="area")
+    batch, day = request.args.get("batch"), request.args.get("day")
+    if (batch is None) == (day is None):
+        return refusal("export.bad_request", 400, field="batch")
+    try:
+        chosen: int | date = int(batch) if batch is not None else date.fromisoformat(day or "")
+    except ValueError:
+        return refusal("export.bad_request", 400, field="batch" if batch is not None else "day")
+    if isinstance(chosen, int) and not 0 < chosen < 2**62:
+        return refusal("export.bad_request", 400, field="batch")
+    if not actor.may(EXPORT_KEYPERSONS) or not actor.covers(area):
+        record_refusal(actor, area, request.full_path)
+        return refusal("auth.forbidden", 403)
+    try:
+        body, title, count = records_file(actor, scope, chosen)
+        with writing(actor) as work:
+            work.audit("export", scope.code, {"file": "xlsx", "list": "keyperson_records", "rows": count,
+                                              **({"batch": chosen} if isinstance(chosen, int)
+                                                 else {"day": chosen.isoformat()})})
+    except DataUnavailable:
+        return refusal("map.error", 503)
+    return attachment(body, f"{title}_{now():%Y%m%d_%H%M}.xlsx", "xlsx")
+
+
+def records_file(actor: Actor, scope: Scope, chosen: int | date) -> tuple[bytes, str, int]:
+    """The file, its title and its number of rows."""
+    with reading(actor) as conn:
+        area = areas.area_name(conn, scope)
+        if isinstance(chosen, int):
+            rows = oversight.records_of(conn, scope, batch=chosen)
+            what = t("keypersons.export.batch", batch=chosen)
+        else:
+            start = datetime.combine(chosen, time(), BEIJING)
+            rows = oversight.records_of(conn, scope, day_start=start, day_end=start + timedelta(days=1))
+            what = t("keypersons.export.day", day=chosen.isoformat())
+    title = t("keypersons.export.title", area=area, what=what)
+    exported = formatting.beijing_time(now())
+    rule = t("keypersons.export.rule")
+    about = [(t("export.area"), area), (t("export.rule"), rule), (t("keypersons.export.what"), what),
+             (t("export.export_time"), exported)]
+    sheet = Sheet(t("keypersons.export.sheet"), title, t("keypersons.export.rule_line", rule=rule, time=exported),
+                  t("export.footer"))
+    columns = [Column(field, t(header), width, code) for field, header, width, code in EXPORT_COLUMNS]
+    body, count = write_xlsx(export_rows(rows), columns, sheet, about)
+    return body, title, count

@@ -1,0 +1,1 @@
+"""Layouts of the scoreboard page (晾晒台)."""

@@ -1,0 +1,102 @@
+"""What a drill on the map costs the browser, held without timing it (#13 item 4; the timings are in
+`make bench`): the components a view mounts (Dash's renderer makes a pass over every component of the page
+for each one mounted, so rows of four components made a drill into a 200-enterprise community take seconds),
+and the requests a change of the URL sets off."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+
+from callbacks.colour_map.view import view_outputs
+from i18n import t
+from layouts.view import View
+from tests.browser import ARTIFACTS, login
+from tests.helpers import OUTPUTS, access_of, view_callback_body
+
+PAGE_PARTS = 30  # the side panel's parts besides its rows: titles, the managed persons by kind, notes
+
+
+def draw(view: View) -> dict:
+    return dict(zip(OUTPUTS, view_outputs(view, [], access_of("official")), strict=True))
+
+
+def components(tree) -> list:
+    """Every Dash component in a tree (or list of trees)."""
+    found, stack = [], list(tree) if isinstance(tree, list) else [tree]
+    while stack:
+        node = stack.pop()
+        if hasattr(node, "to_plotly_json"):
+            found.append(node)
+            children = getattr(node, "children", None)
+            stack += children if isinstance(children, list) else [children]
+    return found
+
+
+def test_a_side_list_is_one_component_a_row(engine):
+    with engine.connect() as conn:
+        community = conn.execute(text("SELECT community_code FROM enterprise GROUP BY 1"
+                                      " ORDER BY count(*) DESC, 1 LIMIT 1")).scalar()
+    district = draw(View())
+    ranked = [c for c in components(district["side"]) if (c.to_plotly_json()["props"].get("data-rank"))]
+    assert len(ranked) == 99 and all(type(c).__name__ == "A" and c.children for c in ranked)
+    assert len(components(district["side"])) <= len(ranked) + PAGE_PARTS
+
+    view = draw(View(community[:9] + "000", community))
+    rows = [c for c in components(view["side"]) if c.to_plotly_json()["props"].get("data-code")]
+    assert len(rows) > PAGE_PARTS  # enough rows that four components a row would break the bound below
+    assert len(components(view["side"])) <= len(rows) + PAGE_PARTS
+    for row in rows:  # the name, a link that opens the enterprise, its status drawn from the row's attributes
+        props = row.to_plotly_json()["props"]
+        assert props["href"].endswith(f"&enterprise={props['data-code']}") and props["data-spa"] == "1"
+        assert props["data-value"] == t(f"status.{props['data-status']}")
+
+
+def test_a_change_of_the_url_asks_the_server_only_for_the_view_and_the_tables_area(app_module):
+    """The history picker, the search box and the tabs under the map follow the URL in the browser."""
+    from dash import Dash
+
+    dash_app = next(v for v in vars(app_module).values() if isinstance(v, Dash))
+    on_url = [c for c in dash_app._callback_list
+              if any(i["id"] == "url" and i["property"] == "search" for i in c["inputs"])]
+    served = sorted(c["output"] for c in on_url if not c.get("clientside_function"))
+    assert served == sorted([view_callback_body("")["output"], "table-area.data"])
+    assert len(on_url) - len(served) >= 4  # picker, search box, statistics, warnings: clientside
+
+
+def test_a_drill_by_the_side_list_stays_in_the_page_and_asks_nothing_for_hidden_parts(browser, server, engine):
+    """A row of the list opens its view without reloading the page (as dcc.Link did), and the requests the
+    drill makes are the map's view and the enterprise table's, none for the hidden tabs, picker or search."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, server, "official")
+    page.wait_for_selector(".ranking a[data-rank]", timeout=60_000)
+    page.wait_for_selector(".maplibregl-canvas", timeout=60_000)
+    page.wait_for_timeout(1_500)  # the page's own first requests are over
+    asked: list[str] = []
+    page.on("request", lambda r: "_dash-update-component" in r.url
+            and asked.append(json.loads(r.post_data or "{}").get("output", "")))
+    page.evaluate("() => { window.__samePage = true; }")
+    with engine.connect() as conn:
+        community = conn.execute(text("SELECT community_code FROM enterprise GROUP BY 1"
+                                      " ORDER BY count(*) DESC, 1 LIMIT 1")).scalar()
+    page.locator(f".ranking a[href$='community={community}']").click()
+    page.wait_for_selector(".enterprise-list a[data-code]", timeout=60_000)
+    assert f"community={community}" in page.url
+    assert page.evaluate("() => window.__samePage === true")  # no reload
+    row = page.locator(".enterprise-list a[data-code]").first
+    code = row.get_attribute("data-code")
+    value = page.evaluate("(a) => getComputedStyle(a, '::after').content", row.element_handle())
+    assert value.strip('"') == row.get_attribute("data-value") != ""  # the status is drawn beside the name
+    row.click()
+    page.wait_for_selector(".enterprise-name", timeout=60_000)
+    assert f"enterprise={code}" in page.url and page.evaluate("() => window.__samePage === true")
+    hidden = ("ranking-chart", "warnings-", "history-day", "place-search-results")
+    assert asked and not [o for o in asked if any(h in o for h in hidden)], asked
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map_enterprise_from_list.png"))
+    assert errors == []
+    context.close()
