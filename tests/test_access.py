@@ -42,8 +42,9 @@ def _view(view: View, user: str, refused: bool = False) -> dict:
 def test_every_route_refuses_an_anonymous_request(app_module):
     client = app_module.server.test_client()
     public = {"/login", "/healthz", "/favicon.ico", "/_favicon.ico", "/assets/style.css"}
-    # the migrants module's phone pages, named one by one (tests/test_migrants.py drives them)
-    public_endpoints = {"migrants_declare", "migrants_receipt", "migrants_qr", "migrants_verify"}
+    # the migrants module's phone pages and the policies' enterprise page, named one by one
+    # (tests/test_migrants.py and tests/test_policies.py drive them)
+    public_endpoints = {"migrants_declare", "migrants_receipt", "migrants_qr", "migrants_verify", "policies_public"}
     checked = 0
     for rule in app_module.server.url_map.iter_rules():
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: {"kind": "xlsx"}.get(m.group(1), "x"), rule.rule)

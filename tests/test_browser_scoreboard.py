@@ -33,10 +33,13 @@ def test_the_leader_reads_the_seeds_sentences_and_the_streets_ranked(browser, se
     sentences = page.locator(".sb-headline").all_inner_texts()
     assert len(sentences) == 7
     assert f"累计收到复核申请{_received(engine)}条" in sentences[0] and "截至" in sentences[0]
-    assert sentences[4] == "亲清在线：暂无数据" and sentences[6] == "民生直达：暂无数据"
     with engine.connect() as conn:
         migrants = conn.execute(text("SELECT count(*) FROM mg_migrant")).scalar()
+        reached = dict(conn.execute(text("SELECT target, count(DISTINCT beneficiary) FROM policy_payment"
+                                         " WHERE status = 'paid' GROUP BY target")).all())
+    assert f"惠及企业{reached['enterprise']}家" in sentences[4] and "截至" in sentences[4]
     assert f"共收录流动人口信息{migrants}条" in sentences[5] and "截至" in sentences[5]
+    assert f"惠及{reached['person']}人" in sentences[6] and "截至" in sentences[6]
     assert page.locator(".sb-ranking").first.locator("tbody tr").count() == 10
     assert "SANSETU_SCOREBOARD_WEIGHTS" in page.inner_text(".sb-weights")
     assert page.get_attribute(".sb-make-brief", "href") == "/scoreboard/brief.pdf"  # one click (the PDF: its test)

@@ -47,6 +47,16 @@ def _independent(conn, prefix: str) -> dict:
                 "enterprises": one("SELECT count(*) FROM enterprise WHERE community_code LIKE :p")},
         "keypersons": {k: float(kinds.get(k, 0)) for k in ("key_area", "inbound", "port_check", "close_contact")},
         "migrants": {"registered": one("SELECT count(*) FROM mg_migrant WHERE community_code LIKE :p")},
+        **{module: {"policies": one(f"SELECT count(*) FROM policy WHERE target = '{target}'"
+                                    " AND opens <= current_date AND (closes IS NULL OR closes >= current_date)"),
+                    "paid_yuan": one(f"SELECT sum(amount) FROM policy_payment WHERE target = '{target}'"
+                                     " AND status = 'paid' AND community_code LIKE :p"),
+                    reached: one(f"SELECT count(DISTINCT beneficiary) FROM policy_payment WHERE target = '{target}'"
+                                 " AND status = 'paid' AND community_code LIKE :p")}
+           for module, target, reached in (("policies", "enterprise", "enterprises"),
+                                           ("livelihood", "person", "people"))
+           if conn.execute(text(f"SELECT EXISTS (SELECT 1 FROM policy_payment WHERE target = '{target}'"
+                                " AND status = 'paid' AND community_code LIKE :p)"), p).scalar()},
     }
 
 
@@ -60,6 +70,7 @@ def test_every_headline_equals_the_count_from_the_modules_base_tables(engine):
         assert _figures(content, module) == pytest.approx(figures), module
     assert expected["appeals"]["received"] > 0 and expected["keypersons"]["key_area"] > 0  # the demo has data
     assert expected["migrants"]["registered"] > 0
+    assert expected["policies"]["paid_yuan"] > 0 and expected["livelihood"]["people"] > 0
     assert content["headlines"]["appeals"]["as_of"] is not None
 
 

@@ -94,6 +94,8 @@ def _figure(key: str, value) -> str:
     number = float(value)
     if key.endswith("rate"):
         return f"{number:.2f}"
+    if key.endswith("yuan"):  # money: whole yuan with thousands separators (77,400,000)
+        return f"{number:,.0f}"
     return f"{int(number)}" if number == int(number) else f"{number:.2f}"
 
 

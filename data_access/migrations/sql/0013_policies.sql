@@ -541,3 +541,29 @@ REVOKE EXECUTE ON FUNCTION policy_amount(integer, char, char), policy_applicatio
   policy_rating_prepare() FROM PUBLIC;
 
 INSERT INTO import_kind (name) VALUES ('payment_returns');
+
+-- The scoreboard (晾晒台, migration 0013_scoreboard's contract): each platform's policies online, yuan paid and
+-- people or enterprises reached (paid at least once), as of the last payment; no payment yet: no rows (暂无数据).
+CREATE VIEW headline_policies WITH (security_invoker = true) AS
+SELECT 'policies'::text AS module, k.key, k.value, c.as_of
+FROM (SELECT (SELECT count(*) FROM policy WHERE target = 'enterprise' AND opens <= current_date
+              AND (closes IS NULL OR closes >= current_date)) AS policies,
+             sum(amount) FILTER (WHERE status = 'paid') AS paid,
+             count(DISTINCT credit_code) FILTER (WHERE status = 'paid') AS reached, max(paid_at) AS as_of
+      FROM policy_payment WHERE target = 'enterprise') c
+CROSS JOIN LATERAL (VALUES ('policies', c.policies::numeric), ('paid_yuan', c.paid),
+                           ('enterprises', c.reached::numeric)) k (key, value)
+WHERE c.paid IS NOT NULL;
+CREATE VIEW headline_livelihood WITH (security_invoker = true) AS
+SELECT 'livelihood'::text AS module, k.key, k.value, c.as_of
+FROM (SELECT (SELECT count(*) FROM policy WHERE target = 'person' AND opens <= current_date
+              AND (closes IS NULL OR closes >= current_date)) AS policies,
+             sum(amount) FILTER (WHERE status = 'paid') AS paid,
+             count(DISTINCT id_number) FILTER (WHERE status = 'paid') AS reached, max(paid_at) AS as_of
+      FROM policy_payment WHERE target = 'person') c
+CROSS JOIN LATERAL (VALUES ('policies', c.policies::numeric), ('paid_yuan', c.paid),
+                           ('people', c.reached::numeric)) k (key, value)
+WHERE c.paid IS NOT NULL;
+GRANT SELECT ON headline_policies, headline_livelihood TO sansetu_app;
+INSERT INTO scoreboard_source (module, headline_view, measure_view, position)
+VALUES ('policies', 'headline_policies', NULL, 60), ('livelihood', 'headline_livelihood', NULL, 70);

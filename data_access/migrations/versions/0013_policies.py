@@ -25,6 +25,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM scoreboard_source WHERE module IN ('policies', 'livelihood')")
+    op.execute("DROP VIEW headline_policies, headline_livelihood")
     op.execute("DROP VIEW policy_timeline")
     op.execute("DROP TABLE policy_hotline, policy_rating, policy_payment, policy_roll, policy_application_node,"
                " policy_application, enterprise_attribute, person_attribute, policy_step_limit,"
