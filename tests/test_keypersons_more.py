@@ -316,3 +316,20 @@ def test_overdue_tasks_per_community_at_given_clock_times(engine):
         assert {code: s[key] for code, s in streets.items()} == {
             code: sum(c[key] for c in district if c["code"][:9] == code[:9]) for code in streets}
     assert next(c for c in district if c["code"] == TZL)["followup_days"] == seen[0]["followup_days"]
+
+
+def test_the_pages_times_are_beijing_times_with_their_year():
+    """A batch received at 13:58 UTC reads 21:58 (Beijing), as the export and the appeal case page say."""
+    from datetime import UTC, datetime
+
+    from layouts.keypersons.page import batch_rows, task_rows
+
+    received = datetime(2026, 11, 27, 13, 58, tzinfo=UTC)
+    minutes = {f"{s}_minutes": None for s in ("matched", "placed", "contacted")}
+    row = batch_rows([{"kind": "inbound", "received_at": received, "deadline": received.replace(hour=15),
+                       **minutes}])[0]
+    assert (row["received"], row["deadline_at"]) == ("2026-11-27 21:58", "2026-11-27 23:58")
+    task = task_rows([{"id": 1, "name": "x", "id_number": None, "passport": "E1", "phone": None, "community": "c",
+                       "batch_kind": "inbound", "contact_due": received, "contacted_at": None, "measure": None,
+                       "hotel": None, "measure_start": None, "status_colour": None}])[0]
+    assert task["contact_due_at"] == "2026-11-27 21:58"

@@ -201,7 +201,8 @@ def visible_parts(receive: bool, oversee: bool, place: bool, handle: bool) -> tu
 
 
 def _when(value) -> str:
-    return value.strftime("%m-%d %H:%M") if value else ""
+    """A time as read in Beijing, with its year (the batches of a year run into the next)."""
+    return beijing_time(value) if value else ""
 
 
 def _minutes(value) -> str | None:
