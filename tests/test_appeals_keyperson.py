@@ -255,3 +255,12 @@ def test_the_signed_commitment_keeps_its_scan_with_its_checksum_and_a_bad_scan_s
     with engine.connect() as conn:
         assert conn.execute(text("SELECT commitment_signed, commitment_sha256 FROM appeal WHERE id = :a"),
                             {"a": appeal_id}).one() == (True, sha)
+
+
+def test_the_history_names_its_sources_in_chinese():
+    from layouts.health_services.case import history_source
+
+    assert history_source("platform") == "健康码平台"
+    assert history_source("appeal:299") == "申诉复核转码（第299号申请）"
+    assert history_source("keypersons:task:12") == "精密智控"
+    assert history_source("zj.healthcode") == "zj.healthcode"  # an integration's own name, as registered

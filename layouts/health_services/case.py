@@ -70,7 +70,8 @@ def record_view(case: dict, record: dict) -> html.Div:
         html.P(colour),
         html.H4(t("appeals.record.history")),
         html.Ul([html.Li(t("appeals.record.history_row", at=beijing_time(h["changed_at"]),
-                           previous=_colour(h["previous_colour"]), colour=_colour(h["colour"]), source=h["source"]))
+                           previous=_colour(h["previous_colour"]), colour=_colour(h["colour"]),
+                           source=history_source(h["source"])))
                  for h in record["history"]] or none),
         html.H4(t("appeals.record.managed")),
         html.Ul([html.Li(t("appeals.record.managed_row", kind=t(f"appeals.managed.{m['kind']}"), start=m["start_date"],
@@ -160,3 +161,14 @@ def outcome_text(case: dict) -> str:
     else:
         reasons = case["override_reason"] or t("appeals.outcome.rejected_other")
     return t("appeals.outcome.rejected", reasons=reasons, **values)
+
+
+def history_source(source: str | None) -> str:
+    """Where a colour change came from, in words: the city platform, an appeal converted here, the key-person
+    module; an integration's or a file's own name as it is."""
+    kind, _, rest = (source or "").partition(":")
+    if kind == "appeal" and rest:
+        return t("appeals.source.appeal", id=rest)
+    if kind in ("platform", "keypersons", "demo"):
+        return t(f"appeals.source.{kind}")
+    return source or "—"
