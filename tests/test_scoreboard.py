@@ -243,3 +243,23 @@ def test_the_communities_measures_equal_counts_from_the_base_tables(engine):
     assert {c: float(v) for c, v in shown["proxy.coverage"].items() if v is not None} == pytest.approx(
         coverage, abs=0.005)
     assert sum(backlog.values()) > 0  # the demo leaves some requests open
+
+
+def test_a_streets_counts_are_the_sums_of_its_communities_and_its_rates_their_means(engine):
+    """Requests waiting and contacts overdue are counts: a street has the sum of its communities' (never 0.23
+    人); coverage is a rate: the mean."""
+    leader = access_of("leader")
+    with reading(leader) as conn:
+        shown = {(r.module, r.measure, r.street_code): r.value for r in conn.execute(text(
+            "SELECT module, measure, street_code, value FROM scoreboard_street_measure"))}
+        communities = conn.execute(text(
+            "SELECT module, measure, left(community_code, 9) || '000' AS street, sum(value) AS total,"
+            " avg(value) AS mean FROM scoreboard_community_measure GROUP BY 1, 2, 3")).all()
+    assert communities
+    for r in communities:
+        value = shown[(r.module, r.measure, r.street)]
+        if r.measure in ("backlog", "contact_overdue", "waiting"):
+            assert value == r.total, r
+        elif r.mean is not None:
+            assert float(value) == pytest.approx(float(r.mean), abs=0.01), r
+    assert any(r.measure == "backlog" and r.total != r.mean for r in communities)  # sums and means differ here

@@ -292,3 +292,4 @@ WHERE EXISTS (SELECT 1 FROM mg_declaration)
 GROUP BY c.code;
 INSERT INTO scoreboard_source (module, headline_view, measure_view, position)
 VALUES ('migrants', 'headline_migrants', 'work_measure_migrants', 50);
+INSERT INTO scoreboard_summed (module, measure) VALUES ('migrants', 'waiting');

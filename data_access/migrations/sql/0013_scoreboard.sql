@@ -61,14 +61,25 @@ SELECT m.module, m.community_code, c.name, c.street_code, s.name AS street_name,
 FROM scoreboard_measure_all m JOIN community c ON c.code = m.community_code JOIN street s ON s.code = c.street_code
 WHERE (SELECT session_may('scoreboard.read')) AND m.community_code LIKE (SELECT session_scope()) || '%';
 
--- Every street (each the mean of its communities' values), so a street official sees his street's place among
--- the streets: places and measures of work only, nothing about a person.
+-- The measures that count things (requests waiting, contacts overdue): a street's value is the sum of its
+-- communities'. Every other measure (times, rates) is their mean. A module lists its counts here.
+CREATE TABLE scoreboard_summed (
+  module text NOT NULL REFERENCES scoreboard_source ON DELETE CASCADE,
+  measure text NOT NULL,
+  PRIMARY KEY (module, measure)
+);
+
+-- Every street (its communities' sum or mean, above), so a street official sees his street's place among the
+-- streets: places and measures of work only, nothing about a person.
 CREATE VIEW scoreboard_street_measure WITH (security_barrier = true) AS
-SELECT m.module, s.code AS street_code, s.name, m.measure, round(avg(m.value), 2) AS value, min(m.good) AS good,
-       round(avg(m.week_ago), 2) AS week_ago, count(m.value)::int AS communities
+SELECT m.module, s.code AS street_code, s.name, m.measure,
+       CASE WHEN k.measure IS NULL THEN round(avg(m.value), 2) ELSE sum(m.value) END AS value, min(m.good) AS good,
+       CASE WHEN k.measure IS NULL THEN round(avg(m.week_ago), 2) ELSE sum(m.week_ago) END AS week_ago,
+       count(m.value)::int AS communities
 FROM scoreboard_measure_all m JOIN community c ON c.code = m.community_code JOIN street s ON s.code = c.street_code
+LEFT JOIN scoreboard_summed k ON k.module = m.module AND k.measure = m.measure
 WHERE (SELECT session_may('scoreboard.read'))
-GROUP BY m.module, s.code, s.name, m.measure;
+GROUP BY m.module, s.code, s.name, m.measure, k.measure;
 
 GRANT SELECT ON scoreboard_source, scoreboard_headline, scoreboard_community_measure, scoreboard_street_measure
   TO sansetu_app;
@@ -174,6 +185,7 @@ INSERT INTO scoreboard_source (module, headline_view, measure_view, position) VA
   ('proxy', 'headline_proxy', 'work_measure_proxy', 20),
   ('map', 'headline_map', NULL, 30),
   ('keypersons', 'headline_keypersons', 'work_measure_keypersons', 40);
+INSERT INTO scoreboard_summed (module, measure) VALUES ('appeals', 'backlog'), ('keypersons', 'contact_overdue');
 
 -- The leaders' daily briefs (每日简报): each PDF as made, kept so leaders can reopen it; read and written
 -- within the session's area, in the maker's name, by scoreboard.read only.

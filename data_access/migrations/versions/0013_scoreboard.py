@@ -33,7 +33,7 @@ def downgrade() -> None:
                " DELETE FROM audit_action WHERE action = 'scoreboard_brief'")
     op.execute("DROP VIEW scoreboard_street_measure, scoreboard_community_measure, scoreboard_headline,"
                " scoreboard_measure_all")
-    op.execute("DROP TABLE scoreboard_source")
+    op.execute("DROP TABLE scoreboard_summed, scoreboard_source")
     op.execute("DROP FUNCTION scoreboard_rebuild()")
     op.execute("DROP VIEW headline_map, headline_appeals, headline_proxy, headline_keypersons,"
                " work_measure_appeals, work_measure_proxy, work_measure_keypersons")
