@@ -1369,6 +1369,8 @@ TEXT = {
     "migrants.review.reason": "不通过原因",
     "migrants.review.correction_field": "更正项",
     "migrants.review.correction_value": "更正为",
+    "migrants.review.oldest_shown": "待审申报共 {total} 条，下表列出最早的 {shown} 条（审完后刷新可见后续）",
+    "migrants.review.all_shown": "待审申报共 {total} 条",
     "migrants.review.refresh": "刷新",
     "migrants.review.choose": "请先在列表中选择一条申报",
     "migrants.review.done": "已审核：{state}",

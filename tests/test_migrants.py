@@ -429,3 +429,26 @@ def test_twenty_parallel_declarations_from_one_address_get_ten_through(app_modul
     with ThreadPoolExecutor(20) as pool:
         answers = sorted(pool.map(send, ready))
     assert answers == [303] * 10 + [429] * 10 and declarations(engine) == before + 10
+
+
+def test_the_queue_says_how_many_wait_when_it_lists_only_the_oldest(app_module, engine):
+    """The queue lists the oldest 200; the note above it says how many wait in all (the district's official)."""
+    from layouts.migrants import ids
+
+    client = logged_in_client(app_module, "official")
+    outputs = [(ids.MG_QUEUE, "rowData"), (ids.MG_QUEUE_NOTE, "children")]
+    answer = client.post("/_dash-update-component", json={
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "inputs": [{"id": ids.MG_TABS, "property": "value", "value": "queue"},
+                   {"id": ids.MG_REFRESH, "property": "n_clicks", "value": None},
+                   {"id": ids.MG_MESSAGE, "property": "children", "value": None}],
+        "changedPropIds": [f"{ids.MG_TABS}.value"]})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    body = answer.get_json()["response"]
+    rows, note = body[ids.MG_QUEUE]["rowData"], body[ids.MG_QUEUE_NOTE]["children"]
+    with engine.connect() as conn:
+        waiting = conn.execute(text("SELECT count(*) FROM mg_declaration WHERE state = 'waiting'")).scalar()
+    assert f"共 {waiting} 条" in note
+    assert len(rows) == min(waiting, 200)
+    assert ("最早的 200 条" in note) == (waiting > 200)

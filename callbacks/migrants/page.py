@@ -34,8 +34,8 @@ def register(app: Dash) -> None:
                  Input(ids.MG_PEOPLE_MESSAGE, "children"))(show_people)
     app.callback(Output(ids.MG_PEOPLE_MESSAGE, "children"), Input(ids.MG_REVOKE, "n_clicks"),
                  State(ids.MG_PEOPLE, "selectedRows"), prevent_initial_call=True)(revoke_selected)
-    app.callback(Output(ids.MG_QUEUE, "rowData"), Input(ids.MG_TABS, "value"), Input(ids.MG_REFRESH, "n_clicks"),
-                 Input(ids.MG_MESSAGE, "children"))(show_queue)
+    app.callback(Output(ids.MG_QUEUE, "rowData"), Output(ids.MG_QUEUE_NOTE, "children"), Input(ids.MG_TABS, "value"),
+                 Input(ids.MG_REFRESH, "n_clicks"), Input(ids.MG_MESSAGE, "children"))(show_queue)
     app.callback(Output(ids.MG_MESSAGE, "children"), Input(ids.MG_ACCEPT, "n_clicks"),
                  Input(ids.MG_CORRECT, "n_clicks"), Input(ids.MG_REJECT, "n_clicks"),
                  State(ids.MG_QUEUE, "selectedRows"), State(ids.MG_FIELD, "value"), State(ids.MG_VALUE, "value"),
@@ -57,7 +57,13 @@ def show_allowed(_page):
 
 
 def show_queue(_tab, _refresh, _message):
-    return queue_rows(require(READ_MIGRANTS))
+    actor = require(READ_MIGRANTS)
+    with reading(actor) as conn:
+        waiting = review.waiting_count(conn, actor.scope)
+    rows = queue_rows(actor)
+    shown = len(rows)
+    return rows, (t("migrants.review.oldest_shown", shown=shown, total=waiting) if waiting > shown
+                  else t("migrants.review.all_shown", total=waiting))
 
 
 def queue_rows(actor: Actor) -> list[dict]:

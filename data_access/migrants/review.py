@@ -51,6 +51,12 @@ def queue(conn: Connection, scope: Scope, limit: int = MOST_ROWS) -> list[dict]:
              "phone": mask_phone(r["phone"])} for r in rows]
 
 
+def waiting_count(conn: Connection, scope: Scope) -> int:
+    """How many declarations of the area wait in all (the queue lists only the oldest MOST_ROWS)."""
+    return conn.execute(text("SELECT count(*) FROM mg_declaration WHERE community_code LIKE :prefix"
+                             " AND state = 'waiting'"), {"prefix": scope.prefix + "%"}).scalar()
+
+
 def _declaration(conn: Connection, declaration_id: int) -> dict:
     row = conn.execute(text("SELECT * FROM mg_declaration WHERE id = :d AND state = 'waiting' FOR UPDATE"),
                        {"d": declaration_id}).mappings().first()

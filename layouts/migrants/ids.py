@@ -4,6 +4,7 @@ MG_TABS = "mg-tabs"
 MG_TAB_OVERSIGHT = "mg-tab-oversight"
 MG_REVIEW_BAR = "mg-review-bar"
 MG_QUEUE = "mg-queue"
+MG_QUEUE_NOTE = "mg-queue-note"  # how many wait in all, when the list shows only the oldest
 MG_REFRESH = "mg-refresh"
 MG_ACCEPT = "mg-accept"
 MG_CORRECT = "mg-correct"

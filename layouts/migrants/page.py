@@ -66,6 +66,7 @@ def queue_tab() -> html.Div:
             html.Button(t("migrants.review.reject"), id=ids.MG_REJECT, className="export", style=BUTTON),
         ]),
         html.Div(id=ids.MG_MESSAGE, className="message", role="status"),
+        html.Div(id=ids.MG_QUEUE_NOTE, className="caption"),
         _picking(ids.MG_QUEUE, QUEUE_COLUMNS),
     ])
 
