@@ -149,6 +149,10 @@ def test_a_leader_sees_the_case_without_action_buttons_and_a_community_worker_se
                     ids.REASSIGN_SUBMIT):
         assert not _visible(leader, control), control
     assert leader.locator(f"#{ids.HEALTH_STATE}").is_visible()  # the steps' state is there to read
+    # ... and their answers read-only: every input of the three steps disabled
+    leader.wait_for_function(f"document.querySelector('#{ids.STEPS_FORM}').disabled === true")
+    assert leader.locator(f"#{ids.STEPS_FORM} input").count() > 0
+    assert leader.locator(f"#{ids.STEPS_FORM} input:enabled").count() == 0
     assert not _visible(leader, ids.TAB_WALK_IN) and _visible(leader, ids.TAB_OVERSIGHT)
     ARTIFACTS.mkdir(exist_ok=True)
     leader.screenshot(path=str(ARTIFACTS / "appeal_leader.png"), full_page=True)
@@ -157,6 +161,8 @@ def test_a_leader_sees_the_case_without_action_buttons_and_a_community_worker_se
     _open_case(worker, appeal_id)
     for control in (*STEP_CONTROLS, ids.PROPOSAL_DECISION):
         worker.wait_for_selector(f"#{control}", state="visible")
+    worker.wait_for_function(f"document.querySelector('#{ids.STEPS_FORM}').disabled === false")
+    assert worker.locator(f"#{ids.STEPS_FORM} input:enabled").count() > 0
     for control in (ids.REVIEW_APPROVE, ids.REVIEW_SEND_BACK, ids.REASSIGN_SUBMIT):
         assert not _visible(worker, control), control
     assert _visible(worker, ids.TAB_WALK_IN) and not _visible(worker, ids.TAB_OVERSIGHT)

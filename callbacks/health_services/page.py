@@ -38,7 +38,8 @@ CASE_OUTPUTS = (ids.CASE_PANEL, "style"), (ids.CASE_HEADER, "children"), (ids.CA
     (ids.MOVEMENT_KEY_AREA, "value"), (ids.MOVEMENT_PLACES, "value"), (ids.COMMITMENT_SIGNED, "value"), \
     (ids.PROPOSAL_DECISION, "value"), (ids.REASSIGN_COMMUNITY, "options"), (ids.HEALTH_SAVE, "style"), \
     (ids.MOVEMENT_SAVE, "style"), (ids.COMMITMENT_SAVE, "style"), (ids.COMMITMENT_FILE, "style"), \
-    (ids.PROPOSAL_ACTIONS, "style"), (ids.REVIEW_ACTIONS, "style"), (ids.REASSIGN_ROW, "style")
+    (ids.PROPOSAL_ACTIONS, "style"), (ids.REVIEW_ACTIONS, "style"), (ids.REASSIGN_ROW, "style"), \
+    (ids.STEPS_FORM, "disabled")
 ACTIONS = (ids.HEALTH_SAVE, ids.MOVEMENT_SAVE, ids.COMMITMENT_SAVE, ids.PROPOSAL_SUBMIT, ids.REVIEW_APPROVE,
            ids.REVIEW_SEND_BACK, ids.REASSIGN_SUBMIT)
 
@@ -129,7 +130,8 @@ def case_view(actor: Actor, appeal_id: int | None) -> tuple:
             builders.proposal_view(case, proposal, missing), builders.review_history(reviews),
             builders.outcome_text(case), case["health_symptoms"], temperature, case["health_contact"],
             case["movement_key_area"], case["movement_places"], case["commitment_signed"], decision,
-            [{"label": f"{p['street']} · {p['name']}", "value": p["code"]} for p in places], *shown)
+            [{"label": f"{p['street']} · {p['name']}", "value": p["code"]} for p in places], *shown,
+            shown[0] == HIDDEN)  # the steps' answers read-only to whoever may not record them
 
 
 SHOWN, HIDDEN, BUTTON = {"display": "block"}, {"display": "none"}, {"display": "inline-block"}

@@ -11,6 +11,7 @@ CASE_HEADER = "appeals-case-header"
 CASE_RECORD = "appeals-case-record"
 CASE_MESSAGE = "appeals-case-message"
 HEALTH_STATE = "appeals-health-state"
+STEPS_FORM = "appeals-steps-form"  # the three steps' inputs, disabled for those who may not record them
 HEALTH_SYMPTOMS = "appeals-health-symptoms"
 HEALTH_TEMPERATURE = "appeals-health-temperature"
 HEALTH_CONTACT = "appeals-health-contact"

@@ -49,21 +49,23 @@ def case_panel() -> html.Div:
         html.Div(id=ids.CASE_HEADER),
         html.Div(className="appeal-columns", children=[
             html.Div(className="appeal-steps", children=[
-                _step("appeals.step.health", ids.HEALTH_STATE, [
-                    _field("appeals.health.symptoms", _yes_no(ids.HEALTH_SYMPTOMS)),
-                    _field("appeals.health.temperature", dcc.Input(id=ids.HEALTH_TEMPERATURE, type="number",
-                                                                   min=34, max=43, step=0.1)),
-                    _field("appeals.health.contact", _yes_no(ids.HEALTH_CONTACT))], ids.HEALTH_SAVE),
-                _step("appeals.step.movement", ids.MOVEMENT_STATE, [
-                    _field("appeals.movement.key_area", _yes_no(ids.MOVEMENT_KEY_AREA)),
-                    _field("appeals.movement.places", dcc.Input(id=ids.MOVEMENT_PLACES, maxLength=200))],
-                      ids.MOVEMENT_SAVE),
-                _step("appeals.step.commitment", ids.COMMITMENT_STATE, [
-                    _field("appeals.commitment.signed", _yes_no(ids.COMMITMENT_SIGNED, "appeals.signed_yes",
-                                                                "appeals.signed_no")),
-                    dcc.Upload(id=ids.COMMITMENT_FILE, children=html.A(t("appeals.commitment.file")),
-                               className="appeal-upload", max_size=5 * 1024 * 1024, style=HIDDEN)],
-                      ids.COMMITMENT_SAVE),
+                html.Fieldset(id=ids.STEPS_FORM, className="appeal-steps-form", disabled=True, children=[
+                    _step("appeals.step.health", ids.HEALTH_STATE, [
+                        _field("appeals.health.symptoms", _yes_no(ids.HEALTH_SYMPTOMS)),
+                        _field("appeals.health.temperature", dcc.Input(id=ids.HEALTH_TEMPERATURE, type="number",
+                                                                       min=34, max=43, step=0.1)),
+                        _field("appeals.health.contact", _yes_no(ids.HEALTH_CONTACT))], ids.HEALTH_SAVE),
+                    _step("appeals.step.movement", ids.MOVEMENT_STATE, [
+                        _field("appeals.movement.key_area", _yes_no(ids.MOVEMENT_KEY_AREA)),
+                        _field("appeals.movement.places", dcc.Input(id=ids.MOVEMENT_PLACES, maxLength=200))],
+                          ids.MOVEMENT_SAVE),
+                    _step("appeals.step.commitment", ids.COMMITMENT_STATE, [
+                        _field("appeals.commitment.signed", _yes_no(ids.COMMITMENT_SIGNED, "appeals.signed_yes",
+                                                                    "appeals.signed_no")),
+                        dcc.Upload(id=ids.COMMITMENT_FILE, children=html.A(t("appeals.commitment.file")),
+                                   className="appeal-upload", max_size=5 * 1024 * 1024, style=HIDDEN)],
+                          ids.COMMITMENT_SAVE),
+                ]),
                 html.Fieldset(className="appeal-step", children=[
                     html.Legend(t("appeals.proposal")), html.Div(id=ids.PROPOSAL_SYSTEM),
                     html.Div(id=ids.PROPOSAL_ACTIONS, style=HIDDEN, children=[
