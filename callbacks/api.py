@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 
+from callbacks.gate import calling_system
 from data_access.importing import registry
 from data_access.importing.live import MOST_CHANGES, apply_batch
 from data_access.importing.reports import reason_text
-from data_access.session import DataUnavailable, writing
+from data_access.session import DataUnavailable
 from data_access.users import integrations
 from i18n import t
 
@@ -26,11 +27,8 @@ def register(server: Flask) -> None:
 
 
 def receive() -> tuple[Response, int]:
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else None
     try:
-        with writing(None) as work:  # a system, not a person: the token names it
-            integration = integrations.integration_for(work.conn, token)
+        integration, token = calling_system(integrations.integration_for)
     except DataUnavailable:
         return jsonify(error=t("map.error")), 503
     if integration is None:

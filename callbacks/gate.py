@@ -3,6 +3,7 @@ with `require(action)`; the table of actions and roles is domain.permissions.PER
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from flask import has_request_context, request
@@ -64,3 +65,13 @@ def clamp_view(view: View, actor: Actor, see_people: bool) -> tuple[View, bool]:
     if not see_people:
         view = replace(view, enterprise=None)
     return view, asked and not inside
+
+
+def calling_system(lookup: Callable[..., str | None]) -> tuple[str | None, str | None]:
+    """The integration a system's request names by its bearer token (None when no live token matches), and the
+    token. `lookup(conn, token)` is the module's own token check. Raises DataUnavailable when the database
+    cannot answer."""
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    with writing(None) as work:  # a system, not a person: the token names it
+        return lookup(work.conn, token), token

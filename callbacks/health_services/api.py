@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 
+from callbacks.gate import calling_system
 from data_access.health_services.colour_path import api_batch, integration_for
 from data_access.health_services.intake import KIND
 from data_access.importing.reports import reason_text
-from data_access.session import DataUnavailable, writing
+from data_access.session import DataUnavailable
 from i18n import t
 
 PATH = "/api/v1/appeals"
@@ -29,11 +30,8 @@ def register(server: Flask) -> None:
 
 
 def receive_appeals() -> tuple[Response, int]:
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else None
     try:
-        with writing(None) as work:  # a system, not a person: the token names it
-            integration = integration_for(work.conn, token)
+        integration, token = calling_system(integration_for)
     except DataUnavailable:
         return jsonify(error=t("map.error")), 503
     if integration is None:

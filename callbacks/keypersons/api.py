@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 
+from callbacks.gate import calling_system
 from data_access.importing.reports import reason_text
 from data_access.keypersons.intake import FIELDS
 from data_access.keypersons.live import MOST_RECORDS, api_batch, integration_for
-from data_access.session import DataUnavailable, writing
+from data_access.session import DataUnavailable
 from domain.keypersons import BATCH_KINDS
 from i18n import t
 
@@ -34,11 +35,8 @@ def register(server: Flask) -> None:
 
 
 def receive_batch() -> tuple[Response, int]:
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else None
     try:
-        with writing(None) as work:  # a system, not a person: the token names it
-            integration = integration_for(work.conn, token)
+        integration, token = calling_system(integration_for)
     except DataUnavailable:
         return jsonify(error=t("map.error")), 503
     if integration is None:
