@@ -631,7 +631,7 @@ def _big_xlsx_import(megabytes: int) -> None:
         people = conn.execute(text("SELECT id_number FROM health_code ORDER BY id_number LIMIT :n"),
                               {"n": rows}).scalars().all()
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as file:
-        _write_xlsx(file, (("身份证号码", "健康码颜色"), *((p, "绿码") for p in people)))
+        bench_imports.write_xlsx(file, (("身份证号码", "健康码颜色"), *((p, "绿码") for p in people)))
         file.flush()
         size = os.path.getsize(file.name)
         with zipfile.ZipFile(file.name) as archive:
@@ -656,41 +656,6 @@ result = run_import(get_engine(), ImportRequest("health_codes", "big.xlsx", cont
 peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1]
 print(f"{result.result}: {result.message}\t{int(peak) / 1024}")
 """
-XLSX_PARTS = {
-    "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
-    '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
-    '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml'
-    '.worksheet+xml"/></Types>',
-    "_rels/.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-    'officeDocument" Target="xl/workbook.xml"/></Relationships>',
-    "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r='
-    '"http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="健康码" sheetId="1"'
-    ' r:id="rId1"/></sheets></workbook>',
-    "xl/_rels/workbook.xml.rels": '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-}
-
-
-def _write_xlsx(file, rows) -> None:
-    """A minimal XLSX of one sheet, streamed into the archive (openpyxl would take minutes to write it)."""
-    from xml.sax.saxutils import escape
-
-    with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, body in XLSX_PARTS.items():
-            archive.writestr(name, body)
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-            for number, row in enumerate(rows, start=1):
-                cells = "".join(f'<c r="{chr(65 + i)}{number}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
-                                for i, v in enumerate(row))
-                sheet.write(f'<row r="{number}">{cells}</row>'.encode())
-            sheet.write(b"</sheetData></worksheet>")
-
-
 def _csv(header: list[str], rows) -> bytes:
     import csv
     import io
