@@ -175,7 +175,8 @@ def test_case_controls_show_only_to_roles_that_may_use_them_on_that_case(engine)
     names = [i for i, _p in page.CASE_OUTPUTS]
     for name in ("appeals-health-save", "appeals-proposal-actions", "appeals-review-actions", "appeals-reassign-row"):
         assert view[names.index(name)] == hidden
-    assert page.case_view(access_of("official"), open_case["id"])[-2:] == (hidden, shown)
+    assert page.case_view(access_of("official"), open_case["id"])[-3:] == (hidden, shown, False)  # steps editable
+    assert view[names.index("appeals-steps-form")] is True  # the leader's steps are read-only
 
 
 def test_the_pages_tabs_and_configuration_show_by_role(engine):
