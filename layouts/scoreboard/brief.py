@@ -56,7 +56,7 @@ def _map(shapes: dict, values: dict[str, float | None], classes: Classes, legend
                      f"<title>{escape(row['name'])}</title></path>")
     legend = "".join(f"<div><span style='background:{c}'></span>{escape(label)}</div>"
                      for c, label in zip(classes.colours, class_labels(classes), strict=True))
-    return (f"<div class='map'><svg class='brief-map' xmlns='http://www.w3.org/2000/svg' viewBox='{x} {y} {w} {h}'"
+    return (f"<div class='map'><svg class='brief-map' viewBox='{x} {y} {w} {h}'"
             f" preserveAspectRatio='xMidYMid meet'>{''.join(paths)}</svg>"
             f"<div class='legend'><b>{escape(legend_title)}</b>{legend}</div></div>")
 
