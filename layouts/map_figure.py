@@ -44,15 +44,9 @@ def community_map(
     metric: the metric coloured, whose value (with its unit) heads each community's hover.
     """
     shapes = {r["code"]: json.loads(r["geojson"]) for r in communities}
-    by_class: dict[int | None, list[str]] = {}
-    for code in shapes:
-        by_class.setdefault(classes.index(values.get(code)), []).append(code)
     info = {r["code"]: r for r in communities}
-    fills = {c: NO_DATA if k is None else classes.colours[k] for k, codes in by_class.items() for c in codes}
-    data = [
-        _class_trace(shapes, codes, NO_DATA if k is None else classes.colours[k], info, values, dark, metric)
-        for k, codes in sorted(by_class.items(), key=lambda kv: -1 if kv[0] is None else kv[0])
-    ]
+    fills = {c: _fill(classes, values.get(c)) for c in shapes}
+    data = [_fill_trace(shapes, fills, info, values, dark, metric)] if shapes else []
     data.append(_lines([g for r in streets for g in [json.loads(r["geojson"])]], STREET_LINE if not dark
                        else "#e8edf2", 2.2))
     if 0 < len(focus) < len(shapes):
@@ -95,7 +89,20 @@ def empty_figure() -> dict:
     return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
-def _class_trace(shapes, codes, colour, info, values, dark, metric=None) -> dict:
+def _fill(classes: Classes, value: float | None) -> str:
+    k = classes.index(value)
+    return NO_DATA if k is None else classes.colours[k]
+
+
+def _fill_trace(shapes, fills, info, values, dark, metric=None) -> dict:
+    """Every community in one trace, coloured by its class: one GeoJSON source for MapLibre to load again on
+    a redraw (a trace per class was a source each, each tiled and drawn in a frame of its own), with the
+    same shapes in the same order whatever the metric, so only z and the colours change."""
+    codes = list(shapes)
+    colours = sorted(set(fills.values()))  # z is the index of the community's colour; colorscale steps
+    step = {colour: i for i, colour in enumerate(colours)}
+    scale = [[stop, colour] for i, colour in enumerate(colours)
+             for stop in (i / len(colours), (i + 1) / len(colours))]
     chosen = [t("map.hover.value", metric=t(f"metric.{metric}"), value="<b>%{customdata[10]}</b>")] if metric else []
     lines = [
         "<b>%{customdata[0]}</b>　%{customdata[1]}",
@@ -112,8 +119,9 @@ def _class_trace(shapes, codes, colour, info, values, dark, metric=None) -> dict
         "geojson": {"type": "FeatureCollection",
                     "features": [{"type": "Feature", "id": c, "geometry": shapes[c]} for c in codes]},
         "locations": codes,
-        "z": [1] * len(codes),
-        "colorscale": [[0, colour], [1, colour]],
+        "z": [step[fills[c]] for c in codes],
+        "zmin": -0.5, "zmax": len(colours) - 0.5,
+        "colorscale": scale,
         "showscale": False,
         "marker": {"line": {"color": "#10161d" if dark else "#ffffff", "width": 0.8}},
         "customdata": [

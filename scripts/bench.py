@@ -74,7 +74,8 @@ def main() -> None:
     migrate(url)
     if os.environ.get("BENCH_ONLY") == "felt":  # click to drawn in Chromium only (with BENCH_BASELINE: both)
         with ExitStack() as stack:
-            _felt_latency({name: stack.enter_context(_production_server(root)) for name, root in _roots().items()})
+            _felt_latency({name: stack.enter_context(_production_server(root)) for name, root in _roots().items()},
+                          int(os.environ.get("BENCH_ROUNDS") or 6))
         return
 
     import app  # after the data exists; Dash validates on first request
@@ -273,25 +274,49 @@ HOOK = """() => {
   performance.clearResourceTimings();
   return performance.now();
 }"""
-# The callbacks' answers the page received since the click: their body sizes (bytes).
-RECEIVED = """() => performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update-component'))
-  .map(e => e.encodedBodySize)"""
+# The callbacks' answers the page received since the click: [body size (bytes), answered (ms since t0)].
+RECEIVED = """(t0) => performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update-component'))
+  .map(e => [e.encodedBodySize, e.responseEnd - t0])"""
 DRAWN_SINCE = """(t0) => (window.__drawn || 0) > t0 && !document.querySelector('[data-dash-is-loading="true"]')
   ? performance.now() - t0 : false"""
-CLICKS = (("district -> community", ".ranking a", 0), ("community -> street", ".breadcrumb a.crumb", -1),
-          ("new metric", ".controls .segmented a:not(.current)", 0), ("street -> district", ".breadcrumb a.crumb", 0),
-          ("new metric", ".controls .segmented a:not(.current)", 0))
+# Where on the screen a community of the map is: the first vertex-average of the first class's first shape.
+ON_MAP = """() => {
+  const gd = document.querySelector('#community-map .js-plotly-plot');
+  const map = gd._fullLayout.map._subplot.map;
+  const shape = gd.data.find(d => d.type === 'choroplethmap').geojson.features[0].geometry;
+  const ring = (shape.type === 'MultiPolygon' ? shape.coordinates[0] : shape.coordinates)[0];
+  const lon = ring.slice(1).reduce((s, p) => s + p[0], 0) / (ring.length - 1);
+  const lat = ring.slice(1).reduce((s, p) => s + p[1], 0) / (ring.length - 1);
+  const point = map.project([lon, lat]);
+  const box = map.getCanvas().getBoundingClientRect();
+  return [box.left + point.x, box.top + point.y];
+}"""
+MAP_CLICK = None  # a click on a community of the map (ON_MAP): a drill of one level
+# One round: down by the map, the metric and the basis there, up by the breadcrumb, the same at the district,
+# down by the list beside the map and up again.
+CLICKS = (("district -> street (map)", MAP_CLICK, 0), ("street -> community (map)", MAP_CLICK, 0),
+          ("new metric", ".controls .segmented:not([data-choice]) >> nth=0 >> a:not(.current)", 0),
+          ("new basis", ".controls .segmented:not([data-choice]) >> nth=1 >> a:not(.current)", 0),
+          ("community -> district", ".breadcrumb a.crumb", 0),
+          ("new metric", ".controls .segmented:not([data-choice]) >> nth=0 >> a:not(.current)", 0),
+          ("new basis", ".controls .segmented:not([data-choice]) >> nth=1 >> a:not(.current)", 0),
+          ("district -> community (list)", ".ranking a", 0), ("community -> street", ".breadcrumb a.crumb", -1),
+          ("street -> district", ".breadcrumb a.crumb", 0))
 
 
 def _felt_latency(bases: dict[str, str], rounds: int = 6) -> None:
-    """Click to drawn in headless Chromium (the browser test's): a logged-in official clicks down the list
-    beside the map, changes the metric, and goes back up by the breadcrumb, on each server in turn."""
+    """Click to drawn in headless Chromium (the browser test's): a logged-in official drills down by the map,
+    changes the metric and the basis, goes back up by the breadcrumb, and down the list beside the map, on
+    each server in turn. Each click's time is split in the server's part (until the last callback answer
+    arrived) and the browser's (from then until drawn); the machine's load average is printed beside."""
     from playwright.sync_api import sync_playwright
 
     from data_access.demo.users import DEMO_USERS
 
     took: dict[str, dict[str, list[float]]] = {name: {} for name in bases}
+    browser_part: dict[str, dict[str, list[float]]] = {name: {} for name in bases}
     answers: dict[str, list[list[int]]] = {name: [] for name in bases}  # per click: the answers' sizes
+    load = [os.getloadavg()[0]]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
         pages = {}
@@ -303,21 +328,34 @@ def _felt_latency(bases: dict[str, str], rounds: int = 6) -> None:
             page.click("button[type=submit]")
             page.wait_for_selector(".ranking a", timeout=60_000)
             page.wait_for_selector(".maplibregl-canvas", timeout=60_000)
+            page.wait_for_timeout(1_500)
             pages[name] = page
         for _ in range(rounds):
             for name, page in pages.items():
                 for label, selector, which in CLICKS:
+                    where = page.evaluate(ON_MAP) if selector is MAP_CLICK else None
                     started = page.evaluate(HOOK)
-                    page.locator(selector).nth(which).click()
+                    if where:
+                        page.mouse.click(*where)
+                    else:
+                        page.locator(selector).nth(which).click()
                     drawn = page.wait_for_function(DRAWN_SINCE, arg=started, timeout=60_000).json_value()
+                    received = page.evaluate(RECEIVED, started)
                     took[name].setdefault(label, []).append(drawn)
-                    answers[name].append(page.evaluate(RECEIVED))
+                    answered = max((r[1] for r in received), default=0)
+                    browser_part[name].setdefault(label, []).append(max(0.0, drawn - answered))
+                    answers[name].append([r[0] for r in received])
+                    page.mouse.move(5, 5)  # off the map: no hover label over the next click's target
+                load.append(os.getloadavg()[0])
         browser.close()
-    print(f"click to drawn in Chromium, {rounds} rounds of {len(CLICKS)} clicks (p50 / p95 ms):")
+    print(f"click to drawn in Chromium, {rounds} rounds of {len(CLICKS)} clicks (p50 / p95 ms; in brackets the"
+          f" browser's part after the last answer, p50), load average (1 min) {min(load):.1f}-{max(load):.1f}:")
     for name, kinds in took.items():
         every = [t for times in kinds.values() for t in times]
-        detail = ", ".join(f"{label} {statistics.median(t):.0f}" for label, t in kinds.items())
-        print(f"  {name:<8}: all {_quantile(every, 0.5):.0f} / {_quantile(every, 0.95):.0f}; medians: {detail}")
+        print(f"  {name:<8}: all {_quantile(every, 0.5):.0f} / {_quantile(every, 0.95):.0f}")
+        for label, t in kinds.items():
+            print(f"    {label:<28} {_quantile(t, 0.5):5.0f} / {_quantile(t, 0.95):5.0f}"
+                  f"  ({statistics.median(browser_part[name][label]):.0f})")
         sizes = answers[name]
         print(f"  {'':<8}  callback answers until drawn: median {statistics.median(len(a) for a in sizes):.0f}"
               f" a click, {statistics.median(sum(a) for a in sizes) / 1e3:.0f} kB a click"
@@ -329,12 +367,15 @@ def _quantile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
+_PORTS = [int(p) for p in os.environ.get("BENCH_PORTS", "").split(",") if p]
+
+
 @contextmanager
 def _production_server(root: Path = ROOT) -> Iterator[str]:
     """gunicorn as `make serve-prod` runs it (2 workers x 4 threads) from the checkout at root, on a free
     port: its address. Stopped on the way out, whatever happened; its log is printed if something failed."""
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind(("127.0.0.1", _PORTS.pop(0) if _PORTS else 0))  # BENCH_PORTS: the ports to use, in turn
         port = probe.getsockname()[1]
     with tempfile.TemporaryFile() as log:
         server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--threads",

@@ -7,6 +7,7 @@ import importlib
 import pkgutil
 import re
 from contextlib import contextmanager
+from itertools import pairwise
 from types import ModuleType, SimpleNamespace
 
 from sqlalchemy import create_engine, text
@@ -127,6 +128,18 @@ def view_callback_body(search: str) -> dict:
 
 def choropleths(figure: dict) -> list[dict]:
     return [t for t in figure["data"] if t["type"] == "choroplethmap"]
+
+
+def fill_colours(figure: dict) -> dict[str, str]:
+    """Each community's fill on the map: its z read through the trace's stepped colour scale, as plotly does."""
+    colours = {}
+    for trace in choropleths(figure):
+        low, high, scale = trace.get("zmin", 0), trace.get("zmax", 1), trace["colorscale"]
+        for code, z in zip(trace["locations"], trace["z"], strict=True):
+            share = (z - low) / (high - low) if high > low else 0.5
+            colours[code] = next(colour for (start, colour), (end, _) in pairwise(scale)
+                                 if start <= share <= end)
+    return colours
 
 
 def shown_codes(figure: dict) -> list[str]:

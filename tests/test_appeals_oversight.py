@@ -20,7 +20,7 @@ from domain.divisions import DISTRICT, Scope
 from i18n import t
 from layouts.health_services.oversight import OPEN_CLASSES
 from layouts.metrics import NO_DATA
-from tests.helpers import access_of, logged_in_client
+from tests.helpers import access_of, fill_colours, logged_in_client
 
 GCQ = "330105005000"
 BEIJING = "Asia/Shanghai"
@@ -46,11 +46,9 @@ def test_the_open_requests_map_counts_equal_an_independent_count(engine):
     assert {r["code"] for r in street_rows} == {c for c in expected.index if c.startswith(GCQ[:9])}
 
     figure, legend = page.open_map_view(official)
-    coloured = {}
+    coloured = fill_colours(figure)
     for trace in figure["data"]:
         if trace.get("type") == "choroplethmap":
-            colour = trace["colorscale"][0][1]
-            coloured |= {code: colour for code in trace["locations"]}
             assert [c[2] for c in trace["customdata"]] == [expected[c] for c in trace["locations"]]
     assert set(coloured) == set(expected.index)  # every community drawn, none as "no data"
     assert NO_DATA not in coloured.values()

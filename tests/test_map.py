@@ -12,7 +12,16 @@ from sqlalchemy import text
 from callbacks.colour_map.view import view_outputs
 from layouts.metrics import METRICS
 from layouts.view import View
-from tests.helpers import OUTPUTS, access_of, choropleths, ids, logged_in_client, shown_codes, texts, view_callback_body
+from tests.helpers import (
+    OUTPUTS,
+    access_of,
+    fill_colours,
+    ids,
+    logged_in_client,
+    shown_codes,
+    texts,
+    view_callback_body,
+)
 
 
 def draw(view: View, dropped=(), user: str = "official") -> dict:
@@ -54,7 +63,7 @@ def test_district_map_has_every_community_once_in_the_colour_of_its_class(distri
         ratios = dict(conn.execute(text(
             "SELECT community_code, residents_red::float / nullif(residents_green + residents_yellow"
             " + residents_red + residents_none, 0) FROM community_stats")).all())
-    colour_of = {c: t["colorscale"][0][1] for t in choropleths(figure) for c in t["locations"]}
+    colour_of = fill_colours(figure)
     top = max(ratios, key=ratios.get)
     assert colour_of[top] == METRICS["red_ratio"].colours[-1]
     assert district["message"] == "" and district["time"].startswith("数据时间")
@@ -157,7 +166,7 @@ def test_the_view_callback_answers_over_http_like_the_browser_asks(app_module):
 
 
 def _colours(figure: dict) -> dict[str, str]:
-    return {c: t["colorscale"][0][1] for t in choropleths(figure) for c in t["locations"]}
+    return fill_colours(figure)
 
 
 def test_a_community_keeps_its_colour_from_district_to_street_and_on_the_big_screen(district, engine, as_user):

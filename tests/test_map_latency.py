@@ -100,3 +100,34 @@ def test_a_drill_by_the_side_list_stays_in_the_page_and_asks_nothing_for_hidden_
     page.screenshot(path=str(ARTIFACTS / "map_enterprise_from_list.png"))
     assert errors == []
     context.close()
+
+
+def test_the_browser_drills_from_a_map_click_as_the_server_would(browser, as_user):
+    """A click on the map makes the URL in the page (no request for it): DRILL_JS gives, for each kind of
+    click, the URL drill_from_map gives, or leaves the URL as it is where the server would."""
+    from dash import no_update
+
+    from callbacks.colour_map.view import DRILL_JS, drill_from_map
+
+    enterprise = ["某企业", "已复工", 3, 0, "91330105MA2H0XXX1Y", "330105005051"]
+    cases = [
+        ({"points": [{"location": "330105005051"}]}, ""),
+        ({"points": [{"location": "330105005051"}]}, "?metric=red&basis=both"),
+        ({"points": [{"location": "330105005051"}]}, "?street=330105005000&metric=yellow_ratio&points=1"),
+        ({"points": [{"location": "330105006012"}]}, "?street=330105005000&community=330105005051"),
+        ({"points": [{"location": "330105005051"}]}, "?street=330105005000&community=330105005051"),
+        ({"points": [{"customdata": enterprise}]}, "?street=330105005000&points=1&day=2025-01-15"),
+        ({"points": [{"customdata": enterprise}]},
+         "?street=330105005000&community=330105005051&enterprise=91330105MA2H0XXX1Y"),
+        ({"points": [{"curveNumber": 0}]}, "?street=330105005000"),
+        ({"points": []}, ""),
+        (None, "?street=330105005000"),
+    ]
+    page = browser.new_page()
+    page.evaluate("() => { window.dash_clientside = {no_update: 'NO-UPDATE'}; }")
+    with as_user("official"):
+        for click, search in cases:
+            expected = drill_from_map(click, search)
+            got = page.evaluate(f"([click, search]) => ({DRILL_JS})(click, search)", [click, search])
+            assert got == ("NO-UPDATE" if expected is no_update else expected), (click, search)
+    page.close()

@@ -34,8 +34,9 @@ def register(app: Dash) -> None:
     )(show_view)
     app.callback(Output(ids.LIVE_VERSION, "data"), Input(ids.LIVE_TICK, "n_intervals"),
                  State(ids.LIVE_SEEN, "data"), prevent_initial_call=True)(watch_data)
-    app.callback(Output(URL, "search"), Input(ids.MAP, "clickData"), State(URL, "search"),
-                 prevent_initial_call=True)(drill_from_map)
+    # In the browser: a click on the map asks the server only for the view it leads to, not first for the URL.
+    app.clientside_callback(DRILL_JS, Output(URL, "search"), Input(ids.MAP, "clickData"), State(URL, "search"),
+                            prevent_initial_call=True)
 
 
 def show_view(search: str | None, version: str | None):
@@ -58,7 +59,41 @@ def watch_data(_ticks: int, seen: str | None):
     return no_update if seen is None or version == seen else version
 
 
+# drill_from_map as the browser runs it (the same cases give the same URL: tests/test_map_latency.py).
+DRILL_JS = """(click, search) => {
+  const noUpdate = window.dash_clientside.no_update;
+  const point = ((click || {}).points || [{}])[0] || {};
+  const data = point.customdata || [];
+  let code, community = null;
+  if (typeof point.location === 'string') { code = point.location; }
+  else if (data.length > 5) { code = String(data[4]); community = String(data[5]); }
+  else { return noUpdate; }
+  const params = new URLSearchParams((search || '').replace(/^\\?/, ''));
+  const view = {street: params.get('street'), community: params.get('community'), enterprise: params.get('enterprise')};
+  if (view.community && !view.street) { view.street = view.community.slice(0, 9) + '000'; }
+  if (!view.community) { view.enterprise = null; }
+  const target = Object.assign({}, view);
+  if (/^[0-9A-HJ-NP-RTUWXY]{18}$/.test(code) && community) {
+    Object.assign(target, {street: community.slice(0, 9) + '000', community: community, enterprise: code});
+  } else if (!/^[0-9]{12}$/.test(code)) {
+    return noUpdate;
+  } else if (!view.street && !view.community) {
+    Object.assign(target, {street: code.slice(0, 9) + '000', community: null, enterprise: null});
+  } else {
+    Object.assign(target, {street: code.slice(0, 9) + '000', community: code, enterprise: null});
+  }
+  if (target.street === view.street && target.community === view.community && target.enterprise === view.enterprise) {
+    return noUpdate;
+  }
+  const out = new URLSearchParams();
+  for (const name of ['street', 'community', 'enterprise']) { if (target[name]) out.append(name, target[name]); }
+  for (const name of ['metric', 'basis', 'points', 'day']) { if (params.get(name)) out.append(name, params.get(name)); }
+  return '?' + out.toString();
+}"""
+
+
 def drill_from_map(click: dict | None, search: str | None):
+    """Where a click on the map leads (the server's own statement of DRILL_JS, which the page runs)."""
     require(READ_MAP)
     point = ((click or {}).get("points") or [{}])[0]
     data = point.get("customdata") or []
