@@ -131,3 +131,25 @@ def test_the_browser_drills_from_a_map_click_as_the_server_would(browser, as_use
             got = page.evaluate(f"([click, search]) => ({DRILL_JS})(click, search)", [click, search])
             assert got == ("NO-UPDATE" if expected is no_update else expected), (click, search)
     page.close()
+
+
+def test_a_new_metric_sends_only_the_parts_of_the_page_that_change(as_user):
+    """The view callback leaves out each output the page already shows (Dash's renderer then mounts nothing
+    for it): the same view again sends nothing; a new metric sends the map, the legend, the choices and the
+    ranking, not the tiles, the data time or the message; a drill sends the tiles again."""
+    from dash import no_update
+
+    from callbacks.colour_map.view import show_view
+
+    with as_user("official"):
+        first = show_view("?street=330105005000", None, None)
+        *outputs, drawn = first
+        assert no_update not in outputs and len(drawn) == len(OUTPUTS)
+        again = show_view("?street=330105005000", None, drawn)
+        assert all(o is no_update for o in again[:-1]) and again[-1] == drawn
+        metric = dict(zip(OUTPUTS, show_view("?street=330105005000&metric=red", None, drawn)[:-1], strict=True))
+        sent = {name for name, o in metric.items() if o is not no_update}
+        assert sent == {"breadcrumb", "choices", "figure", "legend", "side"}, sent
+        down = dict(zip(OUTPUTS, show_view("?street=330105005000&community=330105005051", None, drawn)[:-1],
+                        strict=True))
+        assert down["kpis"] is not no_update and down["figure"] is not no_update

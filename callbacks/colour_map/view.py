@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import orjson
 from dash import Dash, Input, Output, State, no_update
 
 from callbacks import answers
@@ -30,7 +33,7 @@ def register(app: Dash) -> None:
         Output(ids.BREADCRUMB, "children"), Output(ids.CHOICES, "children"), Output(ids.MAP, "figure"),
         Output(ids.LEGEND, "children"), Output(ids.SIDE, "children"), Output(ids.KPIS, "children"),
         Output(ids.DATA_TIME, "children"), Output(ids.MESSAGE, "children"), Output(ids.LIVE_SEEN, "data"),
-        Input(URL, "search"), Input(ids.LIVE_VERSION, "data"),
+        Output(ids.DRAWN, "data"), Input(URL, "search"), Input(ids.LIVE_VERSION, "data"), State(ids.DRAWN, "data"),
     )(show_view)
     app.callback(Output(ids.LIVE_VERSION, "data"), Input(ids.LIVE_TICK, "n_intervals"),
                  State(ids.LIVE_SEEN, "data"), prevent_initial_call=True)(watch_data)
@@ -39,12 +42,30 @@ def register(app: Dash) -> None:
                             prevent_initial_call=True)
 
 
-def show_view(search: str | None, version: str | None):
-    """The view the URL names, drawn again whenever the data changes (live colour updates)."""
+def show_view(search: str | None, version: str | None, drawn: list | None = None):
+    """The view the URL names, drawn again whenever the data changes (live colour updates); only the
+    outputs that differ from what the page shows (drawn: their digests) are sent."""
     actor = require(READ_MAP)
     view, dropped = parse_view(search)
     view, refused = clamp_view(view, actor, actor.may(READ_PEOPLE))
-    return cached_view_outputs(view, dropped, actor, refused, version)
+    return only_changed(cached_view_outputs(view, dropped, actor, refused, version), drawn)
+
+
+def only_changed(outputs: tuple, drawn: list | None) -> tuple:
+    """The outputs, with no_update for each one the page already shows, and the digests of what it will show.
+
+    Each output left out is a part of the page Dash's renderer does not mount again (its pass over the page
+    for every component mounted was most of a click's time in the browser): a new metric leaves the tiles,
+    the data time and the message as they are."""
+    shown = drawn if isinstance(drawn, list) and len(drawn) == len(outputs) else [None] * len(outputs)
+    digests = [s if o is no_update else _digest(o) for o, s in zip(outputs, shown, strict=True)]
+    return (*[no_update if d is not None and d == s else o for o, d, s in zip(outputs, digests, shown, strict=True)],
+            digests)
+
+
+def _digest(output) -> str:
+    raw = orjson.dumps(output) if isinstance(output, orjson.Fragment) else answers.encoded(output)
+    return hashlib.blake2b(raw, digest_size=8).hexdigest()
 
 
 def watch_data(_ticks: int, seen: str | None):
