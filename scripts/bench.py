@@ -275,6 +275,13 @@ def _roots() -> dict[str, Path]:
 HOOK = """() => {
   const gd = document.querySelector('#community-map .js-plotly-plot');
   if (gd && !gd.__bench) { gd.on('plotly_afterplot', () => { window.__drawn = performance.now(); }); gd.__bench = 1; }
+  const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
+    && gd._fullLayout.map._subplot.map;  // MapLibre's frames drawn until then
+  if (map && !map.__bench) {
+    map.on('render', () => { window.__frames = (window.__frames || 0) + 1; });
+    map.__bench = 1;
+  }
+  window.__frames = 0;
   performance.setResourceTimingBufferSize(10000);
   performance.clearResourceTimings();
   return performance.now();
@@ -283,7 +290,7 @@ HOOK = """() => {
 RECEIVED = """(t0) => performance.getEntriesByType('resource').filter(e => e.name.includes('_dash-update-component'))
   .map(e => [e.encodedBodySize, e.responseEnd - t0])"""
 DRAWN_SINCE = """(t0) => (window.__drawn || 0) > t0 && !document.querySelector('[data-dash-is-loading="true"]')
-  ? performance.now() - t0 : false"""
+  ? [performance.now() - t0, window.__frames || 0] : false"""
 # Where on the screen a community of the map is: the first vertex-average of the first class's first shape.
 ON_MAP = """() => {
   const gd = document.querySelector('#community-map .js-plotly-plot');
@@ -312,8 +319,9 @@ CLICKS = (("district -> street (map)", MAP_CLICK, 0), ("street -> community (map
 def _felt_latency(bases: dict[str, str], rounds: int = 6) -> None:
     """Click to drawn in headless Chromium (the browser test's): a logged-in official drills down by the map,
     changes the metric and the basis, goes back up by the breadcrumb, and down the list beside the map, on
-    each server in turn. Each click's time is split in the server's part (until the last callback answer
-    arrived) and the browser's (from then until drawn); the machine's load average is printed beside."""
+    each server in turn. Each click's time is split in the server's part (until the view's answer arrived)
+    and the browser's (from then until drawn), beside the frames MapLibre drew until then; the machine's load
+    average is printed beside."""
     from playwright.sync_api import sync_playwright
 
     from data_access.demo.users import DEMO_USERS
@@ -321,6 +329,7 @@ def _felt_latency(bases: dict[str, str], rounds: int = 6) -> None:
     took: dict[str, dict[str, list[float]]] = {name: {} for name in bases}
     browser_part: dict[str, dict[str, list[float]]] = {name: {} for name in bases}
     answers: dict[str, list[list[int]]] = {name: [] for name in bases}  # per click: the answers' sizes
+    frames: dict[str, dict[str, list[int]]] = {name: {} for name in bases}
     load = [os.getloadavg()[0]]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
@@ -344,23 +353,26 @@ def _felt_latency(bases: dict[str, str], rounds: int = 6) -> None:
                         page.mouse.click(*where)
                     else:
                         page.locator(selector).nth(which).click()
-                    drawn = page.wait_for_function(DRAWN_SINCE, arg=started, timeout=60_000).json_value()
+                    drawn, drew = page.wait_for_function(DRAWN_SINCE, arg=started, timeout=60_000).json_value()
+                    frames[name].setdefault(label, []).append(drew)
                     received = page.evaluate(RECEIVED, started)
                     took[name].setdefault(label, []).append(drawn)
-                    answered = max((r[1] for r in received), default=0)
+                    answered = max(received, default=[0, 0])[1]  # the largest answer: the view's
                     browser_part[name].setdefault(label, []).append(max(0.0, drawn - answered))
                     answers[name].append([r[0] for r in received])
                     page.mouse.move(5, 5)  # off the map: no hover label over the next click's target
                 load.append(os.getloadavg()[0])
         browser.close()
     print(f"click to drawn in Chromium, {rounds} rounds of {len(CLICKS)} clicks (p50 / p95 ms; in brackets the"
-          f" browser's part after the last answer, p50), load average (1 min) {min(load):.1f}-{max(load):.1f}:")
+          f" browser's part after the view's answer, p50, and MapLibre's frames until drawn),"
+          f" load average (1 min) {min(load):.1f}-{max(load):.1f}:")
     for name, kinds in took.items():
         every = [t for times in kinds.values() for t in times]
         print(f"  {name:<8}: all {_quantile(every, 0.5):.0f} / {_quantile(every, 0.95):.0f}")
         for label, t in kinds.items():
             print(f"    {label:<28} {_quantile(t, 0.5):5.0f} / {_quantile(t, 0.95):5.0f}"
-                  f"  ({statistics.median(browser_part[name][label]):.0f})")
+                  f"  ({statistics.median(browser_part[name][label]):.0f}; {statistics.median(frames[name][label]):.0f}"
+                  f" map frames)")
         sizes = answers[name]
         print(f"  {'':<8}  callback answers until drawn: median {statistics.median(len(a) for a in sizes):.0f}"
               f" a click, {statistics.median(sum(a) for a in sizes) / 1e3:.0f} kB a click"
