@@ -170,11 +170,11 @@ def _post_view(client, search: str) -> bytes:
     outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
                (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
                (ids.DATA_TIME, "children"), (ids.MESSAGE, "children"), (ids.LIVE_SEEN, "data"),
-               (ids.DRAWN, "data")]
+               (ids.OUTPUT_DIGESTS, "data")]
     inputs = [{"id": shell_ids.URL, "property": "search", "value": search},
               {"id": ids.LIVE_VERSION, "property": "data", "value": None}]
     try:
-        return _dash(client, outputs, inputs, [{"id": ids.DRAWN, "property": "data", "value": None}])
+        return _dash(client, outputs, inputs, [{"id": ids.OUTPUT_DIGESTS, "property": "data", "value": None}])
     except AssertionError:  # a baseline checkout from before the digests of what is drawn
         return _dash(client, outputs[:-1], inputs)
 

@@ -119,12 +119,13 @@ def view_callback_body(search: str) -> dict:
     outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
                (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
                (ids.DATA_TIME, "children"), (ids.MESSAGE, "children"), (ids.LIVE_SEEN, "data"),
-               (ids.DRAWN, "data")]
+               (ids.OUTPUT_DIGESTS, "data")]
     return {"output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
             "outputs": [{"id": i, "property": p} for i, p in outputs],
             "inputs": [{"id": ids.URL, "property": "search", "value": search},
                        {"id": ids.LIVE_VERSION, "property": "data", "value": None}],
-            "changedPropIds": [f"{ids.URL}.search"], "state": [{"id": ids.DRAWN, "property": "data", "value": None}]}
+            "changedPropIds": [f"{ids.URL}.search"],
+            "state": [{"id": ids.OUTPUT_DIGESTS, "property": "data", "value": None}]}
 
 
 def choropleths(figure: dict) -> list[dict]:

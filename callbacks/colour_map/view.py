@@ -33,7 +33,8 @@ def register(app: Dash) -> None:
         Output(ids.BREADCRUMB, "children"), Output(ids.CHOICES, "children"), Output(ids.MAP, "figure"),
         Output(ids.LEGEND, "children"), Output(ids.SIDE, "children"), Output(ids.KPIS, "children"),
         Output(ids.DATA_TIME, "children"), Output(ids.MESSAGE, "children"), Output(ids.LIVE_SEEN, "data"),
-        Output(ids.DRAWN, "data"), Input(URL, "search"), Input(ids.LIVE_VERSION, "data"), State(ids.DRAWN, "data"),
+        Output(ids.OUTPUT_DIGESTS, "data"), Input(URL, "search"), Input(ids.LIVE_VERSION, "data"),
+        State(ids.OUTPUT_DIGESTS, "data"),
     )(show_view)
     app.callback(Output(ids.LIVE_VERSION, "data"), Input(ids.LIVE_TICK, "n_intervals"),
                  State(ids.LIVE_SEEN, "data"), prevent_initial_call=True)(watch_data)

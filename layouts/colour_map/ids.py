@@ -3,7 +3,7 @@
 LIVE_TICK = "live-tick"  # every second: has the data changed?
 LIVE_VERSION = "live-version"  # the newest data version seen; a change redraws the view
 LIVE_SEEN = "live-seen"  # the data version the view on screen was drawn from
-DRAWN = "map-drawn"  # digests of what the view's outputs show: an output that would not change is not sent
+OUTPUT_DIGESTS = "map-output-digests"  # digests of what the view's outputs show: an unchanged one is not sent
 BREADCRUMB = "breadcrumb"
 CHOICES = "map-choices"
 MAP = "community-map"
