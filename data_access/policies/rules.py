@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from domain import clock
-from domain.policies import ATTRIBUTES, ENTERPRISE, PERSON, as_condition, check_rule, top_conditions
+from domain.policies import ATTRIBUTES, ENTERPRISE, LIST_ATTRIBUTE, PERSON, as_condition, check_rule, top_conditions
 
 BIRTH = "substr(p.id_number, 7, 8)"  # YYYYMMDD: ages compare as text against a birthday bound
 EXPRESSIONS = {
@@ -25,6 +25,9 @@ EXPRESSIONS = {
     "veteran": "coalesce(a.veteran, false)",
     "retired_enterprise": "coalesce(a.retired_enterprise, false)",
     "unemployed": "coalesce(a.unemployed, false)",
+    # On a department's list as last received (data_access.policies.namelists keeps them).
+    **{attr: f"EXISTS (SELECT 1 FROM policy_name_list l WHERE l.id_number = p.id_number AND l.list = '{name}')"
+       for name, attr in LIST_ATTRIBUTE.items()},
     "industry": "e.industry",
     "staff": "coalesce(ea.staff, 0)",
     "talents": "coalesce(ea.talents, 0)",

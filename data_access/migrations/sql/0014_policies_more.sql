@@ -1,0 +1,54 @@
+-- Policies, more: the name lists other departments send (civil affairs' allowance roll 低保/低边名册, HR's list
+-- of enterprise retirees 企退人员名单, the disabled persons' federation's list 残联名单), kept per community so
+-- a rule can ask "on the civil affairs roll"; which policy a list's category stands for (configuration, so the
+-- exclusive groups of the catalogue show clashes between lists); deaths the register learns of; the anonymous
+-- public submission's audit row; an index for the 直达 list's lookups.
+
+-- A death the register learns of (civil affairs, public security): the person stays in the register.
+ALTER TABLE person_attribute ADD COLUMN deceased_on date;
+
+-- What a list's row stands for: (list, category) -> policy; category '' matches every row of the list.
+CREATE TABLE policy_list_policy (
+  list text NOT NULL CHECK (list IN ('civil_roll', 'retiree_list', 'disabled_list')),
+  category text NOT NULL DEFAULT '',
+  policy_id integer NOT NULL REFERENCES policy,
+  PRIMARY KEY (list, category, policy_id)
+);
+
+-- A list as last received, per community (each import replaces the list within the sender's area): only rows
+-- of living residents of the district are kept; the rest are in the import's report.
+CREATE TABLE policy_name_list (
+  list text NOT NULL CHECK (list IN ('civil_roll', 'retiree_list', 'disabled_list')),
+  community_code char(12) NOT NULL REFERENCES community,
+  id_number char(18) NOT NULL REFERENCES person ON DELETE CASCADE,
+  category text NOT NULL DEFAULT '',
+  source text,
+  listed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (community_code, list, id_number, category)
+);
+CREATE INDEX policy_name_list_person_idx ON policy_name_list (id_number, list);
+
+ALTER TABLE policy_list_policy ENABLE ROW LEVEL SECURITY;
+ALTER TABLE policy_name_list ENABLE ROW LEVEL SECURITY;
+CREATE POLICY policy_list_policy_read ON policy_list_policy FOR SELECT TO sansetu_app, sansetu_writer USING (true);
+CREATE POLICY policy_name_list_read ON policy_name_list FOR SELECT TO sansetu_app
+  USING ((SELECT session_may('policies.read')) AND community_code LIKE (SELECT session_scope()) || '%');
+-- The lists arrive by the import path (the writer role, a data operator's session), within the sender's area.
+CREATE POLICY policy_name_list_writer_read ON policy_name_list FOR SELECT TO sansetu_writer USING (true);
+CREATE POLICY policy_name_list_writer_insert ON policy_name_list FOR INSERT TO sansetu_writer
+  WITH CHECK ((SELECT session_may('data.import')) AND community_code LIKE (SELECT session_scope()) || '%');
+CREATE POLICY policy_name_list_writer_delete ON policy_name_list FOR DELETE TO sansetu_writer
+  USING ((SELECT session_may('data.import')) AND community_code LIKE (SELECT session_scope()) || '%');
+-- The checks read the catalogue's groups and the register's deaths.
+CREATE POLICY policy_writer_read ON policy FOR SELECT TO sansetu_writer USING (true);
+CREATE POLICY person_attribute_writer_read ON person_attribute FOR SELECT TO sansetu_writer USING (true);
+GRANT SELECT ON policy_list_policy, policy_name_list TO sansetu_app;
+GRANT SELECT, INSERT, DELETE ON policy_name_list TO sansetu_writer;
+GRANT SELECT ON policy_list_policy, policy, person_attribute TO sansetu_writer;
+INSERT INTO import_kind (name) VALUES ('civil_roll'), ('retiree_list'), ('disabled_list');
+
+-- An enterprise's application from the public page (nobody logged in) is audited as actor "public" with the
+-- sender's address; that session may write nothing else to the log.
+CREATE POLICY audit_log_public_insert ON audit_log FOR INSERT TO sansetu_app
+  WITH CHECK ((SELECT session_actor()) IS NULL AND (SELECT session_scope()) IS NULL AND username = 'public'
+              AND role IS NULL AND action = 'policy_public_submitted' AND address IS NOT NULL);
