@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 import data_access.health_services.intake
 import data_access.keypersons.intake
-import data_access.policies.namelists  # noqa: F401  (policies: the departments' name lists)
+import data_access.policies.namelists  # policies: the departments' name lists
 import data_access.policies.returns  # noqa: F401  (policies: the bank's returned file)
 from data_access.importing import registry
 from data_access.importing.base import Kind

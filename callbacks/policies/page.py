@@ -7,7 +7,7 @@ import json
 
 from dash import Dash, Input, Output, State, ctx
 
-import data_access.policies.namelists  # noqa: F401  (registers the departments' name list import kinds)
+import data_access.policies.namelists  # registers the departments' name list import kinds
 import data_access.policies.returns  # noqa: F401  (registers the payment_returns import kind)
 from callbacks.gate import ensure, require
 from data_access.masking import mask_id_number

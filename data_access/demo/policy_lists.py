@@ -100,7 +100,7 @@ def _load(conn: Connection, kind, file_name: str, members: list[list[str]]) -> i
     prefix = Scope(DISTRICT).prefix
     kind.verify(conn, prefix, True)
     _, warnings = kind.review(conn, request, prefix)
-    written, notes = kind.merge(conn, file_name)
+    written, _ = kind.merge(conn, file_name)
     result = ImportResult("loaded", rows_read=len(raw), rows_written=written, file_format="csv", encoding="utf-8",
                           warnings=[RowError(r, c, str(v), why, str(more[0]) if more else "")
                                     for r, c, v, why, *more in warnings])
