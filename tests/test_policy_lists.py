@@ -180,3 +180,17 @@ def test_a_public_submission_is_audited_as_public_with_its_address_and_nothing_e
     with pytest.raises(DataUnavailable), writing(None) as work:  # nor in another name
         work.conn.execute(text("INSERT INTO audit_log (username, action, address)"
                                " VALUES ('admin', 'policy_public_submitted', 'x')"))
+
+
+def test_the_direct_list_never_finds_the_dead_by_either_path(conn):
+    add_community(conn)
+    today = clock.today()
+    alive = add_resident(conn, TEST_COMMUNITY, date(today.year - 85, 1, 1), income_per_head=900)
+    dead = add_resident(conn, TEST_COMMUNITY, date(today.year - 85, 1, 1), income_per_head=900)
+    conn.execute(text("UPDATE person_attribute SET deceased_on = :d WHERE id_number = :i"), {"d": today, "i": dead})
+    by_register = {"id": -1, "target": "person", "rule": {"attr": "age", "op": ">=", "value": 80}}
+    by_side_table = {"id": -1, "target": "person", "rule": {"attr": "income_per_head", "op": "<", "value": 1150}}
+    assert not rules.needs_row(by_register["rule"]) and rules.needs_row(by_side_table["rule"])
+    for policy in (by_register, by_side_table):
+        counts, listed = rules.eligibility(conn, policy, TEST_COMMUNITY)
+        assert counts == {"eligible": 1, "unreached": 1} and [r["key"] for r in listed] == [alive]

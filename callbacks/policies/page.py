@@ -114,8 +114,7 @@ def eligibility(actor: Actor, target: str, policy_id) -> tuple:
         policy = catalogue.policy(conn, int(policy_id))
         if policy is None or policy["target"] != target:
             return [], [], []
-        counts = rules.eligible_counts(conn, policy, scope)
-        reach = rules.eligible_unreached(conn, policy, scope)
+        counts, reach = rules.eligibility(conn, policy, scope)
         misfits = rules.ineligible_applicants(conn, policy, scope)
         names = oversight.community_names(conn, scope)
     return (builders.rule_panel(policy, counts, len(misfits)),

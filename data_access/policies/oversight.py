@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from data_access.policies.rules import AREA, FROM, Compiled, in_area, no_jit
+from data_access.policies.rules import AREA, FROM, LIVING, Compiled, in_area, no_jit
 from domain import clock
 
 
@@ -31,7 +31,7 @@ def eligible_by_community(conn: Connection, policies: list[dict], scope: str) ->
             columns.append(f"count(*) FILTER (WHERE coalesce({sql}, false)) AS c{n}")
         rows = conn.execute(text(f"""
             SELECT {AREA[target]} AS community_code, {', '.join(columns)} FROM {FROM[target]}
-            WHERE {area} GROUP BY 1"""), params).mappings()
+            WHERE {area} AND {LIVING[target]} GROUP BY 1"""), params).mappings()
         for row in rows:
             out.extend({"community_code": row["community_code"], "policy_id": p["id"], "eligible": row[f"c{n}"]}
                        for n, p in enumerate(chosen))

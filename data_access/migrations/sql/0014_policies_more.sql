@@ -52,3 +52,4 @@ INSERT INTO import_kind (name) VALUES ('civil_roll'), ('retiree_list'), ('disabl
 CREATE POLICY audit_log_public_insert ON audit_log FOR INSERT TO sansetu_app
   WITH CHECK ((SELECT session_actor()) IS NULL AND (SELECT session_scope()) IS NULL AND username = 'public'
               AND role IS NULL AND action = 'policy_public_submitted' AND address IS NOT NULL);
+
