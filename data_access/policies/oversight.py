@@ -120,6 +120,11 @@ def community_shapes(conn: Connection, scope: str) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def data_version(conn: Connection) -> str:
+    """Changes whenever a figure of the oversight tab may (policy_data_version), and with the day."""
+    return conn.execute(text("SELECT policy_data_version() || '/' || current_date")).scalar_one()
+
+
 def community_names(conn: Connection, scope: str) -> dict[str, str]:
     return dict(conn.execute(text("SELECT code, name FROM community WHERE code LIKE :scope || '%'"),
                              {"scope": scope}).all())

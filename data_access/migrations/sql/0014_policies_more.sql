@@ -53,3 +53,16 @@ CREATE POLICY audit_log_public_insert ON audit_log FOR INSERT TO sansetu_app
   WITH CHECK ((SELECT session_actor()) IS NULL AND (SELECT session_scope()) IS NULL AND username = 'public'
               AND role IS NULL AND action = 'policy_public_submitted' AND address IS NOT NULL);
 
+
+-- What the oversight tab's figures are drawn from, as one string that changes whenever they may (a new policy,
+-- application step, payment line, payment made, rating, returned roll, import or list): the cache key of its
+-- answer. Read past row-level security (it names no row), so an area's key also moves with the district's imports.
+CREATE FUNCTION policy_data_version() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public AS $$
+  SELECT concat_ws('/', (SELECT max(id) FROM policy), (SELECT max(id) FROM policy_application_node),
+                   (SELECT max(id) FROM policy_payment), (SELECT sum(spent) FROM policy_fund_pool),
+                   (SELECT max(id) FROM policy_rating), (SELECT max(returned_at) FROM policy_roll),
+                   (SELECT max(id) FROM import_run), (SELECT max(listed_at) FROM policy_name_list))
+$$;
+REVOKE EXECUTE ON FUNCTION policy_data_version() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION policy_data_version() TO sansetu_app;

@@ -36,5 +36,6 @@ def downgrade() -> None:
     op.execute("DROP POLICY policy_writer_read ON policy")
     op.execute("DROP POLICY person_attribute_writer_read ON person_attribute")
     op.execute("REVOKE SELECT ON policy, person_attribute FROM sansetu_writer")
+    op.execute("DROP FUNCTION policy_data_version()")
     op.execute("DROP TABLE policy_name_list, policy_list_policy")
     op.execute("ALTER TABLE person_attribute DROP COLUMN deceased_on")
