@@ -334,6 +334,7 @@ def show_oversight(tab):
 def oversight_outputs(conn, scope: str) -> tuple:
     """The overview's sentences, the per-policy figures, the map of reach, enterprise money per street and the
     ratings, read in one transaction."""
+    oversight.settle(conn)
     listed = catalogue.policies(conn)
     eligible_rows = oversight.eligible_by_community(conn, listed, scope)
     figures = oversight.policy_figures(conn, scope)
