@@ -6,6 +6,7 @@
 
 -- A death the register learns of (civil affairs, public security): the person stays in the register.
 ALTER TABLE person_attribute ADD COLUMN deceased_on date;
+CREATE INDEX person_attribute_deceased_idx ON person_attribute (id_number) WHERE deceased_on IS NOT NULL;
 
 -- What a list's row stands for: (list, category) -> policy; category '' matches every row of the list.
 CREATE TABLE policy_list_policy (
