@@ -62,3 +62,28 @@ def test_an_operator_uploads_a_civil_roll_and_sees_its_faults_listed(browser, se
         kept = {tuple(r) for r in conn.execute(text(
             "SELECT id_number, category FROM policy_name_list WHERE list = 'civil_roll'"))}
     assert kept == {(alive[0][0], "低保"), (alive[1][0], "低保"), (alive[1][0], "低边")}
+
+
+def test_the_civil_affairs_official_handles_only_civil_affairs_applications_and_oversight_stays(browser, server):
+    from layouts.policies import ids
+
+    page = browser.new_page(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    page.set_default_timeout(60_000)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, server, "civil.official", "/policies")
+    page.get_by_text("申请办理", exact=True).click()
+    page.wait_for_selector(f"#{ids.APP_GRID} .ag-row", timeout=60_000)
+    departments = set(page.locator(f"#{ids.APP_GRID} .ag-cell[col-id=department]").all_inner_texts())
+    assert departments == {"区民政局"}
+    page.screenshot(path=str(ARTIFACTS / "policies_civil_official.png"), full_page=True)
+    page.get_by_text("监管总览", exact=True).click()
+    page.wait_for_selector(f"#{ids.FIGURES_GRID} .ag-row", timeout=60_000)
+    page.get_by_text("申请办理", exact=True).click()  # away and back: the figures are still there
+    page.get_by_text("监管总览", exact=True).click()
+    page.wait_for_selector(f"#{ids.FIGURES_GRID} .ag-row", timeout=10_000)
+    assert "项政策" in page.inner_text(f"#{ids.OVERVIEW}")
+    page.screenshot(path=str(ARTIFACTS / "policies_civil_oversight.png"), full_page=True)
+    assert errors == []
+    page.close()
