@@ -12,6 +12,10 @@ GRID_TEXT = ("page", "of", "to", "more", "loadingOoo", "noRowsToShow", "pageSize
              "notContains", "startsWith", "endsWith", "blank", "notBlank", "andCondition", "orCondition")
 
 
+# A row's id by the row's number, as text: AG Grid wants a string (warning #25 otherwise). The grid's parser of
+# function strings knows no globals, so String(params.data.id) gives undefined (every row the same id).
+ROW_ID = "'' + params.data.id"
+
 DROPDOWN_TEXT = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
                  "no_options_found")
 

@@ -12,7 +12,7 @@ from dash import dcc, html
 from domain.keypersons import BATCH_KINDS, MEASURES, status_colour
 from i18n import t
 from layouts.formatting import beijing_time
-from layouts.grid import simple_grid
+from layouts.grid import ROW_ID, simple_grid
 from layouts.keypersons import ids
 
 BATCH_COLUMNS = [("id", "keypersons.col.id", 70), ("kind_name", "keypersons.col.kind", 100),
@@ -55,7 +55,7 @@ def _picking(grid_id: str, columns) -> object:
     grid = _grid(grid_id, columns, selectable=True)
     grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
         "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
-    grid.getRowId = "params.data.id"
+    grid.getRowId = ROW_ID
     return grid
 
 

@@ -10,7 +10,7 @@ from domain.classes import Breaks
 from domain.migrants import CONFLICTS
 from i18n import t
 from layouts.charts import graph_config
-from layouts.grid import simple_grid
+from layouts.grid import ROW_ID, simple_grid
 from layouts.map_figure import community_map
 from layouts.metrics import Classes, class_labels
 from layouts.migrants import ids
@@ -48,7 +48,7 @@ def _picking(grid_id: str, columns) -> object:
     grid = _grid(grid_id, columns, selectable=True)
     grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
         "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
-    grid.getRowId = "params.data.id"
+    grid.getRowId = ROW_ID
     return grid
 
 
