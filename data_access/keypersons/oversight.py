@@ -128,6 +128,16 @@ def records_of(conn: Connection, scope: Scope, batch: int | None = None, day_sta
     return [_masked(dict(r)) for r in rows.mappings()]
 
 
+def records_count(conn: Connection, scope: Scope, day_start: datetime, day_end: datetime) -> int:
+    """How many records of the batches received in [day_start, day_end) lie in the area (records_of's rows)."""
+    return conn.execute(text("""
+        SELECT count(*) FROM kp_record r JOIN kp_batch b ON b.id = r.batch_id
+        WHERE (r.community_code LIKE :prefix OR (r.community_code IS NULL AND :district))
+          AND b.received_at >= :start AND b.received_at < :end"""),
+        {"prefix": scope.prefix + "%", "district": scope.level == "district", "start": day_start,
+         "end": day_end}).scalar_one()
+
+
 def _masked(row: dict) -> dict:
     row["id_number"] = mask_id_number(row["id_number"]) if row["id_number"] else None
     row["passport"] = (row["passport"][:2] + "****" + row["passport"][-2:]) if row["passport"] else None
