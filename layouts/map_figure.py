@@ -74,6 +74,8 @@ def community_map(
         # The same view keeps the reader's zoom when new data redraws it; another view starts fitted.
         "uirevision": f"{len(focus)}:{min(focus, default='')}:{dark}",
         "separators": ".,",
+        # the extent the view shows ([west, south, east, north]): the browser fits it to the map's box
+        "meta": {"fit": [lon[0], lat[0], lon[1], lat[1]]},
         "paper_bgcolor": "#10161d" if dark else "#ffffff",
         "hoverlabel": {"font": {"size": 14}},
         "annotations": [{

@@ -18,7 +18,7 @@ def map_page() -> html.Div:
     return html.Div(className="page", children=[
         dcc.Location(id=shell_ids.URL, refresh="callback-nav"),
         dcc.Interval(id=ids.LIVE_TICK, interval=LIVE_SECONDS * 1000),
-        dcc.Store(id=ids.LIVE_VERSION), dcc.Store(id=ids.LIVE_SEEN),
+        dcc.Store(id=ids.LIVE_VERSION), dcc.Store(id=ids.LIVE_SEEN), dcc.Store(id=ids.MAP_DRAWN),
         html.Div(id=ids.DATA_TIME, className="data-time"),
         html.Div(className="crumb-row", children=[
             html.Nav(id=ids.BREADCRUMB, className="breadcrumb", **{"aria-label": t("crumb.label")}),
