@@ -37,3 +37,15 @@ def simple_grid(grid_id: str, columns: list[tuple[str, str, int]], selectable: b
                       columnDefs=[{"field": f, "headerName": t(h), "width": w} for f, h, w in columns],
                       defaultColDef={"sortable": True, "resizable": True, "filter": True},
                       dashGridOptions=options)
+
+
+def fit_to_width(grid: dag.AgGrid, fixed: frozenset[str] = frozenset(), wrap: frozenset[str] = frozenset(),
+                 least: float = 0.6) -> dag.AgGrid:
+    """Columns that fit the grid's box (a laptop's 1366 px cut the last ones off): all but the `fixed` ones (codes,
+    times: their width is what their text needs) share the width left, in proportion to their widths and down to
+    `least` of them; below that the grid scrolls sideways. Text in `wrap` columns wraps onto more lines."""
+    grid.columnDefs = [c if c["field"] in fixed else
+                       {**c, "flex": c["width"], "minWidth": round(c["width"] * least),
+                        **({"wrapText": True, "autoHeight": True} if c["field"] in wrap else {})}
+                       for c in grid.columnDefs]
+    return grid

@@ -27,7 +27,7 @@ def map_page() -> html.Div:
         html.Div(id=ids.CHOICES, className="controls"),
         history_controls(),
         html.Div(id=ids.MESSAGE, className="message", role="alert"),
-        html.Div(id=ids.KPIS, className="kpis"),
+        html.Div(id=ids.KPIS, className="kpis kpis-row"),
         html.Div(className="map-row", children=[
             dcc.Graph(id=ids.MAP, className="map", config=graph_config(scrollZoom=True)),
             html.Aside(className="side", children=[

@@ -12,10 +12,10 @@ from dash import dcc, html
 from domain.keypersons import BATCH_KINDS, MEASURES, status_colour
 from i18n import t
 from layouts.formatting import beijing_time
-from layouts.grid import ROW_ID, simple_grid
+from layouts.grid import ROW_ID, fit_to_width, simple_grid
 from layouts.keypersons import ids
 
-BATCH_COLUMNS = [("id", "keypersons.col.id", 70), ("kind_name", "keypersons.col.kind", 100),
+BATCH_COLUMNS = [("id", "keypersons.col.id", 70), ("kind_name", "keypersons.col.kind", 110),
                  ("source", "keypersons.col.source", 120), ("received", "keypersons.col.received_at", 150),
                  ("deadline_at", "keypersons.col.deadline", 150), ("records", "keypersons.col.records", 80),
                  ("matched_minutes", "keypersons.col.matched", 120), ("placed", "keypersons.col.placed", 80),
@@ -76,7 +76,8 @@ def batches_tab() -> html.Div:
             html.A(t("keypersons.export.choose"), id=ids.EXPORT_BATCH, className="export"),
             html.A(t("keypersons.export.today"), id=ids.EXPORT_DAY, className="export"),
             html.Span(id=ids.EXPORT_NOTE, className="note", role="status")]),
-        _picking(ids.BATCH_GRID, BATCH_COLUMNS),
+        fit_to_width(_picking(ids.BATCH_GRID, BATCH_COLUMNS),
+                     fixed=frozenset({"kind_name", "received", "deadline_at"})),
     ])
 
 
