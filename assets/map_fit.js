@@ -30,7 +30,6 @@
   window.dash_clientside.map_fit = {
     fit: function (figure, graphId) {
       const noUpdate = window.dash_clientside.no_update;
-
       if (!figure) {
         return noUpdate;
       }
