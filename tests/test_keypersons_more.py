@@ -31,7 +31,7 @@ def token(engine):
     from data_access.users import integrations
 
     with engine.begin() as conn:
-        return integrations.create_token(conn, "kp.upstream.test", "test")
+        return integrations.create_token(conn, "kp.upstream.test", "test", apis=["keyperson_batches"])
 
 
 @pytest.fixture
