@@ -2,7 +2,7 @@
 keyperson_managed and by the appeal case page's appeal_person (whose "current" is now the Beijing day).
 
 Revision ID: 0014_fixes
-Revises: 0013_policies
+Revises: 0014_token_apis
 Create Date: 2026-11-27
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from alembic import op
 
 revision = "0014_fixes"
-down_revision = "0013_policies"
+down_revision = "0014_token_apis"
 branch_labels = None
 depends_on = None
 
