@@ -386,7 +386,8 @@ def _kp_api(server, people: list[tuple[str, str]]) -> None:
     from data_access.users import integrations
 
     with get_engine().begin() as conn:
-        token = integrations.create_token(conn, f"bench.kp.{time.time_ns() % 10**9}", "bench")
+        token = integrations.create_token(conn, f"bench.kp.{time.time_ns() % 10**9}", "bench",
+                                          apis=["keyperson_batches"])
     body = json.dumps({"kind": "inbound", "source": "省卫健委", "records": _kp_rows(people)}, ensure_ascii=False)
     started = time.perf_counter()
     answer = server.test_client().post("/api/v1/keyperson-batches", data=body.encode(),
