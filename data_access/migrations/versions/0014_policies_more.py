@@ -2,7 +2,7 @@
 community, which policy a list's category stands for, deaths in the register, the public submission's audit row.
 
 Revision ID: 0014_policies_more
-Revises: 0013_policies
+Revises: 0014_fixes
 Create Date: 2026-11-27
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from alembic import op
 
 revision = "0014_policies_more"
-down_revision = "0013_policies"
+down_revision = "0014_fixes"
 branch_labels = None
 depends_on = None
 
