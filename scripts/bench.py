@@ -92,7 +92,6 @@ def main() -> None:
         size = len(_post_view(client, search)) / 1e3
         print(f"  {label:<22} hit: median {hit[0] * 1000:.1f} ms, p95 {hit[1] * 1000:.1f} ms;"
               f" miss: median {miss[0] * 1000:.1f} ms, p95 {miss[1] * 1000:.1f} ms; {size:,.0f} kB")
-    _print("  map click -> URL      ", _timings(lambda: _post_click(client, steps[1][1])))
     _scales(scale_one)
     if os.environ.get("BENCH_LOAD") != "0":  # BENCH_LOAD=0: skip the minutes of load
         _viewers(steps)
@@ -167,7 +166,7 @@ def _dash(client, outputs: list[tuple[str, str]], inputs: list[dict], state: lis
 
 
 def _post_view(client, search: str) -> bytes:
-    outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
+    outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP_DRAWN, "data"),
                (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
                (ids.DATA_TIME, "children"), (ids.MESSAGE, "children"), (ids.LIVE_SEEN, "data"),
                (ids.OUTPUT_DIGESTS, "data")]
@@ -183,12 +182,6 @@ def _post_poll(client) -> None:
     """An open map's once-a-second question: has the data changed?"""
     _dash(client, [(ids.LIVE_VERSION, "data")], [{"id": ids.LIVE_TICK, "property": "n_intervals", "value": 1}],
           [{"id": ids.LIVE_SEEN, "property": "data", "value": "seen"}])
-
-
-def _post_click(client, search: str) -> None:
-    click = {"points": [{"location": "330105005051", "curveNumber": 0, "pointNumber": 0}]}
-    _dash(client, [(shell_ids.URL, "search")], [{"id": ids.MAP, "property": "clickData", "value": click}],
-          [{"id": shell_ids.URL, "property": "search", "value": search}])
 
 
 def _post_rows(client) -> None:
@@ -599,7 +592,7 @@ def _live_batch(people: list[str]) -> tuple[float, float]:
 
     with get_engine().begin() as conn:
         name = f"bench.{time.time_ns()}"
-        token = create_token(conn, name, "bench")
+        token = create_token(conn, name, "bench", apis=["health_codes"])
         before = aggregates.data_version(conn)
     changes = [{"id_number": p, "colour": "red", "changed_at": datetime.now(UTC).isoformat()} for p in people]
     body = json.dumps({"changes": changes}).encode()

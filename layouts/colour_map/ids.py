@@ -7,6 +7,7 @@ OUTPUT_DIGESTS = "map-output-digests"  # digests of what the view's outputs show
 BREADCRUMB = "breadcrumb"
 CHOICES = "map-choices"
 MAP = "community-map"
+MAP_DRAWN = "community-map-drawn"  # the server's figure, put on the map fitted to its box (callbacks/map_fit.py)
 LEGEND = "map-legend"
 SIDE = "side-panel"
 KPIS = "kpi-tiles"
