@@ -47,10 +47,10 @@ def rollout(conn: Connection, scope: Scope) -> list[dict]:
 
 
 def map_areas(conn: Connection, scope: Scope) -> list[dict]:
-    """Each community of the area with its display outline (GeoJSON text) and its migrants, for the map."""
+    """Each community of the area with its street's name and its display outline (GeoJSON text), for the map."""
     rows = conn.execute(text("""
-        SELECT c.code, c.name, c.geojson, k.migrants, k.houses FROM community c
-        JOIN migrant_community_counts k ON k.community_code = c.code WHERE c.code LIKE :prefix ORDER BY c.code"""),
+        SELECT c.code, c.name, s.name AS street_name, c.geojson FROM community c
+        JOIN street s ON s.code = c.street_code WHERE c.code LIKE :prefix ORDER BY c.code"""),
         {"prefix": scope.prefix + "%"}).mappings()
     return [dict(r) for r in rows]
 
