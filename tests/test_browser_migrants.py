@@ -179,7 +179,8 @@ def _wait_for_trace(page, kind: str, name: str = "") -> None:
 def test_the_leader_sees_the_density_of_migrants_and_a_communitys_rental_houses(browser, server, engine):
     with engine.connect() as conn:
         migrants, houses = conn.execute(text(
-            "SELECT (SELECT count(*) FROM mg_migrant WHERE house_id IS NOT NULL), (SELECT count(*) FROM mg_house)")).one()
+            "SELECT (SELECT count(*) FROM mg_migrant WHERE house_id IS NOT NULL),"
+            " (SELECT count(*) FROM mg_house)")).one()
         tzl = conn.execute(text(
             "SELECT count(*) FILTER (WHERE n = 0), count(*) FILTER (WHERE n BETWEEN 1 AND capacity),"
             " count(*) FILTER (WHERE n > capacity) FROM (SELECT h.capacity, (SELECT count(*) FROM mg_migrant m"

@@ -28,7 +28,8 @@ AREA_COLUMNS = [("street", "migrants.col.street", 110), ("name", "migrants.col.c
 PEOPLE_COLUMNS = [("id", "migrants.col.id", 80), ("name", "migrants.col.name", 90),
                   ("id_number", "migrants.col.identity", 170), ("phone", "migrants.col.phone", 120),
                   ("community", "migrants.col.community", 110), ("house", "migrants.col.house", 260),
-                  ("registered", "migrants.col.registered", 140), ("code", "migrants.col.code", 100)]
+                  ("registered", "migrants.col.registered", 140), ("code", "migrants.col.code", 100),
+                  ("register", "migrants.col.register", 100)]
 STREET_COLUMNS = [c for c in AREA_COLUMNS if c[0] not in ("name", "density")]
 CORRECTABLE = ("name", "phone", "origin", "employer", "arrival_date", "house_code", "address", "rooms")
 
@@ -121,18 +122,24 @@ def people_rows(rows: list[dict], when) -> list[dict]:
     return [{"id": r["id"], "name": r["name"], "id_number": r["id_number"], "phone": r["phone"],
              "community": r["community"], "house": f"{r['address']}（{r['house_code']}）" if r["house_code"] else "",
              "registered": when(r["registered_at"]), "code": t("migrants.people.live" if r["has_code"] else
-                                                             "migrants.people.none")} for r in rows]
+                                                             "migrants.people.none"),
+             "register": t("migrants.people.in_register" if r.get("in_register") else
+                           "migrants.people.not_in_register")} for r in rows]
 
 
 def _details(row: dict) -> str:
     fields = row.get("fields") or {}
     parts = []
     for key, value in fields.items():
+        if key in ("lon", "lat"):
+            continue
         if key == "test_kind":
             value = t("migrants.test_kind." + value)
         elif key == "result":
             value = t("migrants.result." + value)
         parts.append(f"{t('migrants.field.' + key)}：{value}")
+    if "lon" in fields:
+        parts.append(f"{t('migrants.field.point')}：{fields['lon']}, {fields['lat']}")
     return "；".join(parts)
 
 

@@ -1,0 +1,35 @@
+"""New residents, more: a landlord's point checked in the chosen community (mg_declare), the public map's
+outlines and point lookup, migrants linked to the person register, the public house search throttled.
+
+Revision ID: 0014_migrants_more
+Revises: 0013_policies
+Create Date: 2026-11-27
+"""
+
+from pathlib import Path
+
+from alembic import op
+
+revision = "0014_migrants_more"
+down_revision = "0013_policies"
+branch_labels = None
+depends_on = None
+
+SQL = Path(__file__).resolve().parent.parent / "sql"
+
+
+def upgrade() -> None:
+    cursor = op.get_bind().connection.driver_connection.cursor()
+    cursor.execute((SQL / "0014_migrants_more.sql").read_text(encoding="utf-8"))
+
+
+def downgrade() -> None:
+    op.execute("DROP FUNCTION mg_find_houses(text, text), mg_community_at(float8, float8), mg_outline(text)")
+    op.execute("DROP TABLE mg_search")
+    op.execute("DROP TRIGGER mg_migrant_link_person ON mg_migrant")
+    op.execute("DROP FUNCTION mg_migrant_link_person()")
+    op.execute("ALTER TABLE mg_migrant DROP COLUMN person_id_number")
+    # mg_declare as 0013_migrants left it
+    sql = (SQL / "0013_migrants.sql").read_text(encoding="utf-8")
+    start = sql.index("CREATE FUNCTION mg_declare(")
+    op.execute("CREATE OR REPLACE" + sql[start + len("CREATE"):sql.index("END $$;", start) + len("END $$;")])
