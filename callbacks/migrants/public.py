@@ -72,8 +72,8 @@ def _form_page(kind: str, values: dict, message: str = "", status: int = 200) ->
         houses: list[dict] = []
         if searched and len(searched) >= 4:
             houses, throttled = public.find_houses(searched, request.remote_addr)
-            if throttled:
-                message, status = t("migrants.form.search_throttled"), 429
+            if throttled:  # no list and no "none found": the register says nothing
+                searched, message, status = None, t("migrants.form.search_throttled"), 429
         pick_map = _pick_map(kind, values)
     except DataUnavailable:
         communities, houses, searched, pick_map, message, status = [], [], None, "", t("migrants.form.error"), 503
@@ -81,7 +81,7 @@ def _form_page(kind: str, values: dict, message: str = "", status: int = 200) ->
                  status)
 
 
-def _view(community: str | None) -> tuple[list[dict], Viewport, str | None]:
+def landlord_view(community: str | None) -> tuple[list[dict], Viewport, str | None]:
     """The landlord map's outlines (the community's, or every community's when none is chosen) and view."""
     chosen = community if community and COMMUNITY.fullmatch(community) else None
     outlines = public.outlines(chosen)
@@ -93,8 +93,12 @@ def _view(community: str | None) -> tuple[list[dict], Viewport, str | None]:
 def _pick_map(kind: str, values: dict) -> str:
     if kind != "landlord":
         return ""
-    outlines, view, chosen = _view(values.get("community_code"))
-    return pages.pick_map_html(kind, outlines, view, chosen, values)
+    outlines, view, chosen = landlord_view(values.get("community_code"))
+    try:
+        placed = public.point(values)
+    except public.Refused:  # what was sent is no point: the map shows none
+        placed = {}
+    return pages.pick_map_html(kind, outlines, view, chosen, {"lon": placed.get("lon"), "lat": placed.get("lat")})
 
 
 def pick(kind: str, values: dict) -> Response:
@@ -104,7 +108,7 @@ def pick(kind: str, values: dict) -> Response:
         return _form_page(kind, {**values, "lon": "", "lat": ""})
     try:
         x, y = float(values.get("pick.x", "")), float(values.get("pick.y", ""))
-        _outlines, view, _chosen = _view(values.get("map_view"))
+        _outlines, view, _chosen = landlord_view(values.get("map_view"))
         lon, lat = view.lonlat(x, y)
         found = public.community_at(lon, lat) if view.contains_pixel(x, y) else None
     except ValueError:
