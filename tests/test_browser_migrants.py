@@ -228,3 +228,50 @@ def test_the_leader_sees_the_density_of_migrants_and_a_communitys_rental_houses(
     page.screenshot(path=str(ARTIFACTS / "migrants_leader_houses.png"), full_page=True)
     context.close()
     assert outside == [] and errors == []
+
+
+def test_a_landlord_taps_the_house_on_the_phones_map_and_the_house_stands_there_after_review(browser, server,
+                                                                                              engine):
+    from callbacks.migrants.public import landlord_view
+
+    with engine.connect() as conn:
+        lon, lat = conn.execute(text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p"
+                                     " FROM community WHERE code = :c) x"), {"c": TZL}).one()
+    errors: list[str] = []
+    outside: list[str] = []
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.set_default_timeout(60_000)
+    _watch(page, errors, outside)
+    landlord = id_number()
+    page.goto(server + "/m/declare?kind=landlord")
+    assert page.locator("script").count() == 0
+    page.fill("input[name=id_number]", landlord)
+    page.fill("input[name=name]", "房东地图")
+    page.fill("input[name=phone]", "13900007777")
+    page.fill("input[name=address]", "地图测试路9号")
+    page.fill("input[name=rooms]", "2")
+    # the district's map first: a tap on 台州路社区 chooses it and zooms to it
+    x, y = landlord_view(None)[1].pixel(lon, lat)
+    page.locator("#pick-map input[type=image]").tap(position={"x": x, "y": y})
+    page.wait_for_selector("#pick-placed")
+    assert page.input_value("select[name=community_code]") == TZL
+    assert page.input_value("input[name=map_view]") == TZL and page.input_value("input[name=name]") == "房东地图"
+    # a finer tap on the community's own map
+    x, y = landlord_view(TZL)[1].pixel(lon, lat)
+    page.locator("#pick-map input[type=image]").tap(position={"x": x, "y": y})
+    page.wait_for_selector("#pick-map circle")
+    tapped = float(page.input_value("input[name=lon]")), float(page.input_value("input[name=lat]"))
+    assert abs(tapped[0] - lon) < 3e-5 and abs(tapped[1] - lat) < 3e-5  # a pixel is a few metres
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(ARTIFACTS / "migrants_phone_landlord_map.png"), full_page=True)
+    page.press("input[name=address]", "Enter")  # the phone keyboard's 前往 submits the declaration, point and all
+    page.wait_for_url(re.compile(r"/m/receipt/"))
+    assert "待审核" in page.inner_text("main") and "二维码" not in page.inner_text("main")
+    phone.close()
+    _accept_as_worker(browser, server, _waiting(engine, landlord), errors, outside, "migrants_worker_landlord_map.png")
+    with engine.connect() as conn:
+        placed = conn.execute(text("SELECT ST_X(h.location), ST_Y(h.location) FROM mg_house h JOIN mg_landlord l"
+                                   " ON l.id = h.landlord_id WHERE l.id_number = :i"), {"i": landlord}).one()
+    assert abs(placed[0] - tapped[0]) < 1e-6 and abs(placed[1] - tapped[1]) < 1e-6
+    assert outside == [] and errors == []

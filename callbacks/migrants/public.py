@@ -130,7 +130,9 @@ def declare() -> Response:
     values = {k: v[:100] for k, v in request.form.items() if k != "csrf"}
     if not request.form.get("csrf") or request.form.get("csrf") != session.get("mg_csrf"):
         return _form_page(kind, values, t("migrants.form.expired"), 400)
-    if kind == "landlord" and ("pick.x" in values or "clear_point" in values):
+    # Enter in a field submits with the form's first button, the map's picture, at (0, 0): a declaration then
+    tapped = (values.get("pick.x"), values.get("pick.y")) not in ((None, None), ("0", "0"))
+    if kind == "landlord" and (tapped or "clear_point" in values):
         return pick(kind, values)
     values = {k: v for k, v in values.items() if k not in ("pick.x", "pick.y", "clear_point")}
     try:
