@@ -156,7 +156,9 @@ def test_no_function_of_ours_is_executable_by_everyone_and_the_definers_are_gran
                              "integration_for_token", "community_stats_as_of", "enterprise_stats_as_of",
                              "data_time", "appeal_person", "keyperson_of_appeal",
                              # migrants: the public page's narrow doors (tests/test_migrants.py holds them)
-                             "mg_declare", "mg_receipt", "mg_verify", "mg_places"}
+                             "mg_declare", "mg_receipt", "mg_verify", "mg_places",
+                             # the landlord's map and the throttled house search (tests/test_migrants_more.py)
+                             "mg_outline", "mg_community_at", "mg_find_houses"}
 
 
 def test_the_web_role_cannot_make_itself_administrator_replace_a_token_or_read_hashes(role_conn, demo):

@@ -15,22 +15,17 @@ from domain.migrants import DENSITY_CELL_M, occupancy
 METRES_PER_DEGREE = 111_320.0
 DISTRICT_LAT = 30.32  # the cells' width in degrees of longitude is set at the district's latitude
 
-# Tenants counted per house first (one pass over the migrants of the area), then houses and persons per cell.
+# Houses and their tenants (kept on the house by PostgreSQL, migration 0014) per cell: one pass over the houses.
 CELLS = """
 SELECT floor(ST_X(h.location) / :dx)::int AS i, floor(ST_Y(h.location) / :dy)::int AS j,
-       count(*)::int AS houses, coalesce(sum(t.n), 0)::int AS migrants
-FROM mg_house h
-LEFT JOIN (SELECT house_id, count(*) AS n FROM mg_migrant
-           WHERE community_code LIKE :prefix AND house_id IS NOT NULL GROUP BY house_id) t ON t.house_id = h.id
-WHERE h.community_code LIKE :prefix
+       count(*)::int AS houses, sum(h.tenants)::int AS migrants
+FROM mg_house h WHERE h.community_code LIKE :prefix
 GROUP BY 1, 2"""
 
 HOUSES = """
 SELECT h.house_code, h.address, h.capacity, round(ST_X(h.location)::numeric, 5)::float AS lon,
-       round(ST_Y(h.location)::numeric, 5)::float AS lat, l.name AS landlord, coalesce(t.n, 0)::int AS tenants
+       round(ST_Y(h.location)::numeric, 5)::float AS lat, l.name AS landlord, h.tenants
 FROM mg_house h JOIN mg_landlord l ON l.id = h.landlord_id
-LEFT JOIN (SELECT house_id, count(*) AS n FROM mg_migrant WHERE community_code = :c AND house_id IS NOT NULL
-           GROUP BY house_id) t ON t.house_id = h.id
 WHERE h.community_code = :c AND h.community_code LIKE :prefix
 ORDER BY h.house_code"""
 

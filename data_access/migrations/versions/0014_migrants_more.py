@@ -1,5 +1,6 @@
-"""New residents, more: a landlord's point checked in the chosen community (mg_declare), the public map's
-outlines and point lookup, migrants linked to the person register, the public house search throttled.
+"""New residents, more: each house's tenants kept by PostgreSQL, a landlord's point checked in the chosen
+community (mg_declare), the public map's outlines and point lookup, migrants linked to the person register,
+the public house search throttled.
 
 Revision ID: 0014_migrants_more
 Revises: 0013_policies
@@ -26,6 +27,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP FUNCTION mg_find_houses(text, text), mg_community_at(float8, float8), mg_outline(text)")
     op.execute("DROP TABLE mg_search")
+    op.execute("DROP TRIGGER mg_migrant_tenants_insert ON mg_migrant; DROP TRIGGER mg_migrant_tenants_update ON"
+               " mg_migrant; DROP TRIGGER mg_migrant_tenants_delete ON mg_migrant")
+    op.execute("DROP FUNCTION mg_house_count_tenants()")
+    op.execute("ALTER TABLE mg_house DROP COLUMN tenants")
     op.execute("DROP TRIGGER mg_migrant_link_person ON mg_migrant")
     op.execute("DROP FUNCTION mg_migrant_link_person()")
     op.execute("ALTER TABLE mg_migrant DROP COLUMN person_id_number")
