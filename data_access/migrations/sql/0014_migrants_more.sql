@@ -138,3 +138,20 @@ REVOKE EXECUTE ON FUNCTION mg_outline(text), mg_community_at(float8, float8), mg
   FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION mg_outline(text), mg_community_at(float8, float8), mg_find_houses(text, text)
   TO sansetu_app;
+
+-- Per community, as 0013's view (same columns), from the houses' kept tenants: one pass over the houses and the
+-- waiting declarations instead of a count of migrants and a search for a tenant per house.
+CREATE OR REPLACE VIEW migrant_community_counts WITH (security_invoker = true) AS
+SELECT c.code AS community_code,
+       coalesce(h.migrants, 0)::int AS migrants,
+       coalesce(h.houses, 0)::int AS houses,
+       coalesce(h.empty_houses, 0)::int AS empty_houses,
+       coalesce(d.waiting, 0)::int AS waiting,
+       coalesce(d.waiting_over_day, 0)::int AS waiting_over_day
+FROM community c
+LEFT JOIN (SELECT community_code, sum(tenants) AS migrants, count(*) AS houses,
+                  count(*) FILTER (WHERE tenants = 0) AS empty_houses
+           FROM mg_house GROUP BY community_code) h ON h.community_code = c.code
+LEFT JOIN (SELECT community_code, count(*) AS waiting,
+                  count(*) FILTER (WHERE declared_at < now() - interval '1 day') AS waiting_over_day
+           FROM mg_declaration WHERE state = 'waiting' GROUP BY community_code) d ON d.community_code = c.code;

@@ -24,7 +24,15 @@ def upgrade() -> None:
     cursor.execute((SQL / "0014_migrants_more.sql").read_text(encoding="utf-8"))
 
 
+def _from_0013(start: str, end: str) -> str:
+    """A statement of 0013_migrants.sql as written there (from `start` to the end of `end`)."""
+    sql = (SQL / "0013_migrants.sql").read_text(encoding="utf-8")
+    first = sql.index(start)
+    return sql[first:sql.index(end, first) + len(end)]
+
+
 def downgrade() -> None:
+    op.execute("CREATE OR REPLACE" + _from_0013("CREATE VIEW migrant_community_counts", "FROM community c;")[6:])
     op.execute("DROP FUNCTION mg_find_houses(text, text), mg_community_at(float8, float8), mg_outline(text)")
     op.execute("DROP TABLE mg_search")
     op.execute("DROP TRIGGER mg_migrant_tenants_insert ON mg_migrant; DROP TRIGGER mg_migrant_tenants_update ON"
@@ -35,6 +43,4 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION mg_migrant_link_person()")
     op.execute("ALTER TABLE mg_migrant DROP COLUMN person_id_number")
     # mg_declare as 0013_migrants left it
-    sql = (SQL / "0013_migrants.sql").read_text(encoding="utf-8")
-    start = sql.index("CREATE FUNCTION mg_declare(")
-    op.execute("CREATE OR REPLACE" + sql[start + len("CREATE"):sql.index("END $$;", start) + len("END $$;")])
+    op.execute("CREATE OR REPLACE" + _from_0013("CREATE FUNCTION mg_declare(", "END $$;")[6:])
