@@ -23,7 +23,8 @@ def community_measures(conn: Connection, prefix: str) -> list[dict]:
     """The measures of the communities whose code starts with prefix (the database also keeps to the
     session's area)."""
     rows = conn.execute(text("""
-        SELECT module, community_code AS code, name, street_code, street_name, measure, value, good, week_ago
+        SELECT module, community_code AS code, name, street_code, street_name, measure, value, good, week_ago,
+               day_ago
         FROM scoreboard_community_measure WHERE community_code LIKE :prefix ORDER BY module, measure, code"""),
         {"prefix": prefix + "%"})
     return [dict(r) for r in rows.mappings()]
@@ -32,6 +33,6 @@ def community_measures(conn: Connection, prefix: str) -> list[dict]:
 def street_measures(conn: Connection) -> list[dict]:
     """Every street's measures (each the mean of its communities'): a street's place among the streets."""
     rows = conn.execute(text("""
-        SELECT module, street_code AS code, name, measure, value, good, week_ago, communities
+        SELECT module, street_code AS code, name, measure, value, good, week_ago, communities, day_ago
         FROM scoreboard_street_measure ORDER BY module, measure, code"""))
     return [dict(r) for r in rows.mappings()]
