@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -19,7 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 from callbacks.scoreboard.brief import make_brief_pdf
 from data_access.scoreboard_views import brief
 from data_access.session import DataUnavailable
-from data_access.settings import settings
+from data_access.settings import Settings, settings
 from data_access.users import sessions
 from domain import clock
 from domain.actor import Actor
@@ -33,10 +33,10 @@ CATCH_UP_SECONDS = 60  # after start-up: the server is up and answering before C
 _made: set = set()  # the days this process saw the day's brief kept (by itself or another)
 
 
-def run_due(now: datetime, render: Callable[[str], bytes] = brief.render_pdf) -> str:
+def run_due(now: datetime, render: Callable[[str], bytes] = brief.render_pdf, config: Settings | None = None) -> str:
     """Make the day's brief if it is due at `now` (Beijing) and nobody has made it: 'made', 'kept' (made
     already, or being made by another process), 'not_due' or 'skipped' (no such user, no right, no database)."""
-    config = settings()
+    config = config or settings()
     day = now.date()
     if not brief_due(now, config.brief_at):
         return "not_due"
@@ -63,14 +63,20 @@ def run_due(now: datetime, render: Callable[[str], bytes] = brief.render_pdf) ->
     return "made" if made else "kept"
 
 
-def start() -> BackgroundScheduler | None:
+def daily_trigger(at: time) -> CronTrigger:
+    """Every day at `at`, Beijing time."""
+    return CronTrigger(hour=at.hour, minute=at.minute, timezone=clock.BEIJING)
+
+
+def start(config: Settings | None = None) -> BackgroundScheduler | None:
     """The process's scheduler (a daemon thread), or None when the brief has no time (SANSETU_BRIEF_AT=off)."""
-    at = settings().brief_at
+    at = (config or settings()).brief_at
     if at is None:
         return None
     scheduler = BackgroundScheduler(timezone=clock.BEIJING, daemon=True)
-    job = {"func": lambda: run_due(clock.now()), "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
-    scheduler.add_job(trigger=CronTrigger(hour=at.hour, minute=at.minute, timezone=clock.BEIJING), id=JOB, **job)
+    job = {"func": lambda: run_due(clock.now(), config=config), "coalesce": True, "max_instances": 1,
+           "misfire_grace_time": 3600}
+    scheduler.add_job(trigger=daily_trigger(at), id=JOB, **job)
     scheduler.add_job(trigger="date", run_date=clock.now() + timedelta(seconds=CATCH_UP_SECONDS),
                       id=JOB + "_catch_up", **job)
     scheduler.start()
