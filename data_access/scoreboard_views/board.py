@@ -74,6 +74,7 @@ def board(conn: Connection, scope: Scope, weights: Mapping[str, float]) -> dict:
     was taken); measures (key, good); each measure's ranking of every street and of the area's communities
     (each row with its value yesterday, day_ago); the combined rankings; the weights used; the user's own
     street (a street's user sees his place among all the streets)."""
+    queries.no_jit(conn)
     registered = [s["module"] for s in queries.sources(conn)]
     headlines: dict[str, dict] = {}
     for row in queries.headlines(conn):
@@ -84,8 +85,8 @@ def board(conn: Connection, scope: Scope, weights: Mapping[str, float]) -> dict:
     yesterday, taken = daily.headlines_yesterday(conn)
     area = areas.area_name(conn, scope)
     modules = [*SEED_MODULES, *(m for m in registered if m not in SEED_MODULES)]
-    streets = _ranked(queries.street_measures(conn))
-    communities = _ranked(queries.community_measures(conn, scope.prefix))
+    community_rows, street_rows = queries.measures(conn, scope.prefix)
+    streets, communities = _ranked(street_rows), _ranked(community_rows)
     keys = list(streets["rows"])
     used = used_weights(keys, weights)
     return {

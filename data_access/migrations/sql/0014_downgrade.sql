@@ -18,7 +18,7 @@ LEFT JOIN scoreboard_summed k ON k.module = m.module AND k.measure = m.measure
 WHERE (SELECT session_may('scoreboard.read'))
 GROUP BY m.module, s.code, s.name, m.measure, k.measure;
 GRANT SELECT ON scoreboard_community_measure, scoreboard_street_measure TO sansetu_app;
-DROP FUNCTION scoreboard_take_day();
+DROP FUNCTION scoreboard_take_day(), scoreboard_measures();
 DROP TABLE scoreboard_day_headline, scoreboard_day_measure;
 DELETE FROM scoreboard_summed WHERE module IN ('policies', 'livelihood');
 UPDATE scoreboard_source SET measure_view = NULL WHERE module IN ('policies', 'livelihood');
