@@ -15,7 +15,7 @@ from callbacks.downloads import refusal
 from callbacks.gate import require
 from data_access import aggregates
 from data_access.scoreboard_views import brief
-from data_access.scoreboard_views.board import board, take_day_once
+from data_access.scoreboard_views.board import board_for, take_day_once
 from data_access.session import DataUnavailable, reading, writing
 from data_access.settings import settings
 from domain.actor import Actor
@@ -73,7 +73,8 @@ def make_brief_pdf(actor: Actor, day: date, scheduled: bool = False,
     with writing(actor) as work:
         if scheduled and not brief.claim_scheduled(work.conn, actor.org_code, day):
             return None
-        content = board(work.conn, actor.scope, config.scoreboard_weights)
+        # The board the page shows (kept at most 30 s): the brief says what the leader just read.
+        content = board_for(actor, config.scoreboard_weights)
         shapes = brief.outlines(work.conn, actor.scope)
         values = {r["code"]: metric_value(r, METRIC, BASIS)
                   for r in aggregates.community_map_rows(work.conn, actor.scope)}

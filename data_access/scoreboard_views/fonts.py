@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+from functools import lru_cache
 from pathlib import Path
 
 from fontTools import subset
@@ -28,11 +29,18 @@ MAX_ERROR = 1.0  # font units (of 1000 an em): how far a quadratic outline may s
 def font_face_css(page_text: str) -> str:
     """@font-face rules of the brief's family in both weights, holding exactly the characters of page_text
     (empty if the font is not installed: the page then falls back to the system's fonts)."""
+    return _font_face_css("".join(sorted(set(page_text + ALWAYS))))
+
+
+@lru_cache(maxsize=8)
+def _font_face_css(characters: str) -> str:
+    """Kept per set of characters: one day's brief uses the same as the day before (names, words, digits),
+    and cutting the two fonts down takes a second or more."""
     rules = []
     for weight, path in FONTS.items():
         if not path.exists():
             continue
-        data = base64.b64encode(truetype_subset(path, page_text + ALWAYS)).decode()
+        data = base64.b64encode(truetype_subset(path, characters)).decode()
         rules.append(f"@font-face {{ font-family: '{FAMILY}'; font-weight: {weight}; font-style: normal;"
                      f" src: url(data:font/ttf;base64,{data}) format('truetype'); }}")
     return "\n".join(rules)
