@@ -287,3 +287,14 @@ def test_scores_have_one_decimal_everywhere_and_the_weights_are_stated_in_words(
     assert "代办申领率（%）不计入" in weights_line({"appeals.backlog": 1.0, "proxy.coverage": 0.0,
                                                   "appeals.review_hours": 1.0})
     assert DISTRICT.prefix == "330105"
+
+
+def test_the_one_reading_of_the_measures_keeps_to_the_area_and_to_the_scoreboards_readers(conn):
+    _as(conn, "gcq.official")
+    kinds = dict(conn.execute(text("SELECT kind, count(DISTINCT code) FROM scoreboard_measures() GROUP BY kind")).all())
+    outside = conn.execute(text("SELECT count(*) FROM scoreboard_measures() WHERE kind = 'community'"
+                                " AND code NOT LIKE '330105005%'")).scalar()
+    assert kinds["street"] == 10 and kinds["community"] > 0 and outside == 0
+    conn.execute(text("RESET ROLE"))
+    _as(conn, "tzl.worker")  # may read appeals, not the scoreboard
+    assert conn.execute(text("SELECT count(*) FROM scoreboard_measures()")).scalar() == 0
