@@ -298,3 +298,9 @@ def test_the_one_reading_of_the_measures_keeps_to_the_area_and_to_the_scoreboard
     conn.execute(text("RESET ROLE"))
     _as(conn, "tzl.worker")  # may read appeals, not the scoreboard
     assert conn.execute(text("SELECT count(*) FROM scoreboard_measures()")).scalar() == 0
+
+
+def test_without_such_a_user_the_scheduled_brief_is_skipped_with_a_line(engine, at_0730):
+    day = "2031-03-09"
+    assert schedule.run_due(_at(day, 8, 0), _fake_pdf, replace(at_0730, brief_user="nobody")) == "skipped"
+    assert _scheduled(engine, day) == []

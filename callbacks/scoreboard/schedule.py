@@ -16,13 +16,12 @@ from datetime import datetime, time, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from callbacks.auth import acting_as
 from callbacks.scoreboard.brief import make_brief_pdf
 from data_access.scoreboard_views import brief
 from data_access.session import DataUnavailable
 from data_access.settings import Settings, settings
-from data_access.users import sessions
 from domain import clock
-from domain.actor import Actor
 from domain.permissions import READ_SCOREBOARD
 from domain.scoreboard import brief_due
 from i18n import t
@@ -43,22 +42,14 @@ def run_due(now: datetime, render: Callable[[str], bytes] = brief.render_pdf, co
     if day in _made:
         return "kept"
     try:
-        opened = sessions.open_for_job(config.brief_user, JOB)
+        with acting_as(config.brief_user, JOB) as actor:
+            if actor is None or not actor.may(READ_SCOREBOARD):
+                log.warning(t("cli.brief_skipped", reason=config.brief_user))
+                return "skipped"
+            made = make_brief_pdf(actor, day, scheduled=True, render=render)
     except DataUnavailable as exc:
         log.warning(t("cli.brief_skipped", reason=exc))
         return "skipped"
-    if opened is None or not Actor(opened[0].username, "", opened[0].role, opened[0].org_code).may(READ_SCOREBOARD):
-        log.warning(t("cli.brief_skipped", reason=config.brief_user))
-        return "skipped"
-    user, token = opened
-    actor = Actor(user.username, user.display_name, user.role, user.org_code, None, token)
-    try:
-        made = make_brief_pdf(actor, day, scheduled=True, render=render)
-    except DataUnavailable as exc:
-        log.warning(t("cli.brief_skipped", reason=exc))
-        return "skipped"
-    finally:
-        sessions.log_out(token, None)
     _made.add(day)
     return "made" if made else "kept"
 
