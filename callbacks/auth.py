@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, redirect, request, session
@@ -15,7 +13,6 @@ from data_access.session import DataUnavailable
 from data_access.settings import settings
 from data_access.users import accounts as users
 from data_access.users import sessions
-from domain.actor import Actor
 from i18n import t
 from layouts.login import login_html
 
@@ -131,19 +128,3 @@ def _safe_next(path: str) -> str:
         return "/"
     parts = urlsplit(path)
     return path if not parts.scheme and not parts.netloc else "/"
-
-
-@contextmanager
-def acting_as(username: str, job: str) -> Iterator[Actor | None]:
-    """Work the server does on its own in an active user's name (the scheduled daily brief): an Actor with a
-    short session of its own (audited as his login by the job), ended when the work is; None if there is no
-    such active user."""
-    opened = sessions.open_for_job(username, job)
-    if opened is None:
-        yield None
-        return
-    user, token = opened
-    try:
-        yield Actor(user.username, user.display_name, user.role, user.org_code, None, token)
-    finally:
-        sessions.log_out(token, None)

@@ -3,13 +3,15 @@ with `require(action)`; the table of actions and roles is domain.permissions.PER
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from flask import has_request_context, request
 from flask_login import current_user
 
 from data_access.session import writing
+from data_access.users import sessions
 from domain.actor import Actor
 from domain.divisions import Scope
 from layouts.view import View
@@ -75,3 +77,19 @@ def calling_system(lookup: Callable[..., str | None]) -> tuple[str | None, str |
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
     with writing(None) as work:  # a system, not a person: the token names it
         return lookup(work.conn, token), token
+
+
+@contextmanager
+def acting_as(username: str, job: str) -> Iterator[Actor | None]:
+    """Work the server does on its own in an active user's name (the scheduled daily brief): an Actor with a
+    short session of its own (audited as his login by the job), ended when the work is; None if there is no
+    such active user."""
+    opened = sessions.open_for_job(username, job)
+    if opened is None:
+        yield None
+        return
+    user, token = opened
+    try:
+        yield Actor(user.username, user.display_name, user.role, user.org_code, None, token)
+    finally:
+        sessions.log_out(token, None)

@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from callbacks.auth import acting_as
+from callbacks.gate import acting_as
 from callbacks.scoreboard.brief import make_brief_pdf
 from data_access.scoreboard_views import brief
 from data_access.session import DataUnavailable
