@@ -49,7 +49,7 @@ def test_the_brief_holds_the_headlines_the_map_image_and_its_font_and_is_kept(ap
         audited = conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'scoreboard_brief'"
                                     " AND detail->>'brief' = :i"), {"i": str(kept.id)}).scalar()
     for expected in ("拱墅区每日简报", f"累计收到复核申请{received}条", f"涵盖企业{enterprises}家",
-                     f"共收录流动人口信息{migrants}条", "街道工作排名"):
+                     f"共收录流动人口信息{migrants}条", "街道工作排名", "今日变化（较昨日）"):
         assert _plain(expected) in words, expected
     assert sum(len(page.images) for page in reader.pages) >= 1  # the three-colour map, as an image
     fonts = _fonts(reader)  # the Chinese glyphs travel with the file, as a TrueType CID font (never Type 3)

@@ -12,7 +12,7 @@ from layouts import formatting
 from layouts.metrics import Classes, class_labels
 from layouts.scoreboard.page import (
     COMBINED,
-    day_changes_text,
+    day_changes,
     decimals_of,
     measure_label,
     score_text,
@@ -110,6 +110,6 @@ def _day_changes(content: dict) -> str:
     def name(module: str) -> str:
         return t("scoreboard.module." + module) if module in SEED_MODULES else module
 
-    lines = "".join(f"<li>{escape(name(s['module']))}：{escape(day_changes_text(s))}</li>"
-                    for s in content["sentences"] if day_changes_text(s))
+    lines = "".join(f"<li>{escape(name(s['module']))}：{escape(day_changes(s))}</li>"
+                    for s in content["sentences"] if day_changes(s))
     return f"<ul class='lines day-changes'>{lines}</ul>"

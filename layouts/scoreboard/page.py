@@ -64,11 +64,17 @@ def figure_label(module: str, key: str) -> str:
 
 def day_changes_text(sentence: dict) -> str:
     """较昨日：受理 +12，复核率 +1.5 (only figures that moved); nothing without yesterday's snapshot."""
+    moved = day_changes(sentence)
+    return t("scoreboard.day.changes", changes=moved) if moved else ""
+
+
+def day_changes(sentence: dict) -> str:
+    """受理 +12，复核率 +1.5 (or 无变化); "" without yesterday's snapshot or without data."""
     changes = sentence.get("changes") or {}
     if not sentence["has_data"] or not changes:
         return ""
     moved = [f"{figure_label(sentence['module'], k)} {signed(v)}" for k, v in changes.items() if v]
-    return t("scoreboard.day.changes", changes="，".join(moved) if moved else t("scoreboard.day.none"))
+    return "，".join(moved) if moved else t("scoreboard.day.none")
 
 
 def signed(value: float, decimals: int | None = None) -> str:
