@@ -74,10 +74,13 @@ def test_before_the_time_nothing_after_it_exactly_one_brief_for_the_day(engine, 
         audited = conn.execute(text(
             "SELECT count(*) FROM audit_log WHERE action = 'scoreboard_brief'"
             " AND detail->>'scheduled' = 'true' AND at > now() - interval '5 minutes'")).scalar()
-        sessions_open = conn.execute(text("SELECT count(*) FROM app_session WHERE username = 'leader'"
-                                          " AND ended_at IS NULL AND address IS NULL"
-                                          " AND started_at > now() - interval '5 minutes'")).scalar()
-    assert audited >= 1 and sessions_open == 0  # the job's session ends with the job
+        jobs = conn.execute(text("SELECT count(*), count(ended_at) FROM app_session WHERE username = 'leader'"
+                                 " AND expires_at - started_at = interval '15 minutes'"
+                                 " AND started_at > now() - interval '5 minutes'")).one()
+        logins = conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'login'"
+                                   " AND detail->>'job' = 'scheduled_brief' AND at > now() - interval '5 minutes'"
+                                   )).scalar()
+    assert audited >= 1 and jobs[0] >= 2 and jobs[0] == jobs[1] == logins  # each job's session ends with it
 
 
 def test_two_server_processes_at_the_time_make_one_brief(engine, at_0730):

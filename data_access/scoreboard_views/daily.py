@@ -10,12 +10,14 @@ from sqlalchemy import Connection, text
 def take_day(conn: Connection) -> bool:
     """Today's snapshot, if not yet taken: the communities' measures (once a day, for every community; two
     processes wait for each other) and the session's headlines (once a day for its area and role). Whether
-    this call took the measures."""
+    this call took the measures. (Once taken, the headline views are not read again: the session sees only
+    its own area's and role's rows.)"""
     took = conn.execute(text("SELECT scoreboard_take_day()")).scalar_one()
     conn.execute(text("""
         INSERT INTO scoreboard_day_headline (day, area, role, module, key, value, as_of)
         SELECT scoreboard_today(), session_scope(), session_role(), module, key, value, as_of
         FROM scoreboard_headline WHERE module IS NOT NULL AND key IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM scoreboard_day_headline WHERE day = scoreboard_today())
         ON CONFLICT DO NOTHING"""))
     return bool(took)
 
