@@ -2,7 +2,7 @@
 not yet paid (民生直达); the daily snapshot of every figure (the day's changes); one scheduled brief a day.
 
 Revision ID: 0014_scoreboard_more
-Revises: 0013_policies
+Revises: 0014_policies_more
 Create Date: 2026-11-27
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from alembic import op
 
 revision = "0014_scoreboard_more"
-down_revision = "0013_policies"
+down_revision = "0014_policies_more"
 branch_labels = None
 depends_on = None
 
