@@ -12,6 +12,9 @@ $$;
 CREATE FUNCTION session_role() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
   SELECT role FROM live_session() LIMIT 1
 $$;
+-- Neither is anyone's but the web role's (no function of ours is executable by everyone).
+REVOKE EXECUTE ON FUNCTION scoreboard_today(), session_role() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION scoreboard_today(), session_role() TO sansetu_app;
 
 -- 亲清在线: enterprise applications whose current step has gone past its time limit (policy_step_limit), per
 -- community, now and a week ago (the step each application stood at then, against that step's limit).

@@ -25,4 +25,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     cursor = op.get_bind().connection.driver_connection.cursor()
-    cursor.execute((SQL / "0014_downgrade.sql").read_text(encoding="utf-8"))
+    cursor.execute((SQL / "0014_scoreboard_more_downgrade.sql").read_text(encoding="utf-8"))
