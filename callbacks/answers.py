@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -63,30 +64,40 @@ def code_version() -> str:
 
 def encoded(value) -> bytes:
     """One output's JSON, escaped as plotly's serialiser would escape it."""
-    raw = orjson.dumps(plain(value), option=orjson.OPT_NON_STR_KEYS)
+    raw = orjson.dumps(plain(value), option=orjson.OPT_NON_STR_KEYS, default=_number)
     for unsafe, safe in ESCAPES:
         raw = raw.replace(unsafe, safe)
     return raw
 
 
+def _number(value):
+    """A database's exact number (numeric) as the float Dash's own serialiser would send."""
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def read_cached(actor: Actor, question: tuple, draw: Callable[[object, str], tuple],
-                known: str | None = None) -> tuple[orjson.Fragment, ...]:
+                known: str | None = None, version_of: Callable[[object], str] | None = None
+                ) -> tuple[orjson.Fragment, ...]:
     """The outputs for a question within the actor's area, as orjson fragments, at the area's data version:
     from the shared cache, or drawn in one read-only transaction and kept there.
 
     question must name everything else the answer depends on (the view, the asker's rights beyond the area);
     draw(conn, version) reads and draws it; known is a version the browser has already seen (a newer one
-    than this process remembers is read afresh). DataUnavailable if the database cannot answer.
+    than this process remembers is read afresh). version_of: a module's own data version (default: the
+    map's, aggregates.data_version), read in the same transaction. DataUnavailable if the database cannot answer.
     """
     area = (actor.org_code, actor.role)
-    seen = _versions.get(actor.org_code)
+    seen = _versions.get(actor.org_code) if version_of is None else None
     if seen and time.monotonic() - seen[0] < VERSION_SECONDS and known in (None, seen[1]):
         kept = answers_cache.get(_key(area, question, seen[1]))
         if kept is not None:
             return _fragments(kept)
     with reading(actor) as conn:
-        version = aggregates.data_version(conn)
-        remember_version(actor, version)
+        version = (version_of or aggregates.data_version)(conn)
+        if version_of is None:
+            remember_version(actor, version)
         name = _key(area, question, version)
         kept = answers_cache.get(name)
         if kept is None:

@@ -2,7 +2,8 @@
 
     {"changes": [{"id_number": "330105...", "colour": "red", "changed_at": "2022-04-01T08:00:00+08:00"}]}
 
-200: applied (or the same batch again: unchanged). 401: no or wrong token. 400: not JSON. 413: too many.
+200: applied (or the same batch again: unchanged). 401: no or wrong token.
+403: a token not made for this API. 400: not JSON. 413: too many.
 422: refused whole, with each change's problems (index from 1, JSON field, Chinese column, value, reason).
 503: the database could not take it; nothing applied.
 """
@@ -11,12 +12,10 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 
-from callbacks.gate import calling_system
+from callbacks.gate import SystemRefused, calling_system
 from data_access.importing import registry
 from data_access.importing.live import MOST_CHANGES, apply_batch
 from data_access.importing.reports import reason_text
-from data_access.session import DataUnavailable
-from data_access.users import integrations
 from i18n import t
 
 PATH = "/api/v1/health-codes"
@@ -28,11 +27,9 @@ def register(server: Flask) -> None:
 
 def receive() -> tuple[Response, int]:
     try:
-        integration, token = calling_system(integrations.integration_for)
-    except DataUnavailable:
-        return jsonify(error=t("map.error")), 503
-    if integration is None:
-        return jsonify(error=t("api.unauthorized")), 401
+        integration, token = calling_system("health_codes")
+    except SystemRefused as refused:
+        return refused.answer()
     body = request.get_json(silent=True)
     changes = body.get("changes") if isinstance(body, dict) else None
     if not isinstance(changes, list) or not changes:

@@ -3,15 +3,19 @@ with `require(action)`; the table of actions and roles is domain.permissions.PER
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
-from flask import has_request_context, request
+from flask import Response, has_request_context, jsonify, request
 from flask_login import current_user
 
-from data_access.session import writing
+from data_access.session import DataUnavailable, writing
+from data_access.tokens import caller_for
+from data_access.users import sessions
 from domain.actor import Actor
 from domain.divisions import Scope
+from i18n import t
 from layouts.view import View
 
 
@@ -67,11 +71,46 @@ def clamp_view(view: View, actor: Actor, see_people: bool) -> tuple[View, bool]:
     return view, asked and not inside
 
 
-def calling_system(lookup: Callable[..., str | None]) -> tuple[str | None, str | None]:
-    """The integration a system's request names by its bearer token (None when no live token matches), and the
-    token. `lookup(conn, token)` is the module's own token check. Raises DataUnavailable when the database
-    cannot answer."""
+class SystemRefused(Exception):
+    """A system's call refused at the door: no or an unknown token (401), a token not made for this API (403), or
+    no database to ask (503). `answer()` is the JSON reply."""
+
+    def __init__(self, status: int, key: str) -> None:
+        super().__init__(key)
+        self.status, self.key = status, key
+
+    def answer(self) -> tuple[Response, int]:
+        return jsonify(error=t(self.key)), self.status
+
+
+def calling_system(api: str) -> tuple[str, str]:
+    """The integration a system's request names by its bearer token, and the token, if that token was made for
+    api (domain.integrations.APIS); SystemRefused otherwise. A live token used at another API's door is audited."""
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
-    with writing(None) as work:  # a system, not a person: the token names it
-        return lookup(work.conn, token), token
+    try:
+        with writing(None) as work:  # a system, not a person: the token names it
+            caller = caller_for(work.conn, token, api, request.remote_addr)
+    except DataUnavailable:
+        raise SystemRefused(503, "map.error") from None
+    if caller.name is None:
+        raise SystemRefused(401, "api.unauthorized")
+    if not caller.allowed:
+        raise SystemRefused(403, "api.not_this_api")
+    return caller.name, token
+
+
+@contextmanager
+def acting_as(username: str, job: str) -> Iterator[Actor | None]:
+    """Work the server does on its own in an active user's name (the scheduled daily brief): an Actor with a
+    short session of its own (audited as his login by the job), ended when the work is; None if there is no
+    such active user."""
+    opened = sessions.open_for_job(username, job)
+    if opened is None:
+        yield None
+        return
+    user, token = opened
+    try:
+        yield Actor(user.username, user.display_name, user.role, user.org_code, None, token)
+    finally:
+        sessions.log_out(token, None)

@@ -26,6 +26,7 @@ from data_access.setup_db import ensure_database, migrate, postgis_available
 from data_access.users import accounts as users
 from data_access.users import integrations
 from domain.divisions import DISTRICT_CODE
+from domain.integrations import APIS
 from domain.roles import ROLES
 from i18n import t
 
@@ -149,8 +150,10 @@ def _import_commands(sub) -> None:
     template = sub.add_parser("template", help="write the empty template of a kind of file")
     template.add_argument("kind", choices=registry.table_kinds())
     template.add_argument("out", type=Path, help="a .csv or .xlsx path")
-    token = sub.add_parser("create-token", help="a token for a system pushing colour changes (shown once)")
+    token = sub.add_parser("create-token", help="a token for a system calling our APIs (shown once)")
     token.add_argument("name")
+    token.add_argument("--api", required=True, help="the APIs the token may call, comma-separated: "
+                       + ", ".join(APIS))
     token.add_argument("--description", default="")
     sub.add_parser("revoke-token").add_argument("name")
 
@@ -185,8 +188,10 @@ def _tokens(args) -> int:
     try:
         with get_engine().begin() as conn:
             if args.command == "create-token":
-                token = integrations.create_token(conn, args.name, "cli:" + getpass.getuser(), args.description)
-                audit_trail.record(conn, "cli", None, "token_created", None, {"integration": args.name})
+                apis = [a.strip() for a in args.api.split(",") if a.strip()]
+                token = integrations.create_token(conn, args.name, "cli:" + getpass.getuser(), args.description,
+                                                  apis=apis)
+                audit_trail.record(conn, "cli", None, "token_created", None, {"integration": args.name, "apis": apis})
                 print(t("cli.token_created", name=args.name, token=token))
             else:
                 integrations.revoke_token(conn, args.name)

@@ -21,4 +21,5 @@ AUDIT_ACTIONS = ("login", "login_failed", "logout", "export", "reveal", "user_cr
                  "migrant_reviewed", "migrant_qr_revoked",
                  # policies
                  "policy_defined", "policy_application_filed", "policy_application_step", "policy_roll_made",
-                 "policy_payments_returned", "policy_direct_queued", "policy_hotline_logged")
+                 "policy_payments_returned", "policy_direct_queued", "policy_hotline_logged",
+                 "policy_public_submitted")

@@ -25,6 +25,9 @@ ATTRIBUTES: dict[str, tuple[str, str]] = {
     "veteran": (PERSON, "flag"),
     "retired_enterprise": (PERSON, "flag"),
     "unemployed": (PERSON, "flag"),
+    "on_civil_roll": (PERSON, "flag"),  # on the civil affairs' allowance roll (民政低保/低边名册) as last received
+    "on_retiree_list": (PERSON, "flag"),  # on HR's list of enterprise retirees (企退人员名单)
+    "on_disabled_list": (PERSON, "flag"),  # on the disabled persons' federation's list (残联名单)
     "industry": (ENTERPRISE, "choice"),
     "staff": (ENTERPRISE, "number"),
     "talents": (ENTERPRISE, "number"),
@@ -37,6 +40,12 @@ OPERATORS: dict[str, tuple[str, ...]] = {
     "flag": ("is",),
     "set": ("has",),
 }
+
+
+# The name lists other departments send (import kinds of the same names), and the attribute each gives a rule.
+NAME_LISTS = ("civil_roll", "retiree_list", "disabled_list")
+LIST_ATTRIBUTE = {"civil_roll": "on_civil_roll", "retiree_list": "on_retiree_list",
+                  "disabled_list": "on_disabled_list"}
 
 
 class BadRule(ValueError):

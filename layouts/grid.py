@@ -12,6 +12,10 @@ GRID_TEXT = ("page", "of", "to", "more", "loadingOoo", "noRowsToShow", "pageSize
              "notContains", "startsWith", "endsWith", "blank", "notBlank", "andCondition", "orCondition")
 
 
+# A row's id by the row's number, as text: AG Grid wants a string (warning #25 otherwise). The grid's parser of
+# function strings knows no globals, so String(params.data.id) gives undefined (every row the same id).
+ROW_ID = "'' + params.data.id"
+
 DROPDOWN_TEXT = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
                  "no_options_found")
 
@@ -33,3 +37,15 @@ def simple_grid(grid_id: str, columns: list[tuple[str, str, int]], selectable: b
                       columnDefs=[{"field": f, "headerName": t(h), "width": w} for f, h, w in columns],
                       defaultColDef={"sortable": True, "resizable": True, "filter": True},
                       dashGridOptions=options)
+
+
+def fit_to_width(grid: dag.AgGrid, fixed: frozenset[str] = frozenset(), wrap: frozenset[str] = frozenset(),
+                 least: float = 0.6) -> dag.AgGrid:
+    """Columns that fit the grid's box (a laptop's 1366 px cut the last ones off): all but the `fixed` ones (codes,
+    times: their width is what their text needs) share the width left, in proportion to their widths and down to
+    `least` of them; below that the grid scrolls sideways. Text in `wrap` columns wraps onto more lines."""
+    grid.columnDefs = [c if c["field"] in fixed else
+                       {**c, "flex": c["width"], "minWidth": round(c["width"] * least),
+                        **({"wrapText": True, "autoHeight": True} if c["field"] in wrap else {})}
+                       for c in grid.columnDefs]
+    return grid

@@ -12,7 +12,7 @@ import json
 import math
 
 from i18n import t
-from layouts.map_labels import label_layers, label_style
+from layouts.map_labels import fixed_label_layers, label_layers, label_style
 from layouts.metrics import NO_DATA, Classes, metric_text
 
 STREET_LINE = "#2b2b2b"
@@ -35,13 +35,16 @@ def community_map(
     dark: bool = False,
     size: tuple[int, int] = FIGURE_SIZE,
     metric: str | None = None,
+    fixed_labels: bool = False,
 ) -> dict:
     """The map figure.
 
     communities: rows of map_queries.community_map_rows (code, name, street_name, geojson, counts);
     values: the metric per community code; focus: community codes the view zooms to (outlined when
     they are fewer than all); points: rows of enterprise_queries.enterprise_points; selected: a credit code;
-    metric: the metric coloured, whose value (with its unit) heads each community's hover.
+    metric: the metric coloured, whose value (with its unit) heads each community's hover; fixed_labels: the
+    view is never zoomed (the big screen), so every community is named for it, beside it with a leader line
+    where its name does not fit inside.
     """
     shapes = {r["code"]: json.loads(r["geojson"]) for r in communities}
     by_class: dict[int | None, list[str]] = {}
@@ -65,15 +68,22 @@ def community_map(
             ring["marker"]["color"] = ["#111111"]
             data += [ring, _points(chosen, size=15)]
     lon, lat = _bounds([shapes[c] for c in focus if c in shapes] or list(shapes.values()))
+    center, zoom = (sum(lon) / 2, sum(lat) / 2), _zoom(lon, lat, size)
+    if fixed_labels:
+        layers, leaders = fixed_label_layers(communities, fills, size, center, zoom, dark)
+        data += [leaders] if leaders else []
+    else:
+        layers = label_layers(communities, fills, size)
     layout = {
         "map": {"style": DARK_STYLE if dark else LIGHT_STYLE,
-                "center": {"lon": sum(lon) / 2, "lat": sum(lat) / 2}, "zoom": _zoom(lon, lat, size),
-                "layers": label_layers(communities, fills, size)},
+                "center": {"lon": center[0], "lat": center[1]}, "zoom": zoom, "layers": layers},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "showlegend": False,
         # The same view keeps the reader's zoom when new data redraws it; another view starts fitted.
         "uirevision": f"{len(focus)}:{min(focus, default='')}:{dark}",
         "separators": ".,",
+        # the extent the view shows ([west, south, east, north]): the browser fits it to the map's box
+        "meta": {"fit": [lon[0], lat[0], lon[1], lat[1]]},
         "paper_bgcolor": "#10161d" if dark else "#ffffff",
         "hoverlabel": {"font": {"size": 14}},
         "annotations": [{

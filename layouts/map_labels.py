@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from itertools import groupby
 
-from geo.labels import label_point
+from geo.labels import label_point, place_names
 
 GLYPHS_URL = "/assets/glyphs/community-names.woff"
 # plotly's layout layers leave text-font unset, so MapLibre asks for its default stack, whose first name this is.
@@ -65,6 +65,40 @@ def label_layers(communities: list[dict], fills: dict[str, str], size: tuple[int
                        "textfont": {"size": px, "color": colour}},
         })
     return layers
+
+
+def fixed_label_layers(communities: list[dict], fills: dict[str, str], size: tuple[int, int],
+                       center: tuple[float, float], zoom: float, dark: bool) -> tuple[list[dict], dict | None]:
+    """Names for a view nobody zooms (the big screen): every community named, in the largest size that fits it,
+    or smaller beside it with a leader line (geo.labels.place_names). Returns the symbol layers (shown at every
+    zoom) and the leader lines as a plotly trace (None when every name sits on its community)."""
+    px = text_size(size)
+    sizes = tuple(dict.fromkeys((px, round(px * 0.8), max(10, round(px * 0.65)))))
+    names = {r["code"]: short_name(r["name"]) for r in communities}
+    placed = place_names([(r["code"], len(names[r["code"]]), r["geojson"]) for r in communities], center, zoom,
+                         size, sizes)
+    beside = LIGHT_TEXT if dark else DARK_TEXT
+    labels = sorted(((p.size, beside if p.leader else LIGHT_TEXT if _dark(fills.get(p.code, "#ffffff"))
+                      else DARK_TEXT, names[p.code], p) for p in placed), key=lambda item: item[:3])
+    layers = []
+    for (text_px, colour), group in groupby(labels, key=lambda item: item[:2]):
+        features = [{"type": "Feature", "properties": {"name": name, "code": p.code},
+                     "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]}} for _, _, name, p in group]
+        layers.append({
+            "sourcetype": "geojson", "source": {"type": "FeatureCollection", "features": features},
+            "type": "symbol", "minzoom": 0,
+            "symbol": {"text": "{name}", "icon": "", "placement": "point", "textposition": "middle center",
+                       "textfont": {"size": text_px, "color": colour}},
+        })
+    lon: list[float | None] = []
+    lat: list[float | None] = []
+    for p in placed:
+        if p.leader:
+            lon += [p.leader[0], p.lon, None]
+            lat += [p.leader[1], p.lat, None]
+    leaders = {"type": "scattermap", "mode": "lines", "lon": lon, "lat": lat, "hoverinfo": "skip",
+               "line": {"width": 1, "color": "#9aa5b1" if dark else "#5f6b76"}} if lon else None
+    return layers, leaders
 
 
 def short_name(name: str) -> str:

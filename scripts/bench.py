@@ -541,7 +541,7 @@ def _live_batch(people: list[str]) -> tuple[float, float]:
 
     with get_engine().begin() as conn:
         name = f"bench.{time.time_ns()}"
-        token = create_token(conn, name, "bench")
+        token = create_token(conn, name, "bench", apis=["health_codes"])
         before = aggregates.data_version(conn)
     changes = [{"id_number": p, "colour": "red", "changed_at": datetime.now(UTC).isoformat()} for p in people]
     body = json.dumps({"changes": changes}).encode()

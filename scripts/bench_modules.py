@@ -157,6 +157,7 @@ def policies(server) -> None:
     """The policies lines: one rule's eligibility over the whole register (the 直达 count and list), the
     oversight tab (the leader's sentences, per policy figures with every rule counted in one scan, the map of
     reach), and one application's timeline, as the district official's requests."""
+    from data_access import cache as answers_cache
     from data_access.policies import catalogue, rules
     from data_access.session import reading
     from data_access.users.sessions import log_in
@@ -176,18 +177,23 @@ def policies(server) -> None:
     for code in ("home_care", "retiree_festival"):
         def eligibility(policy=listed[code]):
             with reading(official) as conn:
-                rules.eligible_counts(conn, policy, official.scope.prefix)
-                rules.eligible_unreached(conn, policy, official.scope.prefix)
+                rules.eligibility(conn, policy, official.scope.prefix)
         timing = timings(eligibility, 5)
         verdict = "ok" if timing[1] * 1000 <= RULE_GOAL_MS else "OVER GOAL"
         print(f"  eligibility of {code} over the register (count + 直达 list): median {timing[0] * 1000:.0f} ms,"
               f" p95 {timing[1] * 1000:.0f} ms ({verdict})")
     overview = [(pids.OVERVIEW, "children"), (pids.FIGURES_GRID, "rowData"), (pids.REACH_MAP, "figure"),
                 (pids.STREET_CHART, "figure"), (pids.RATINGS_GRID, "rowData")]
-    timing = timings(lambda: _dash(client, overview, [{"id": pids.TABS, "property": "value",
-                                                        "value": "oversight"}]), 10)
-    print(f"  oversight tab (overview, figures, map of reach), district: median {timing[0] * 1000:.0f} ms,"
+    opened = [{"id": pids.TABS, "property": "value", "value": "oversight"}]
+
+    def drawn():
+        with answers_cache.bypassed():
+            _dash(client, overview, opened)
+    timing = timings(drawn, 3)
+    print(f"  oversight tab (overview, figures, map of reach), district, drawn: median {timing[0] * 1000:.0f} ms,"
           f" p95 {timing[1] * 1000:.0f} ms")
+    _line("  oversight tab opened again, data unchanged (kept answer)", timings(lambda: _dash(client, overview,
+                                                                                               opened), 10))
     body = [{"id": pids.APP_GRID, "property": "selectedRows", "value": [{"id": application}]},
             {"id": pids.STEP_MESSAGE, "property": "children", "value": None}]
     _line("  an application's timeline", timings(lambda: _dash(client, [(pids.TIMELINE_GRID, "rowData")], body)))
@@ -307,6 +313,13 @@ def scoreboard(server) -> None:
               timings(lambda c=client: (board._kept.clear(), _dash(c, outputs, measure)), 5))
     client = _logged_in(server.test_client(), "leader", "demo-leader-2020")
     _line("  scoreboard big screen's digest check", timings(lambda: client.get("/scoreboard/screen/version"), 30))
+    # the daily brief's PDF (the district's: board computed afresh, map, TrueType subset, Chromium), goal <= 10 s
+    started, runs = time.perf_counter(), 3
+    for _ in range(runs):
+        assert client.get("/scoreboard/brief.pdf").status_code == 200
+    each = (time.perf_counter() - started) / runs
+    verdict = "ok" if each <= 10 else "OVER GOAL"
+    print(f"  daily brief PDF, leader (district): {each:.1f} s each, {runs} made ({verdict})")
 # Key persons (精密智控, #15): the seed's inbound flight of 246 as a file and over the API (received → matched,
 # placed, dispatched, coloured: goal under a minute; done in one transaction each), a bigger file batch (the
 # issue's 5,000, goal <= 30 s; BENCH_KP_BATCH), and the module's pages over HTTP (oversight, overdue lists,
@@ -412,7 +425,8 @@ def _kp_api(server, people: list[tuple[str, str]]) -> None:
     from data_access.users import integrations
 
     with get_engine().begin() as conn:
-        token = integrations.create_token(conn, f"bench.kp.{time.time_ns() % 10**9}", "bench")
+        token = integrations.create_token(conn, f"bench.kp.{time.time_ns() % 10**9}", "bench",
+                                          apis=["keyperson_batches"])
     body = json.dumps({"kind": "inbound", "source": "省卫健委", "records": _kp_rows(people)}, ensure_ascii=False)
     started = time.perf_counter()
     answer = server.test_client().post("/api/v1/keyperson-batches", data=body.encode(),

@@ -115,7 +115,7 @@ def logged_in_client(app_module, username: str, password: str | None = None):
 
 def view_callback_body(search: str) -> dict:
     """The request the browser sends for the map page's view callback (show_view)."""
-    outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP, "figure"),
+    outputs = [(ids.BREADCRUMB, "children"), (ids.CHOICES, "children"), (ids.MAP_DRAWN, "data"),
                (ids.LEGEND, "children"), (ids.SIDE, "children"), (ids.KPIS, "children"),
                (ids.DATA_TIME, "children"), (ids.MESSAGE, "children"), (ids.LIVE_SEEN, "data")]
     return {"output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",

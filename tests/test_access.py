@@ -153,7 +153,7 @@ def test_a_crafted_callback_for_another_street_returns_only_the_users_own(app_mo
     response = client.post("/_dash-update-component", json=view_callback_body("?street=330105001000"))
     assert response.status_code == 200
     payload = json.loads(response.data)["response"]
-    codes = shown_codes(payload[ids.MAP]["figure"])
+    codes = shown_codes(payload[ids.MAP_DRAWN]["data"])
     assert codes and all(c.startswith("330105005") for c in codes)
     assert "米市巷" not in json.dumps(payload, ensure_ascii=False)
 

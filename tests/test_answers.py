@@ -111,7 +111,7 @@ def test_the_callback_over_http_answers_the_same_from_the_cache(app_module):
     bodies = [client.post("/_dash-update-component", json=view_callback_body("?street=330105005000")).data
               for _ in range(2)]
     assert bodies[0] == bodies[1]
-    assert len(shown_codes(json.loads(bodies[1])["response"]["community-map"]["figure"])) == 8
+    assert len(shown_codes(json.loads(bodies[1])["response"]["community-map-drawn"]["data"])) == 8
 
 
 @pytest.mark.parametrize("user", ["official", "gcq.official", "tzl.worker"])

@@ -380,7 +380,7 @@ def test_the_city_platform_pushes_requests_with_its_token(engine, app_module):
     from data_access.users import integrations
 
     with engine.begin() as conn:
-        token = integrations.create_token(conn, "appeals.platform.test", "test")
+        token = integrations.create_token(conn, "appeals.platform.test", "test", apis=["appeals"])
     client = app_module.server.test_client()
     person = _person(engine, TZL)
     _colour(engine, person, "yellow")

@@ -109,6 +109,30 @@ def _clear_steps(worker, appeal_id: int) -> None:
     assert work.save_step(worker, appeal_id, "commitment", {"signed": True}).startswith("已保存")
 
 
+def _map_orange(engine) -> int:
+    """The three-colour map's centralised-isolation (orange) count of 台州路社区 today."""
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT coalesce(sum(managed_centralised_isolation), 0) FROM map_managed_counts"
+                                 " WHERE community_code = :c"), {"c": TZL}).scalar()
+
+
+def _managed(view: tuple) -> list[str]:
+    """The lines of the case page's 管控记录 list."""
+    found = []
+
+    def walk(component) -> None:
+        if isinstance(component, list | tuple):
+            for c in component:
+                walk(c)
+        elif getattr(component, "className", None) == "appeal-managed":
+            found.extend(_text(li) for li in component.children)
+        elif component is not None and not isinstance(component, str | int | float):
+            walk(getattr(component, "children", None))
+
+    walk(_output(view, "appeals-case-record"))
+    return found
+
+
 def _entries(actor, appeal_id: int) -> list[dict]:
     with reading(actor) as conn:
         return [dict(r) for r in conn.execute(text("SELECT * FROM keyperson_of_appeal(:a)"),
@@ -124,7 +148,9 @@ def test_the_case_page_shows_the_key_person_batch_and_the_proposal_weighs_it(eng
     with writing(worker) as unit:
         tasks.first_contact(unit.conn, task["id"], worker.username, "电话联系")
     start = clock.today() - timedelta(days=2)
+    orange = _map_orange(engine)
     tasks.set_measure(worker, task["id"], "centralised", "拱墅区某隔离酒店", start, 14)
+    assert _map_orange(engine) == orange + 1  # the map counts the person as centralised (orange) ...
     colour = _colour(engine, person["id_number"])
     assert colour in ("red", "yellow")
     appeal_id = _walk_in(worker, person, colour)
@@ -134,6 +160,8 @@ def test_the_case_page_shows_the_key_person_batch_and_the_proposal_weighs_it(eng
     assert "重点人员（精密智控）" in record
     assert f"密切接触者批次 · 台州路社区 · 管控中：集中隔离（橙码），{start} 起 14 天" in record
     assert "不在任何重点人员批次中" not in record
+    # ... and so does the case page's 管控记录, from the same view (it said 无 beside the batch's 集中隔离)
+    assert _managed(view) == [f"集中隔离：{start} 至 —（在管）（来源：精密智控管控措施）"]
     assert "系统建议" not in _text(_output(view, "appeals-proposal-system"))  # no steps yet
 
     _clear_steps(worker, appeal_id)  # the worker's own answers are all clear: the batch still says no
@@ -148,6 +176,9 @@ def test_the_case_page_shows_the_key_person_batch_and_the_proposal_weighs_it(eng
     assert tasks.release(worker, task["id"]) == 1
     view = page.case_view(worker, appeal_id)
     assert "密切接触者批次 · 台州路社区 · 已解除（" in _text(_output(view, "appeals-case-record"))
+    yesterday = clock.today() - timedelta(days=1)  # released today: the measure's last day was yesterday
+    assert _managed(view) == [f"集中隔离：{start} 至 {yesterday}（来源：精密智控管控措施）"]
+    assert _map_orange(engine) == orange
     assert "系统建议：予以转码" in _text(_output(view, "appeals-proposal-system"))
     assert [e["batch_kind"] for e in _entries(district, appeal_id)] == ["close_contact"]
 

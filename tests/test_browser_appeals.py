@@ -171,3 +171,47 @@ def test_a_leader_sees_the_case_without_action_buttons_and_a_community_worker_se
     with engine.begin() as conn:  # other tests read the demo's colours
         conn.execute(text("UPDATE health_code SET colour = :c, changed_at = now(), source = 'browser.test'"
                           " WHERE id_number = :i"), {"c": before, "i": person})
+
+
+def test_the_case_page_shows_the_key_person_measure_among_the_managed_records(browser, server, engine):
+    """A person under centralised isolation by the key-person module (no line on the old managed list): the
+    case page's 管控记录 says 集中隔离 from 精密智控, as the key-person section beside it and the map do
+    (it said 无)."""
+    from datetime import timedelta
+
+    from data_access.keypersons import tasks
+    from data_access.session import writing
+    from domain import clock
+    from tests.helpers import access_of
+    from tests.test_appeals_keyperson import _batch, _resident, _task, _walk_in
+
+    worker = access_of("tzl.worker")
+    person = _resident(engine)
+    with engine.connect() as conn:  # given back at the end: other tests read the demo's colours
+        before = conn.execute(text("SELECT colour FROM health_code WHERE id_number = :i"),
+                              {"i": person["id_number"]}).scalar()
+    _batch(access_of("operator"), person, "close_contact")
+    task = _task(engine, person["id_number"])
+    with writing(worker) as unit:
+        tasks.first_contact(unit.conn, task["id"], worker.username, "电话联系")
+    start = clock.today() - timedelta(days=1)
+    tasks.set_measure(worker, task["id"], "centralised", "拱墅区某隔离酒店", start, 14)
+    with engine.connect() as conn:
+        colour = conn.execute(text("SELECT colour FROM health_code WHERE id_number = :i"),
+                              {"i": person["id_number"]}).scalar()
+    appeal_id = _walk_in(worker, person, colour if colour in ("red", "yellow") else "red")
+    errors: list[str] = []
+    page = _page(browser, server, "tzl.worker", errors)
+    _open_case(page, appeal_id)
+    _message(page, ids.CASE_RECORD, "精密智控管控措施")
+    managed = page.locator(f"#{ids.CASE_RECORD} .appeal-managed li").all_inner_texts()
+    assert managed == [f"集中隔离：{start} 至 —（在管）（来源：精密智控管控措施）"]
+    assert "集中隔离" in page.inner_text(f"#{ids.CASE_RECORD} .appeal-keyperson")
+    page.screenshot(path=str(ARTIFACTS / "appeal_case_managed.png"), full_page=True)
+    page.context.close()
+    assert tasks.release(worker, task["id"]) == 1
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE health_code SET colour = :c, changed_at = now(), source = 'test'"
+                          " WHERE id_number = :i AND colour IS DISTINCT FROM :c"),
+                     {"c": before, "i": person["id_number"]})
+    assert errors == []

@@ -111,7 +111,7 @@ def test_overdue_lists_per_community_and_the_health_bureaus_file(browser, server
     assert communities == {"台州路社区"}
     late = page.inner_text(f"#{ids.OVERDUE_GRID} .ag-row:has-text('{person['name']}') .ag-cell[col-id=what]")
     assert "首次联系超时" in late
-    assert not page.is_visible(f"#{ids.EXPORT_BAR}")
+    assert not page.is_visible(f"#{ids.EXPORT_BAR}") and not page.is_visible(f"#{ids.OVERDUE_EXPORT}")
     page.screenshot(path=str(ARTIFACTS / "keypersons_overdue_worker.png"), full_page=True)
     context.close()
 
@@ -133,4 +133,49 @@ def test_overdue_lists_per_community_and_the_health_bureaus_file(browser, server
     assert name.endswith(".xlsx") and "重点人员处置情况" in name
     page.screenshot(path=str(ARTIFACTS / "keypersons_export_official.png"), full_page=True)
     context.close()
+    assert errors == []
+
+
+def test_the_overdue_tasks_download_and_a_day_without_batches_says_so(browser, server, engine):
+    """The official downloads the 超时任务 list (as many rows as PostgreSQL finds overdue); with no batch
+    received today the batches tab says so in Chinese instead of offering an empty file."""
+    import io
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    import openpyxl
+    from sqlalchemy import text
+
+    from data_access.keypersons import tasks
+    from domain import clock
+
+    errors: list[str] = []
+    context, page = _page(browser, server, "official", errors)
+    page.click("text=超时任务")
+    page.wait_for_selector(f"#{ids.OVERDUE_EXPORT}", state="visible")
+    with page.expect_download() as download:
+        page.click(f"#{ids.OVERDUE_EXPORT}")
+    assert download.value.suggested_filename.endswith(".xlsx") and "超时任务" in download.value.suggested_filename
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).worksheets[0]
+    with reading(access_of("official")) as conn:
+        overdue = tasks.overdue_tasks(conn, DISTRICT, clock.now(), clock.today(), limit=100_000)
+    assert sheet.max_row - 3 == len(overdue) > 0
+    page.screenshot(path=str(ARTIFACTS / "keypersons_overdue_export.png"), full_page=True)
+    context.close()
+
+    start = datetime.combine(clock.today(), datetime.min.time(), clock.BEIJING).astimezone(UTC)
+    with engine.begin() as conn:  # today's batches moved to two days ago for this look, then back
+        moved = conn.execute(text("UPDATE kp_batch SET received_at = received_at - interval '2 days'"
+                                  " WHERE received_at >= :s RETURNING id"), {"s": start}).scalars().all()
+    try:
+        context, page = _page(browser, server, "official", errors)
+        page.wait_for_selector(f"#{ids.EXPORT_BAR}", state="visible")
+        _text_has(page, ids.EXPORT_NOTE, "今日尚未接收到本辖区的批次")
+        assert not page.is_visible(f"#{ids.EXPORT_DAY}")
+        page.screenshot(path=str(ARTIFACTS / "keypersons_no_batch_today.png"), full_page=True)
+        context.close()
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE kp_batch SET received_at = received_at + interval '2 days' WHERE id = ANY(:m)"),
+                         {"m": moved})
     assert errors == []

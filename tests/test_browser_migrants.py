@@ -137,7 +137,7 @@ def test_a_migrant_declares_from_a_phone_is_accepted_and_the_qr_follows_the_colo
     page.screenshot(path=str(ARTIFACTS / "migrants_phone_verify_green.png"), full_page=True)
     verify_url = page.url
     with engine.begin() as conn:
-        token = integrations.create_token(conn, "mg.browser", "test", "健康码平台（浏览器测试）")
+        token = integrations.create_token(conn, "mg.browser", "test", "健康码平台（浏览器测试）", apis=["health_codes"])
     changed = (datetime.now(UTC) + timedelta(seconds=1)).astimezone().isoformat()
     answer = requests.post(server + LIVE, headers={"Authorization": f"Bearer {token}"}, timeout=30,
                            json={"changes": [{"id_number": number, "colour": "red", "changed_at": changed}]})

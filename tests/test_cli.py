@@ -63,6 +63,15 @@ def test_bad_scale_is_refused():
     assert result.returncode == 2 and "规模参数" in result.stderr
 
 
+def test_a_token_without_or_with_an_unknown_api_is_one_line(demo):
+    missing = _run(["-m", "data_access.cli", "create-token", "cli.no.api"])
+    assert missing.returncode == 2 and "--api" in missing.stderr
+    unknown = _run(["-m", "data_access.cli", "create-token", "cli.bad.api", "--api", "health_codes,everything"])
+    assert unknown.returncode == 2 and unknown.stderr.strip().count("\n") == 0 and "可调用的接口" in unknown.stderr
+    made = _run(["-m", "data_access.cli", "create-token", "cli.kp.feed", "--api", "keyperson_batches"])
+    assert made.returncode == 0 and "sst_" in made.stdout
+
+
 def test_a_bad_import_is_one_line_exit_4_and_a_report_beside_the_file(demo, tmp_path):
     template = tmp_path / "居民模板.csv"
     assert _run(["-m", "data_access.cli", "template", "residents", str(template)]).returncode == 0

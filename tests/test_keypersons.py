@@ -199,7 +199,7 @@ class reading_totals:
 
 def _communities(actor) -> list[dict]:
     with writing(actor) as work:
-        return oversight.communities(work.conn, actor.scope)
+        return oversight.communities(work.conn, actor.scope, clock.now(), clock.today())
 
 
 def _gazetteer() -> Gazetteer:
@@ -429,3 +429,42 @@ def test_the_page_shows_each_user_the_parts_they_may_use(as_user):
         assert show_allowed("kp-tabs") == (None, None, None, None, None, "batches")
     with as_user("leader"):  # oversight and the batches, no upload, no steps, no queue
         assert show_allowed("kp-tabs") == (None, hidden, None, hidden, hidden, "batches")
+
+
+def test_the_oversight_tab_counts_by_the_beijing_day_of_the_clock_not_the_servers_date(engine, as_user, monkeypatch):
+    """督办 at 16:30 UTC is 00:30 Beijing of the next day: a measure starting that Beijing day is in force, a
+    release due that day is due, a first contact due at 16:00 UTC is late; at 15:30 UTC (23:30 Beijing, the day
+    before) none of them. The day comes from domain.clock (injected here), whatever the database's time zone."""
+    from datetime import UTC, datetime
+
+    from callbacks.keypersons.page import show_communities
+
+    people = _residents(engine, 2, TZL, offset=100)
+    name = "督办北京日.csv"
+    rows = [[p["name"], p["id_number"], "", "", "", "", "", "", "", "", ""] for p in people]
+    assert _load(access_of("operator"), _csv(rows), kind="close_contact", name=name).result == "loaded"
+    utc_day = datetime.now(UTC).date()
+    late, early = (datetime(utc_day.year, utc_day.month, utc_day.day, h, 30, tzinfo=UTC) for h in (16, 15))
+    beijing_day = late.astimezone(clock.BEIJING).date()
+    assert beijing_day == utc_day + timedelta(days=1) == early.astimezone(clock.BEIJING).date() + timedelta(days=1)
+    with engine.begin() as conn:  # the first: from the Beijing day on, contact due 16:00 UTC; the second: release due
+        tasks_ = conn.execute(text("SELECT t.id FROM kp_task t JOIN kp_batch b ON b.id = t.batch_id"
+                                   " WHERE b.file_name = :f ORDER BY t.id"), {"f": name}).scalars().all()
+        assert len(tasks_) == 2
+        conn.execute(text("UPDATE kp_task SET measure = 'home', measure_start = :d, measure_days = 14,"
+                          " contacted_at = NULL, contacted_by = NULL, contact_due = :due WHERE id = :t"),
+                     {"d": beijing_day, "due": late - timedelta(minutes=30), "t": tasks_[0]})
+        conn.execute(text("UPDATE kp_task SET measure = 'home', measure_start = :d, measure_days = 14,"
+                          " contacted_at = now(), contacted_by = 'tzl.worker' WHERE id = :t"),
+                     {"d": beijing_day - timedelta(days=14), "t": tasks_[1]})
+
+    def tzl_at(moment: datetime) -> dict:
+        monkeypatch.setattr(clock, "now", lambda: moment.astimezone(clock.BEIJING))
+        with as_user("official"):
+            return next(r for r in show_communities("oversight") if r["code"] == TZL)
+
+    before, after = tzl_at(early), tzl_at(late)
+    assert after["under_measure"] - before["under_measure"] == 1
+    assert after["home"] - before["home"] == 1
+    assert after["releases_due"] - before["releases_due"] == 1
+    assert after["contact_overdue"] - before["contact_overdue"] == 1

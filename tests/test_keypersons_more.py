@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from data_access import aggregates
 from data_access.keypersons import tasks
-from data_access.session import writing
+from data_access.session import reading, writing
 from domain import clock
 from domain.divisions import DISTRICT, Scope
 from domain.registers import MANAGED_KINDS
@@ -31,7 +31,7 @@ def token(engine):
     from data_access.users import integrations
 
     with engine.begin() as conn:
-        return integrations.create_token(conn, "kp.upstream.test", "test")
+        return integrations.create_token(conn, "kp.upstream.test", "test", apis=["keyperson_batches"])
 
 
 @pytest.fixture
@@ -197,6 +197,53 @@ def test_the_health_bureau_gets_a_batchs_records_with_codes_as_text_audited(engi
         refusals = conn.execute(text("""SELECT count(*) FROM audit_log WHERE action = 'refused'
             AND username IN ('gcq.official', 'leader') AND detail::text LIKE '%keyperson-records%'""")).scalar()
     assert refusals >= 2
+
+
+def test_a_day_without_batches_is_refused_in_words_not_an_empty_file(engine, app_module):
+    from tests.helpers import logged_in_client
+
+    official = logged_in_client(app_module, "official")
+    answer = official.get("/export/keyperson-records.xlsx?area=330105000000&day=2001-01-01")
+    assert answer.status_code == 404 and answer.mimetype == "text/plain"
+    assert answer.get_data(as_text=True) == "2001-01-01 没有接收到本辖区的批次，无可导出的记录"
+    with engine.connect() as conn:
+        audited = conn.execute(text("""SELECT count(*) FROM audit_log WHERE action = 'export'
+            AND detail->>'day' = '2001-01-01'""")).scalar()
+    assert audited == 0  # nothing went out
+
+
+def test_the_overdue_tasks_export_holds_the_areas_overdue_tasks_audited(engine, app_module):
+    from tests.helpers import logged_in_client
+
+    now, today = clock.now(), clock.today()
+    with reading(access_of("official")) as conn:
+        district = tasks.overdue_tasks(conn, DISTRICT, now, today, limit=100_000)
+    with reading(access_of("gcq.official")) as conn:
+        street = tasks.overdue_tasks(conn, Scope("330105005000"), now, today, limit=100_000)
+    assert district and street and len(street) < len(district)
+
+    def rows_of(client, area: str) -> list[list]:
+        answer = client.get(f"/export/keyperson-overdue.xlsx?area={area}")
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        sheet = openpyxl.load_workbook(io.BytesIO(answer.data)).worksheets[0]
+        header = ["编号", "社区", "姓名", "超时事项", "首次联系时限", "管控措施", "缺随访（天）"]
+        assert [c.value for c in sheet[3]] == header
+        return [[c.value for c in r] for r in sheet.iter_rows(min_row=4)]
+
+    official = rows_of(logged_in_client(app_module, "official"), "330105000000")
+    assert sorted(r[0] for r in official) == sorted(t["id"] for t in district)
+    mine = rows_of(logged_in_client(app_module, "gcq.official"), "330105005000")
+    assert sorted(r[0] for r in mine) == sorted(t["id"] for t in street)
+    assert all(r[3] for r in mine)  # each says what is late
+    with engine.connect() as conn:
+        audited = conn.execute(text("""SELECT detail FROM audit_log WHERE username = 'gcq.official'
+            AND action = 'export' AND detail->>'list' = 'keyperson_overdue' ORDER BY id DESC LIMIT 1""")).scalar()
+    assert audited["rows"] == len(street)
+    assert logged_in_client(app_module, "gcq.official").get(
+        "/export/keyperson-overdue.xlsx?area=330105000000").status_code == 403  # another area
+    assert logged_in_client(app_module, "leader").get(
+        "/export/keyperson-overdue.xlsx?area=330105000000").status_code == 403  # may not export
+    assert logged_in_client(app_module, "official").get("/export/keyperson-overdue.xlsx?area=x").status_code == 400
 
 
 def _map_counts(conn, community: str) -> dict[str, int]:

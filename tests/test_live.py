@@ -25,7 +25,7 @@ def now(**ahead: float) -> str:
 @pytest.fixture(scope="module")
 def token(engine):
     with engine.begin() as conn:
-        made = integrations.create_token(conn, "zj.healthcode", "test", "浙江省健康码平台")
+        made = integrations.create_token(conn, "zj.healthcode", "test", "浙江省健康码平台", apis=["health_codes"])
         stored = conn.execute(text("SELECT token_sha256 FROM integration WHERE name = 'zj.healthcode'")).scalar()
     assert made not in stored and len(stored) == 64
     return made
@@ -60,10 +60,45 @@ def test_no_token_or_a_wrong_one_is_refused(app_module, token):
 
 def test_a_revoked_token_is_refused(app_module, engine):
     with engine.begin() as conn:
-        old = integrations.create_token(conn, "old.platform", "test")
+        old = integrations.create_token(conn, "old.platform", "test", apis=["health_codes"])
         integrations.revoke_token(conn, "old.platform")
     body = {"changes": [{"id_number": id_number(), "colour": "red", "changed_at": now()}]}
     assert post(app_module, body, old).status_code == 401
+
+
+def test_a_token_opens_only_the_apis_it_was_made_for_and_a_wrong_door_is_audited(app_module, engine):
+    from callbacks.health_services.api import PATH as APPEALS
+    from callbacks.keypersons.api import PATH as BATCHES
+
+    with engine.begin() as conn:
+        feed = integrations.create_token(conn, "kp.feed.only", "test", apis=["keyperson_batches"])
+        both = integrations.create_token(conn, "two.doors", "test", apis=["appeals", "health_codes"])
+    client = app_module.server.test_client()
+    body = {"changes": [{"id_number": id_number(), "colour": "red", "changed_at": now()}]}
+    refused = post(app_module, body, feed)
+    assert refused.status_code == 403 and refused.get_json()["error"] == "此令牌无权调用该接口"
+    assert post(app_module, {"nothing": 1}, both).status_code == 400  # past the door: the body is judged
+    door = client.post(BATCHES, json={"records": []}, headers={"Authorization": f"Bearer {both}"})
+    assert door.status_code == 403
+    assert client.post(APPEALS, json={}, headers={"Authorization": f"Bearer {feed}"}).status_code == 403
+    with engine.connect() as conn:
+        asked = conn.execute(text("SELECT detail->>'asked' FROM audit_log WHERE action = 'refused'"
+                                  " AND username IN ('api:kp.feed.only', 'api:two.doors') ORDER BY id")).scalars().all()
+        used = dict(conn.execute(text("SELECT name, last_used_at IS NOT NULL FROM integration"
+                                      " WHERE name IN ('kp.feed.only', 'two.doors')")).all())
+    assert asked == ["api:health_codes", "api:keyperson_batches", "api:appeals"]
+    assert used == {"kp.feed.only": False, "two.doors": True}  # a refused call is no use of the token
+
+
+def test_a_token_names_at_least_one_known_api(engine):
+    with engine.begin() as conn:
+        for apis in ([], ["health_codes", "everything"]):
+            with pytest.raises(integrations.TokenError, match=r"token\.bad_apis"):
+                integrations.create_token(conn, "no.doors", "test", apis=apis)
+        with pytest.raises(Exception, match="integration_apis_check"):
+            conn.execute(text("INSERT INTO integration (name, token_sha256, created_by, apis)"
+                              " VALUES ('sql.doors', repeat('a', 64), 'test', ARRAY['all'])"))
+        conn.rollback()
 
 
 def test_a_bad_batch_is_refused_whole_with_reasons(app_module, engine, token):
@@ -122,9 +157,12 @@ def test_an_administrator_creates_a_token_that_works_and_revokes_it(app_module, 
 
     admin = access_of("admin")
     with as_user("admin"):
-        rows, message = integration_admin(admin, ids.TOKEN_CREATE, "city.platform", "市平台", None)
+        _, no_api = integration_admin(admin, ids.TOKEN_CREATE, "city.platform", "市平台", None, [])
+        rows, message = integration_admin(admin, ids.TOKEN_CREATE, "city.platform", "市平台", None,
+                                          ["health_codes", "appeals"])
+    assert no_api.startswith("请至少选择一个可调用的接口")
     token = message.split("的令牌：")[1].split("（")[0]
-    assert any(r["name"] == "city.platform" and r["state"] == "在用" for r in rows)
+    assert any(r["name"] == "city.platform" and r["state"] == "在用" and r["apis"] == "推送变码、申诉" for r in rows)
     body = {"changes": [{"id_number": residents(engine, 1)[0], "colour": "yellow", "changed_at": now()}]}
     assert post(app_module, body, token).status_code == 200
     with as_user("admin"):

@@ -152,7 +152,7 @@ def test_the_view_callback_answers_over_http_like_the_browser_asks(app_module):
     body = view_callback_body("?street=330105005000")
     response = logged_in_client(app_module, "official").post("/_dash-update-component", json=body)
     assert response.status_code == 200
-    figure = json.loads(response.data)["response"][ids.MAP]["figure"]
+    figure = json.loads(response.data)["response"][ids.MAP_DRAWN]["data"]
     assert len(shown_codes(figure)) == 8
 
 

@@ -110,3 +110,50 @@ def test_the_build_cuts_the_installed_font_to_the_text_and_gives_the_same_bytes_
     assert font.flavor == "woff" and {chr(c) for c in font.getBestCmap()} == set(text)
     assert font["name"].getDebugName(1) == "Noto Sans CJK SC" and "Open Font License" in font["name"].getDebugName(13)
     assert first.read_bytes() == second.read_bytes()
+
+
+def _boxes(placed, names: dict[str, str], center, zoom, box) -> list[tuple[float, float, float, float]]:
+    from geo.labels import WORLD, _pixel
+
+    scale = WORLD * 2 ** zoom
+    cx, cy = _pixel(*center, scale)
+    out = []
+    for p in placed:
+        x, y = _pixel(p.lon, p.lat, scale)
+        x, y, w, h = x - cx + box[0] / 2, y - cy + box[1] / 2, len(names[p.code]) * p.size, 1.2 * p.size
+        out.append((x - w / 2, y - h / 2, x + w / 2, y + h / 2))
+    return out
+
+
+def _apart(boxes) -> bool:
+    return all(a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+               for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_on_a_fixed_view_every_crowded_community_is_named_in_place_or_beside_it_and_no_names_overlap():
+    from geo.labels import place_names
+
+    # a 6 x 6 block of small squares, four-character names: too long for most of them at 22 px
+    rows = [row(f"3301050050{i:02d}", f"社区名称{i:02d}", polygon(box(120.0 + 0.004 * (i % 6), 30.0 + 0.004 * (i // 6),
+                                                                   120.004 + 0.004 * (i % 6),
+                                                                   30.004 + 0.004 * (i // 6))))
+            for i in range(36)]
+    names = {r["code"]: f"名称{r['code'][-2:]}" for r in rows}
+    center, zoom, view = (120.012, 30.012), 13.0, (1100, 800)
+    placed = place_names([(r["code"], len(names[r["code"]]), r["geojson"]) for r in rows], center, zoom, view,
+                         (22, 18, 14))
+    assert sorted(p.code for p in placed) == sorted(names)
+    assert any(p.leader for p in placed) and any(not p.leader for p in placed)
+    boxes = _boxes(placed, names, center, zoom, view)
+    assert _apart(boxes)
+    assert all(b[0] >= 0 and b[2] <= view[0] and b[1] >= 0 and b[3] <= view[1] for b in boxes)
+
+
+def test_the_big_screen_names_every_community_of_the_district(conn):
+    from callbacks.bigscreen.screen import screen_content
+
+    figure = screen_content(conn, DISTRICT.code, (1920, 1080))[2]
+    named = [f["properties"]["code"] for layer in figure["layout"]["map"]["layers"]
+             for f in layer["source"]["features"]]
+    assert len(named) == len(set(named)) == 99
+    assert all(layer["minzoom"] == 0 for layer in figure["layout"]["map"]["layers"])

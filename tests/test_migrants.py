@@ -88,7 +88,8 @@ def declare_migrant(app_module, number: str, name: str, house: str, client=None)
 @pytest.fixture(scope="module")
 def live_token(engine):
     with engine.begin() as conn:
-        return integrations.create_token(conn, "mg.healthcode", "test", "健康码平台（一码通测试）")
+        return integrations.create_token(conn, "mg.healthcode", "test", "健康码平台（一码通测试）",
+                                         apis=["health_codes"])
 
 
 def test_only_the_public_pages_skip_the_login_gate(app_module):

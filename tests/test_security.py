@@ -220,7 +220,7 @@ def test_a_nul_in_the_administrators_org_field_is_a_400_and_creates_nobody(clien
 @pytest.fixture(scope="module")
 def token(engine) -> str:
     with engine.begin() as conn:
-        return integrations.create_token(conn, "security.probe", "test", "安全测试")
+        return integrations.create_token(conn, "security.probe", "test", "安全测试", apis=["health_codes"])
 
 
 def test_a_nul_in_a_live_id_number_is_a_400_in_chinese(app_module, token):

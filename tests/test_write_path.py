@@ -60,10 +60,10 @@ def test_tokens_are_written_by_a_district_user_only(street_admin, demo):
     from data_access.users import integrations
 
     with pytest.raises(DataUnavailable, match="row-level security"), writing(street_admin) as work:
-        integrations.create_token(work.conn, "street.token.test", street_admin.username)
+        integrations.create_token(work.conn, "street.token.test", street_admin.username, apis=["health_codes"])
     district = signed_in("admin", "管理员", "administrator", "330105000000")
     with writing(district) as work:
-        integrations.create_token(work.conn, "district.token.test", district.username)
+        integrations.create_token(work.conn, "district.token.test", district.username, apis=["health_codes"])
         assert "district.token.test" in {r["name"] for r in integrations.list_integrations(work.conn)}
         work.conn.rollback()
 

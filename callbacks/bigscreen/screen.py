@@ -149,7 +149,7 @@ def screen_content(conn, area: str, size: tuple[int, int]) -> tuple:
     values = {r["code"]: metric_value(r, METRIC, BASIS) for r in rows}
     classes = metric_classes(METRIC, settings().class_breaks[METRIC])
     figure = community_map(rows, streets, values, classes, list(values), dark=True,
-                           size=(int(width * 0.6), int(height * 0.78)))
+                           size=(int(width * 0.6), int(height * 0.78)), fixed_labels=True)
     ranked = [{"name": r["name"], "red_ratio": values[r["code"]]} for r in rows]
     when = t("map.data_time", time=formatting.beijing_time(newest)) if newest else t("map.no_data_time")
     entries = list(zip(classes.colours, class_labels(classes), strict=True))

@@ -6,6 +6,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks import answers
 from callbacks.gate import clamp_view, require
+from callbacks.map_fit import fit_to_box
 from data_access import aggregates, areas
 from data_access.colour_map import queries
 from data_access.session import DataUnavailable, reading
@@ -27,11 +28,12 @@ LISTED = 200  # enterprises listed beside a community's map; the table below hol
 
 def register(app: Dash) -> None:
     app.callback(
-        Output(ids.BREADCRUMB, "children"), Output(ids.CHOICES, "children"), Output(ids.MAP, "figure"),
+        Output(ids.BREADCRUMB, "children"), Output(ids.CHOICES, "children"), Output(ids.MAP_DRAWN, "data"),
         Output(ids.LEGEND, "children"), Output(ids.SIDE, "children"), Output(ids.KPIS, "children"),
         Output(ids.DATA_TIME, "children"), Output(ids.MESSAGE, "children"), Output(ids.LIVE_SEEN, "data"),
         Input(URL, "search"), Input(ids.LIVE_VERSION, "data"),
     )(show_view)
+    fit_to_box(app, ids.MAP_DRAWN, ids.MAP)
     app.callback(Output(ids.LIVE_VERSION, "data"), Input(ids.LIVE_TICK, "n_intervals"),
                  State(ids.LIVE_SEEN, "data"), prevent_initial_call=True)(watch_data)
     app.callback(Output(URL, "search"), Input(ids.MAP, "clickData"), State(URL, "search"),

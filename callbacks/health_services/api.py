@@ -5,7 +5,8 @@ made on the users page) and a JSON batch, answered like the colour endpoint (cal
                   "reason": "...", "submitted_at": "2022-04-01T08:00:00+08:00", "phone": "138...",
                   "external_ref": "HZ..."}]}
 
-200: taken in (or the same batch again: unchanged). 401: no or wrong token. 400: not a batch. 413: too many.
+200: taken in (or the same batch again: unchanged). 401: no or wrong token.
+403: a token not made for this API. 400: not a batch. 413: too many.
 422: refused whole, each request's problems named (index from 1, JSON field, Chinese column, value, reason).
 503: the database could not take it; nothing written.
 """
@@ -14,11 +15,10 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 
-from callbacks.gate import calling_system
-from data_access.health_services.colour_path import api_batch, integration_for
+from callbacks.gate import SystemRefused, calling_system
+from data_access.health_services.colour_path import api_batch
 from data_access.health_services.intake import KIND
 from data_access.importing.reports import reason_text
-from data_access.session import DataUnavailable
 from i18n import t
 
 PATH = "/api/v1/appeals"
@@ -31,11 +31,9 @@ def register(server: Flask) -> None:
 
 def receive_appeals() -> tuple[Response, int]:
     try:
-        integration, token = calling_system(integration_for)
-    except DataUnavailable:
-        return jsonify(error=t("map.error")), 503
-    if integration is None:
-        return jsonify(error=t("api.unauthorized")), 401
+        integration, token = calling_system("appeals")
+    except SystemRefused as refused:
+        return refused.answer()
     body = request.get_json(silent=True)
     batch = body.get("appeals") if isinstance(body, dict) else None
     if not isinstance(batch, list) or not batch:

@@ -165,7 +165,8 @@ def run_upload(set_progress, _clicks, job: str | None, kind: str, mode: str, opt
 
 def shown_result(result: ImportResult):
     """The result panel: the message, the notes, and the first errors with their reasons in Chinese."""
-    first = [{**e.as_dict(), "reason": reason_text(e.as_dict())} for e in result.errors[:SHOWN_ERRORS]]
+    listed = result.errors or result.warnings  # a loaded file's warnings (a name list's faults) are shown too
+    first = [{**e.as_dict(), "reason": reason_text(e.as_dict())} for e in listed[:SHOWN_ERRORS]]
     ok = result.result in ("loaded", "checked", "unchanged")
     return result_panel(ok, result.message, result.notes, result.run_id, len(result.errors + result.warnings),
-                        first)
+                        first, "ui.import.errors_shown" if result.errors else "ui.import.warnings_shown")

@@ -9,7 +9,8 @@ integration made on the users page) and a JSON batch, answered like the colour a
 The records are the batch file's rows (the same fields and checks); the batch is matched, placed, dispatched
 and coloured exactly as a file batch. 200: loaded, with the bad records listed (index from 1, JSON field,
 Chinese column, value, reason) when the good ones were loaded without them; or the same batch again:
-unchanged. 401: no or wrong token. 400: not a batch (not JSON, no records, an unknown kind). 413: too many.
+unchanged. 401: no or wrong token.
+403: a token not made for this API. 400: not a batch (not JSON, no records, an unknown kind). 413: too many.
 422: refused whole (every record bad, or "skip_bad_rows": false and some bad), each record's problems named.
 503: the database could not take it; nothing written.
 """
@@ -18,11 +19,10 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 
-from callbacks.gate import calling_system
+from callbacks.gate import SystemRefused, calling_system
 from data_access.importing.reports import reason_text
 from data_access.keypersons.intake import FIELDS
-from data_access.keypersons.live import MOST_RECORDS, api_batch, integration_for
-from data_access.session import DataUnavailable
+from data_access.keypersons.live import MOST_RECORDS, api_batch
 from domain.keypersons import BATCH_KINDS
 from i18n import t
 
@@ -36,11 +36,9 @@ def register(server: Flask) -> None:
 
 def receive_batch() -> tuple[Response, int]:
     try:
-        integration, token = calling_system(integration_for)
-    except DataUnavailable:
-        return jsonify(error=t("map.error")), 503
-    if integration is None:
-        return jsonify(error=t("api.unauthorized")), 401
+        integration, token = calling_system("keyperson_batches")
+    except SystemRefused as refused:
+        return refused.answer()
     body = request.get_json(silent=True)
     records = body.get("records") if isinstance(body, dict) else None
     kind = body.get("kind", "other") if isinstance(body, dict) else None

@@ -7,7 +7,7 @@ import base64
 from dash import Dash, Input, Output, State, ctx
 
 from callbacks.gate import ensure, require
-from callbacks.keypersons.exports import records_href
+from callbacks.keypersons.exports import day_bounds, overdue_href, records_href
 from data_access.importing.base import ImportRequest
 from data_access.importing.load import run
 from data_access.keypersons import oversight, tasks
@@ -58,8 +58,11 @@ def register(app: Dash) -> None:
                  Output(ids.OVERDUE_GRID, "rowData"),
                  Input(ids.TABS, "value"), Input(ids.OVERDUE_REFRESH, "n_clicks"))(show_overdue)
     app.callback(Output(ids.EXPORT_BAR, "style"), Output(ids.EXPORT_BATCH, "href"),
-                 Output(ids.EXPORT_BATCH, "children"), Output(ids.EXPORT_DAY, "href"),
-                 Input(ids.BATCH_GRID, "selectedRows"))(export_links)
+                 Output(ids.EXPORT_BATCH, "children"), Output(ids.EXPORT_DAY, "href"), Output(ids.EXPORT_DAY, "style"),
+                 Output(ids.EXPORT_NOTE, "children"), Input(ids.BATCH_GRID, "selectedRows"),
+                 Input(ids.UPLOAD_MESSAGE, "children"))(export_links)
+    app.callback(Output(ids.OVERDUE_EXPORT, "href"), Output(ids.OVERDUE_EXPORT, "style"),
+                 Input(ids.TABS, "id"))(overdue_export_link)
 
 
 def show_allowed(_page):
@@ -160,8 +163,8 @@ def show_communities(_tab):
     actor = require(READ_KEYPERSONS)
     if not actor.may(OVERSEE_KEYPERSONS):
         return []
-    with reading(actor) as conn:
-        return oversight.communities(conn, actor.scope)
+    with reading(actor) as conn:  # the Beijing day, whatever the database server's time zone
+        return oversight.communities(conn, actor.scope, clock.now(), clock.today())
 
 
 def show_cases(_tab):
@@ -192,13 +195,28 @@ def show_overdue(tab, _refresh):
                 builders.overdue_rows(tasks.overdue_tasks(conn, actor.scope, at, today)))
 
 
-def export_links(selected):
-    """The health bureau's file of the chosen batch and of today's batches (for those who may export)."""
+def export_links(selected, _uploaded=None):
+    """The health bureau's file of the chosen batch and of today's batches (for those who may export); with no
+    batch received today in the area, a line saying so instead of a link to an empty file."""
     actor = require(READ_KEYPERSONS)
     if not actor.may(EXPORT_KEYPERSONS):
-        return builders.HIDDEN, None, t("keypersons.export.choose"), None
+        return builders.HIDDEN, None, t("keypersons.export.choose"), None, builders.HIDDEN, ""
+    today = clock.today()
+    with reading(actor) as conn:
+        received = oversight.records_count(conn, actor.scope, *day_bounds(today))
+    day, day_style, note = records_href(actor.org_code, day=today.isoformat()), None, ""
+    if not received:
+        day, day_style, note = None, builders.HIDDEN, t("keypersons.export.today_none")
     batch = (selected or [{}])[0].get("id")
-    day = records_href(actor.org_code, day=clock.today().isoformat())
     if not batch:
-        return None, None, t("keypersons.export.choose"), day
-    return None, records_href(actor.org_code, batch=int(batch)), t("keypersons.export.batch_link", batch=batch), day
+        return None, None, t("keypersons.export.choose"), day, day_style, note
+    return (None, records_href(actor.org_code, batch=int(batch)), t("keypersons.export.batch_link", batch=batch), day,
+            day_style, note)
+
+
+def overdue_export_link(_page):
+    """The overdue tasks' file, for those who may export."""
+    actor = require(READ_KEYPERSONS)
+    if not actor.may(EXPORT_KEYPERSONS):
+        return None, builders.HIDDEN
+    return overdue_href(actor.org_code), None

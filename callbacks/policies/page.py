@@ -6,8 +6,11 @@ import base64
 import json
 
 from dash import Dash, Input, Output, State, ctx
+from dash.exceptions import PreventUpdate
 
+import data_access.policies.namelists  # registers the departments' name list import kinds
 import data_access.policies.returns  # noqa: F401  (registers the payment_returns import kind)
+from callbacks import answers
 from callbacks.gate import ensure, require
 from data_access.masking import mask_id_number
 from data_access.policies import applications, catalogue, oversight, payments, rules
@@ -113,8 +116,7 @@ def eligibility(actor: Actor, target: str, policy_id) -> tuple:
         policy = catalogue.policy(conn, int(policy_id))
         if policy is None or policy["target"] != target:
             return [], [], []
-        counts = rules.eligible_counts(conn, policy, scope)
-        reach = rules.eligible_unreached(conn, policy, scope)
+        counts, reach = rules.eligibility(conn, policy, scope)
         misfits = rules.ineligible_applicants(conn, policy, scope)
         names = oversight.community_names(conn, scope)
     return (builders.rule_panel(policy, counts, len(misfits)),
@@ -314,20 +316,33 @@ class _Rejected(Exception):
         self.errors = errors
 
 
-def show_oversight(_tab):
+def show_oversight(tab):
+    """Drawn when its tab is opened (not on every switch of tabs), and kept in the shared cache per area, user
+    and policy data version: a figure that has not changed is not counted again."""
     actor = require(READ_POLICIES)
+    if tab != "oversight":
+        raise PreventUpdate
     if not actor.may(OVERSEE_POLICIES):
         return "", [], builders.reach_map([], {}), builders.street_chart([]), []
     scope = actor.scope.prefix
-    with reading(actor) as conn:
-        listed = catalogue.policies(conn)
-        eligible_rows = oversight.eligible_by_community(conn, listed, scope)
-        figures = oversight.policy_figures(conn, scope)
-        paid = oversight.paid_by_community(conn, scope)
-        shapes = oversight.community_shapes(conn, scope)
-        streets = oversight.enterprise_money_by_street(conn, scope)
-        rated = oversight.ratings(conn, scope)
-        view = oversight.overview(conn, scope)
+    # The username too: a department's own staff count only the applications dispatched to it.
+    return answers.read_cached(actor, ("policies.oversight", actor.username),
+                               lambda conn, _version: oversight_outputs(conn, scope),
+                               version_of=oversight.data_version)
+
+
+def oversight_outputs(conn, scope: str) -> tuple:
+    """The overview's sentences, the per-policy figures, the map of reach, enterprise money per street and the
+    ratings, read in one transaction."""
+    oversight.settle(conn)
+    listed = catalogue.policies(conn)
+    eligible_rows = oversight.eligible_by_community(conn, listed, scope)
+    figures = oversight.policy_figures(conn, scope)
+    paid = oversight.paid_by_community(conn, scope)
+    shapes = oversight.community_shapes(conn, scope)
+    streets = oversight.enterprise_money_by_street(conn, scope)
+    rated = oversight.ratings(conn, scope)
+    view = oversight.overview(conn, scope)
     eligible: dict[int, int] = {}
     person_ids = {p["id"] for p in listed if p["target"] == PERSON}
     by_community: dict[str, int] = {}

@@ -28,7 +28,8 @@ def register(app: Dash) -> None:
     app.callback(
         Output(ids.TOKEN_TABLE, "rowData"), Output(ids.TOKEN_MESSAGE, "children"),
         Input(ids.TOKEN_CREATE, "n_clicks"), Input(ids.TOKEN_REVOKE, "n_clicks"),
-        State(ids.TOKEN_NAME, "value"), State(ids.TOKEN_DESCRIPTION, "value"), State(ids.TOKEN_TABLE, "selectedRows"),
+        State(ids.TOKEN_NAME, "value"), State(ids.TOKEN_DESCRIPTION, "value"), State(ids.TOKEN_APIS, "value"),
+        State(ids.TOKEN_TABLE, "selectedRows"),
     )(manage_integrations)
 
 
@@ -74,22 +75,22 @@ def _change(work, action: str, username: str) -> str:
     return t("cli.user_enabled" if active else "cli.user_disabled", username=username)
 
 
-def manage_integrations(_create, _revoke, name, description, selected):
+def manage_integrations(_create, _revoke, name, description, apis, selected):
     action = ctx.triggered_id if isinstance(ctx.triggered_id, str) else None
     return integration_admin(require(MANAGE_TOKENS), action, (name or "").strip().lower(),
-                             (description or "").strip(), (selected or [{}])[0].get("name"))
+                             (description or "").strip(), (selected or [{}])[0].get("name"), apis or [])
 
 
 def integration_admin(actor: Actor, action: str | None, name: str, description: str,
-                      chosen: str | None) -> tuple[list, str]:
-    """Create a token (shown once) or revoke one; returns the integrations and a message."""
+                      chosen: str | None, apis: list[str] = ()) -> tuple[list, str]:
+    """Create a token (shown once) for the chosen APIs, or revoke one; returns the integrations and a message."""
     ensure(actor, MANAGE_TOKENS)
     message = ""
     try:
         with writing(actor) as work:
             if action == ids.TOKEN_CREATE:
-                token = integrations.create_token(work.conn, name, actor.username, description)
-                work.audit("token_created", None, {"integration": name})
+                token = integrations.create_token(work.conn, name, actor.username, description, apis=apis)
+                work.audit("token_created", None, {"integration": name, "apis": list(apis)})
                 message = t("admin.token_created", name=name, token=token)
             elif action == ids.TOKEN_REVOKE and chosen:
                 integrations.revoke_token(work.conn, chosen)
@@ -98,7 +99,8 @@ def integration_admin(actor: Actor, action: str | None, name: str, description: 
             rows = integrations.list_integrations(work.conn)
     except integrations.TokenError as exc:
         return no_update, t(str(exc))
-    shown = [{**r, "created_at": _when(r["created_at"]), "last_used_at": _when(r["last_used_at"]),
+    shown = [{**r, "apis": "、".join(t("api.short." + a) for a in r["apis"]),
+              "created_at": _when(r["created_at"]), "last_used_at": _when(r["last_used_at"]),
               "state": t("admin.active") if r["active"] else t("admin.inactive")} for r in rows]
     return shown, message
 

@@ -16,6 +16,8 @@ DEMO_USERS = [
     ("official", "区指挥部", "official", "330105000000", "demo-official-2020"),
     ("gcq.official", "拱宸桥街道干部", "official", "330105005000", "demo-gcq-official-2020"),
     ("tzl.worker", "台州路社区网格员", "community_worker", "330105005052", "demo-tzl-worker-2020"),
+    # policies: the civil affairs bureau's official, who handles the applications dispatched to it
+    ("civil.official", "区民政局经办人", "official", "330105000000", "demo-civil-official-2020"),
     ("operator", "数据组操作员", "data_operator", "330105000000", "demo-operator-2020"),
     ("auditor", "审计员", "auditor", "330105000000", "demo-auditor-2020"),
     ("admin", "系统管理员", "administrator", "330105000000", "demo-admin-2020"),

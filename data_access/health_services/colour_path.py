@@ -5,7 +5,6 @@ aggregates, the import run and the audit rows: one transaction, or nothing)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,15 +67,6 @@ def walk_in(actor: Actor, request_row: dict) -> tuple[ImportResult, dict | None]
             SELECT a.id, c.name AS community FROM appeal a JOIN community c ON c.code = a.community_code
             WHERE a.id_number = :id AND a.status = 'open'"""), {"id": clean["id_number"].iloc[0]}).mappings().first()
     return result, dict(created) if created else None
-
-
-def integration_for(conn: Connection, token: str | None) -> str | None:
-    """The active integration holding token (the same lookup as data_access.users.integrations, which this
-    module may not import): a function running as the owner, since the web role cannot read tokens."""
-    if not token or len(token) > 200:
-        return None
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    return conn.execute(text("SELECT integration_for_token(:h)"), {"h": digest}).scalar()
 
 
 def api_batch(integration: str, token: str, requests: list, body: bytes) -> ImportResult:

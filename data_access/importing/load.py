@@ -247,7 +247,9 @@ def _verify(conn: Connection, steps: Steps) -> tuple[list[RowError], list[RowErr
 
 
 def _row_errors(problems: list[tuple]) -> list[RowError]:
-    return [RowError(r, c, "" if v is None else str(v), why) for r, c, v, why in problems]
+    """(row, column, value, reason) or, naming another row (the first of a repeat), (..., reason, row)."""
+    return [RowError(r, c, "" if v is None else str(v), why, str(more[0]) if more else "")
+            for r, c, v, why, *more in problems]
 
 
 class CheckedOnly(Exception):

@@ -7,12 +7,11 @@ nothing."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import text
 
 from data_access.importing.base import ImportRequest, ImportResult, rows_with_errors
 from data_access.importing.load import load_rows, request_checks
@@ -28,15 +27,6 @@ MOST_RECORDS = 20_000
 class LiveBatch:
     result: ImportResult
     batch_id: int | None  # the batch written (None: nothing was)
-
-
-def integration_for(conn: Connection, token: str | None) -> str | None:
-    """The active integration holding token (the lookup of data_access.users.integrations, which this module
-    may not import): a function running as the owner, since the web role cannot read tokens."""
-    if not token or len(token) > 200:
-        return None
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    return conn.execute(text("SELECT integration_for_token(:h)"), {"h": digest}).scalar()
 
 
 def api_batch(integration: str, token: str, kind: str, sender: str, records: list, body: bytes,

@@ -1,8 +1,10 @@
 """Oversight of key persons: per batch the race against the deadline (received, all matched, all placed,
 all dispatched, all first-contacted), per community and street the persons under each measure today,
-releases due and overdue first contacts (the view keyperson_community_today), and the chains of contacts."""
+releases due and overdue first contacts on the Beijing day the caller gives, and the chains of contacts."""
 
 from __future__ import annotations
+
+from datetime import date, datetime
 
 from sqlalchemy import Connection, text
 
@@ -38,25 +40,42 @@ def _timed(row: dict) -> dict:
     return row
 
 
-def communities(conn: Connection, scope: Scope) -> list[dict]:
-    rows = conn.execute(text("""
+# The module's measures per community on the Beijing day `today` at `now` (given by the caller from
+# domain.clock, not the database server's date): persons under each measure, releases due, first contacts overdue.
+_TODAY = """
+    WITH today AS (
+      SELECT t.community_code,
+             count(*) FILTER (WHERE t.measure IS NOT NULL AND t.measure_start <= :today)::int AS under_measure,
+             count(*) FILTER (WHERE t.measure = 'centralised' AND t.measure_start <= :today)::int AS orange,
+             count(*) FILTER (WHERE t.measure = 'home' AND t.measure_start <= :today)::int AS home,
+             count(*) FILTER (WHERE t.measure = 'monitoring' AND t.measure_start <= :today)::int AS monitoring,
+             count(*) FILTER (WHERE t.measure IS NOT NULL
+                              AND t.measure_start + t.measure_days <= :today)::int AS releases_due,
+             count(*) FILTER (WHERE t.contacted_at IS NULL AND t.contact_due < :now)::int AS contact_overdue
+      FROM kp_task t WHERE t.released_at IS NULL AND t.community_code LIKE :prefix
+      GROUP BY t.community_code)"""
+
+
+def communities(conn: Connection, scope: Scope, now: datetime, today: date) -> list[dict]:
+    rows = conn.execute(text(_TODAY + """
         SELECT c.code, c.name, s.name AS street, v.under_measure, v.orange, v.home, v.monitoring, v.releases_due,
                v.contact_overdue
-        FROM keyperson_community_today v JOIN community c ON c.code = v.community_code
-        JOIN street s ON s.code = c.street_code WHERE v.community_code LIKE :prefix
-        ORDER BY v.contact_overdue DESC, v.under_measure DESC, c.code"""), {"prefix": scope.prefix + "%"})
+        FROM today v JOIN community c ON c.code = v.community_code
+        JOIN street s ON s.code = c.street_code
+        ORDER BY v.contact_overdue DESC, v.under_measure DESC, c.code"""),
+        {"prefix": scope.prefix + "%", "now": now, "today": today})
     return [dict(r) for r in rows.mappings()]
 
 
-def streets(conn: Connection, scope: Scope) -> list[dict]:
-    rows = conn.execute(text("""
+def streets(conn: Connection, scope: Scope, now: datetime, today: date) -> list[dict]:
+    rows = conn.execute(text(_TODAY + """
         SELECT s.code, s.name, sum(v.under_measure)::int AS under_measure, sum(v.orange)::int AS orange,
                sum(v.home)::int AS home, sum(v.monitoring)::int AS monitoring,
                sum(v.releases_due)::int AS releases_due, sum(v.contact_overdue)::int AS contact_overdue
-        FROM keyperson_community_today v JOIN community c ON c.code = v.community_code
-        JOIN street s ON s.code = c.street_code WHERE v.community_code LIKE :prefix
+        FROM today v JOIN community c ON c.code = v.community_code
+        JOIN street s ON s.code = c.street_code
         GROUP BY s.code, s.name ORDER BY contact_overdue DESC, under_measure DESC, s.code"""),
-        {"prefix": scope.prefix + "%"})
+        {"prefix": scope.prefix + "%", "now": now, "today": today})
     return [dict(r) for r in rows.mappings()]
 
 
@@ -107,6 +126,16 @@ def records_of(conn: Connection, scope: Scope, batch: int | None = None, day_sta
         {"prefix": scope.prefix + "%", "district": scope.level == "district", "batch": batch, "start": day_start,
          "end": day_end, "n": limit})
     return [_masked(dict(r)) for r in rows.mappings()]
+
+
+def records_count(conn: Connection, scope: Scope, day_start: datetime, day_end: datetime) -> int:
+    """How many records of the batches received in [day_start, day_end) lie in the area (records_of's rows)."""
+    return conn.execute(text("""
+        SELECT count(*) FROM kp_record r JOIN kp_batch b ON b.id = r.batch_id
+        WHERE (r.community_code LIKE :prefix OR (r.community_code IS NULL AND :district))
+          AND b.received_at >= :start AND b.received_at < :end"""),
+        {"prefix": scope.prefix + "%", "district": scope.level == "district", "start": day_start,
+         "end": day_end}).scalar_one()
 
 
 def _masked(row: dict) -> dict:

@@ -11,6 +11,7 @@ import string
 
 from sqlalchemy import Connection, text
 
+from data_access import audit_trail
 from data_access.masking import mask_id_number
 from data_access.session import DataUnavailable, UnitOfWork, writing
 from domain.policies import ENTERPRISE
@@ -68,8 +69,10 @@ def submit_public(policy_id: int, credit_code: str, contact_name: str, contact_p
                         :period, 'public:' || :c, CAST(:addr AS inet))"""),
                 {"ref": ref, "p": policy_id, "c": credit_code, "n": contact_name, "ph": contact_phone,
                  "f": json.dumps(fields, ensure_ascii=False), "period": period, "addr": address})
-            # No audit row (nobody is logged in: the log takes only a session's actor); the application's
-            # first node and its address are the record.
+            # Nobody is logged in: the log takes this one row from such a session, as actor "public" with the
+            # sender's address (audit_log_public_insert).
+            audit_trail.record(work.conn, "public", None, "policy_public_submitted", None,
+                               {"ref": ref, "policy": policy_id, "credit_code": credit_code}, address or "-")
     except DataUnavailable as exc:
         raise refusal(exc) or exc from exc
     return ref

@@ -14,7 +14,7 @@ import xlsxwriter
 from sqlalchemy import Connection, text
 
 from data_access.exporters import safe_cell
-from data_access.policies.rules import AREA, FROM, KEY, Compiled, no_jit
+from data_access.policies.rules import AREA, FROM, KEY, LIVING, Compiled, no_jit
 from data_access.session import UnitOfWork
 from i18n import t
 
@@ -40,7 +40,7 @@ def queue_eligible(work: UnitOfWork, policy: dict, period: str) -> int:
         INSERT INTO policy_payment (policy_id, period, target, id_number, credit_code, community_code)
         SELECT :pid, :period, :target, {ids}, {AREA[target]}
         FROM {FROM[target]}
-        WHERE {AREA[target]} IS NOT NULL AND coalesce({rule.sql}, false)
+        WHERE {AREA[target]} IS NOT NULL AND {LIVING[target]} AND coalesce({rule.sql}, false)
           AND NOT EXISTS (SELECT 1 FROM policy_application x WHERE x.policy_id = :pid
                           AND coalesce(x.id_number, x.credit_code) = {KEY[target]} AND x.state <> 'rejected')
           AND NOT EXISTS (SELECT 1 FROM policy_payment y WHERE y.policy_id = :pid

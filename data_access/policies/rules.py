@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from domain import clock
-from domain.policies import ATTRIBUTES, ENTERPRISE, PERSON, as_condition, check_rule, top_conditions
+from domain.policies import ATTRIBUTES, ENTERPRISE, LIST_ATTRIBUTE, PERSON, as_condition, check_rule, top_conditions
 
 BIRTH = "substr(p.id_number, 7, 8)"  # YYYYMMDD: ages compare as text against a birthday bound
 EXPRESSIONS = {
@@ -25,6 +25,9 @@ EXPRESSIONS = {
     "veteran": "coalesce(a.veteran, false)",
     "retired_enterprise": "coalesce(a.retired_enterprise, false)",
     "unemployed": "coalesce(a.unemployed, false)",
+    # On a department's list as last received (data_access.policies.namelists keeps them).
+    **{attr: f"EXISTS (SELECT 1 FROM policy_name_list l WHERE l.id_number = p.id_number AND l.list = '{name}')"
+       for name, attr in LIST_ATTRIBUTE.items()},
     "industry": "e.industry",
     "staff": "coalesce(ea.staff, 0)",
     "talents": "coalesce(ea.talents, 0)",
@@ -64,14 +67,15 @@ def in_area(target: str, scope: str) -> tuple[str, dict]:
 class Compiled:
     """A rule's SQL text and its parameters (named r0, r1, ...)."""
 
-    def __init__(self, rule: dict, target: str, today: date | None = None) -> None:
+    def __init__(self, rule: dict, target: str, today: date | None = None, prefix: str = "r") -> None:
         check_rule(rule, target)
         self.params: dict[str, object] = {}
         self.today = today or clock.today()
+        self.prefix = prefix
         self.sql = self._part(rule)
 
     def _param(self, value: object) -> str:
-        name = f"r{len(self.params)}"
+        name = f"{self.prefix}{len(self.params)}"
         self.params[name] = value
         return f":{name}"
 
@@ -119,42 +123,100 @@ class Compiled:
                 "between": lambda: f"({at_least(n[0])} AND {below(int(n[1]) + 1)})"}[op]()
 
 
+# person_attribute's columns: a person without a row has none of them (NULL, or false where coalesced).
+SIDE = frozenset(("household_size", "income_per_head", "disabled", "disability_grade", "veteran",
+                  "retired_enterprise", "unemployed"))
+LIVING = {PERSON: "a.deceased_on IS NULL", ENTERPRISE: "true"}  # the dead are never found
+# The same without the side table's join (the few deaths: person_attribute_deceased_idx).
+DEAD_AWAY = ("NOT EXISTS (SELECT 1 FROM person_attribute d WHERE d.id_number = p.id_number"
+             " AND d.deceased_on IS NOT NULL)")
+
+
+def needs_row(rule: dict) -> bool:
+    """Whether the rule finds no one without a person_attribute row: a number of the side table compares
+    NULL (not found), a flag of it is false. Conservative: a "not" says no."""
+    if "all" in rule:
+        return any(needs_row(r) for r in rule["all"])
+    if "any" in rule:
+        return all(needs_row(r) for r in rule["any"])
+    if "not" in rule:
+        return False
+    c = as_condition(rule)
+    if c.attr not in SIDE:
+        return False
+    return c.value is True if ATTRIBUTES[c.attr][1] == "flag" else True
+
+
+def side_attributes(rule: dict) -> bool:
+    """Whether the rule reads person_attribute at all."""
+    if "all" in rule or "any" in rule:
+        return any(side_attributes(r) for r in rule.get("all", rule.get("any")))
+    if "not" in rule:
+        return side_attributes(rule["not"])
+    return as_condition(rule).attr in SIDE
+
+
+def conditions(rule: dict, target: str) -> tuple[str, dict]:
+    """The rule as separate conjuncts of a WHERE, one per term of a top-level "all" (a term that is NULL leaves
+    the row out, as the whole rule's coalesce would), so the planner applies each term to the table it reads
+    before any join (and a side table's condition makes its join an inner one)."""
+    parts, params = [], {}
+    for i, part in enumerate(top_conditions(rule)):
+        compiled = Compiled(part, target, prefix=f"t{i}_")
+        parts.append(compiled.sql)
+        params.update(compiled.params)
+    return " AND ".join(parts), params
+
+
+def eligibility(conn: Connection, policy: dict, scope: str, limit: int | None = 500) -> tuple[dict, list[dict]]:
+    """How many of the area the rule finds and how many of them have neither applied nor been paid, and the
+    first `limit` of those (the 直达 list, by community; None: all), from one pass over the register.
+
+    A person rule that needs a side-table row reads the side table first and looks the few people it finds
+    up in the register by key, instead of reading the whole register (a million rows)."""
+    target = policy["target"]
+    where, params = conditions(policy["rule"], target)
+    area, bounds = in_area(target, scope)
+    by_side = target == PERSON and needs_row(policy["rule"])
+    source, living = FROM[target], LIVING[target]
+    if by_side:
+        source = "person_attribute a JOIN person p ON p.id_number = a.id_number"
+    elif target == PERSON and not side_attributes(policy["rule"]):  # age, sex, lists: the register alone
+        source, living = "person p", DEAD_AWAY
+    sql = f"""
+        WITH found AS MATERIALIZED (
+          SELECT {KEY[target]} AS key, {NAME[target]} AS name, {AREA[target]} AS community_code
+          FROM {source} WHERE {area} AND {living} AND {where}),
+        taken AS (
+          SELECT coalesce(x.id_number, x.credit_code) AS key FROM policy_application x
+          WHERE x.policy_id = :pid AND x.state <> 'rejected'
+          UNION SELECT y.beneficiary FROM policy_payment y WHERE y.policy_id = :pid AND y.status <> 'failed'),
+        marked AS MATERIALIZED (
+          SELECT f.*, t.key IS NULL AS unreached FROM found f LEFT JOIN taken t ON t.key = f.key)
+        SELECT c.eligible, c.unreached, l.key, l.name, l.community_code
+        FROM (SELECT count(*) AS eligible, count(*) FILTER (WHERE unreached) AS unreached FROM marked) c
+        LEFT JOIN LATERAL (SELECT key, name, community_code FROM marked WHERE unreached
+                           ORDER BY community_code, key LIMIT :limit) l ON true"""
+    conn.execute(text("SET LOCAL jit = off"))
+    conn.execute(text("SET LOCAL work_mem = '64MB'"))  # the found set (up to a register's share) stays in memory
+    if not by_side:  # the whole register: hash joins over a bitmap scan (see no_jit)
+        no_jit(conn)
+    rows = conn.execute(text(sql), {**params, **bounds, "pid": policy["id"], "limit": limit}).mappings().all()
+    counts = {"eligible": rows[0]["eligible"], "unreached": rows[0]["unreached"]}
+    listed = [{"key": r["key"], "name": r["name"], "community_code": r["community_code"]}
+              for r in rows if r["key"] is not None]
+    return counts, listed
+
+
 def eligible_unreached(conn: Connection, policy: dict, scope: str, limit: int | None = 500) -> list[dict]:
     """The people or enterprises of the area the rule finds, who have no open application for the policy and
     no payment from it (the 直达 list); at most `limit` rows, by community."""
-    target = policy["target"]
-    rule = Compiled(policy["rule"], target)
-    area, bounds = in_area(target, scope)
-    sql = f"""
-        SELECT {KEY[target]} AS key, {NAME[target]} AS name, {AREA[target]} AS community_code
-        FROM {FROM[target]}
-        WHERE {area} AND coalesce({rule.sql}, false)
-          AND NOT EXISTS (SELECT 1 FROM policy_application x WHERE x.policy_id = :pid
-                          AND coalesce(x.id_number, x.credit_code) = {KEY[target]} AND x.state <> 'rejected')
-          AND NOT EXISTS (SELECT 1 FROM policy_payment y WHERE y.policy_id = :pid
-                          AND y.beneficiary = {KEY[target]} AND y.status <> 'failed')
-        ORDER BY {AREA[target]}, {KEY[target]}""" + (" LIMIT :limit" if limit else "")
-    params = {**rule.params, **bounds, "pid": policy["id"], "limit": limit}
-    no_jit(conn)
-    return [dict(r) for r in conn.execute(text(sql), params).mappings()]
+    return eligibility(conn, policy, scope, limit)[1]
 
 
 def eligible_counts(conn: Connection, policy: dict, scope: str) -> dict:
     """How many of the area the rule finds, and how many of them have neither applied nor been paid."""
-    target = policy["target"]
-    rule = Compiled(policy["rule"], target)
-    area, bounds = in_area(target, scope)
-    sql = f"""
-        SELECT count(*) AS eligible,
-               count(*) FILTER (WHERE NOT EXISTS (
-                   SELECT 1 FROM policy_application x WHERE x.policy_id = :pid
-                     AND coalesce(x.id_number, x.credit_code) = {KEY[target]} AND x.state <> 'rejected')
-                 AND NOT EXISTS (SELECT 1 FROM policy_payment y WHERE y.policy_id = :pid
-                     AND y.beneficiary = {KEY[target]} AND y.status <> 'failed')) AS unreached
-        FROM {FROM[target]}
-        WHERE {area} AND coalesce({rule.sql}, false)"""
-    no_jit(conn)
-    return dict(conn.execute(text(sql), {**rule.params, **bounds, "pid": policy["id"]}).mappings().one())
+    return eligibility(conn, policy, scope, 0)[0]
 
 
 def ineligible_applicants(conn: Connection, policy: dict, scope: str) -> list[dict]:

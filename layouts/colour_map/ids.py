@@ -6,6 +6,7 @@ LIVE_SEEN = "live-seen"  # the data version the view on screen was drawn from
 BREADCRUMB = "breadcrumb"
 CHOICES = "map-choices"
 MAP = "community-map"
+MAP_DRAWN = "community-map-drawn"  # the server's figure, put on the map fitted to its box (callbacks/map_fit.py)
 LEGEND = "map-legend"
 SIDE = "side-panel"
 KPIS = "kpi-tiles"

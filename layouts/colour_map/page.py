@@ -18,7 +18,7 @@ def map_page() -> html.Div:
     return html.Div(className="page", children=[
         dcc.Location(id=shell_ids.URL, refresh="callback-nav"),
         dcc.Interval(id=ids.LIVE_TICK, interval=LIVE_SECONDS * 1000),
-        dcc.Store(id=ids.LIVE_VERSION), dcc.Store(id=ids.LIVE_SEEN),
+        dcc.Store(id=ids.LIVE_VERSION), dcc.Store(id=ids.LIVE_SEEN), dcc.Store(id=ids.MAP_DRAWN),
         html.Div(id=ids.DATA_TIME, className="data-time"),
         html.Div(className="crumb-row", children=[
             html.Nav(id=ids.BREADCRUMB, className="breadcrumb", **{"aria-label": t("crumb.label")}),
@@ -27,7 +27,7 @@ def map_page() -> html.Div:
         html.Div(id=ids.CHOICES, className="controls"),
         history_controls(),
         html.Div(id=ids.MESSAGE, className="message", role="alert"),
-        html.Div(id=ids.KPIS, className="kpis"),
+        html.Div(id=ids.KPIS, className="kpis kpis-row"),
         html.Div(className="map-row", children=[
             dcc.Graph(id=ids.MAP, className="map", config=graph_config(scrollZoom=True)),
             html.Aside(className="side", children=[

@@ -74,10 +74,7 @@ def record_view(case: dict, record: dict) -> html.Div:
                            source=history_source(h["source"])))
                  for h in record["history"]] or none),
         html.H4(t("appeals.record.managed")),
-        html.Ul([html.Li(t("appeals.record.managed_row", kind=t(f"appeals.managed.{m['kind']}"), start=m["start_date"],
-                           end=m["end_date"] or "—",
-                           current=t("appeals.record.managed_current") if m["current"] else ""))
-                 for m in record["managed"]] or none),
+        html.Ul(className="appeal-managed", children=[html.Li(managed_row(m)) for m in record["managed"]] or none),
         html.H4(t("appeals.record.employers")),
         html.Ul([html.Li(t("appeals.record.employer_row", name=e["name"],
                            status=t(f"status.{e['status']}") if e["status"] else "-"))
@@ -86,6 +83,15 @@ def record_view(case: dict, record: dict) -> html.Div:
         html.Ul(className="appeal-keyperson", children=[html.Li(keyperson_row(k)) for k in record.get("keyperson", [])]
                 or [html.Li(t("appeals.keyperson.none"))]),
     ])
+
+
+def managed_row(entry: dict) -> str:
+    """One managed period as the map counts it (view managed_period): kind, days, in force today, and whether
+    it is a measure of the key-person module or the managed-person list."""
+    return t("appeals.record.managed_row", kind=t(f"appeals.managed.{entry['kind']}"), start=entry["start_date"],
+             end=entry["end_date"] or "—",
+             current=t("appeals.record.managed_current") if entry["current"] else "",
+             origin=t(f"appeals.managed.origin.{entry.get('origin') or 'list'}"))
 
 
 def keyperson_state(entry: dict) -> str:

@@ -8,7 +8,7 @@ from dash import dcc, html
 from domain.appeals import STATUSES, TIER_CHOICES
 from i18n import t
 from layouts.charts import graph_config
-from layouts.grid import simple_grid
+from layouts.grid import ROW_ID, simple_grid
 from layouts.health_services import ids
 
 QUEUE_COLUMNS = [("id", "appeals.col.id", 80), ("name", "appeals.col.name", 90),
@@ -108,7 +108,7 @@ def queue_grid():
     grid = simple_grid(ids.QUEUE_GRID, QUEUE_COLUMNS, selectable=True)
     grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
         "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
-    grid.getRowId = "params.data.id"
+    grid.getRowId = ROW_ID
     return grid
 
 

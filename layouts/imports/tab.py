@@ -82,12 +82,13 @@ def templates(kind: KindChoice) -> list:
 
 
 def result_panel(ok: bool, message: str, notes: list[str], run_id: int | None, errors: int,
-                 first: list[dict] | None = None) -> html.Div:
-    """The result; for a rejected file its first errors (row, column, value, reason) and the full report."""
+                 first: list[dict] | None = None, heading: str = "ui.import.errors_shown") -> html.Div:
+    """The result; for a rejected file its first errors (row, column, value, reason) and the full report (for
+    a loaded file with warnings, its first warnings: heading "ui.import.warnings_shown")."""
     children = [html.P(message, className="import-message")]
     children += [html.P(n, className="import-note") for n in notes]
     if first:
-        children += [html.P(t("ui.import.errors_shown", shown=len(first), count=errors), className="import-note"),
+        children += [html.P(t(heading, shown=len(first), count=errors), className="import-note"),
                      error_table(first)]
     if errors and run_id:
         children.append(html.A(t("ui.import.report"), href=f"/import/report/{run_id}.csv", className="import-report"))

@@ -12,10 +12,10 @@ from dash import dcc, html
 from domain.keypersons import BATCH_KINDS, MEASURES, status_colour
 from i18n import t
 from layouts.formatting import beijing_time
-from layouts.grid import simple_grid
+from layouts.grid import ROW_ID, fit_to_width, simple_grid
 from layouts.keypersons import ids
 
-BATCH_COLUMNS = [("id", "keypersons.col.id", 70), ("kind_name", "keypersons.col.kind", 100),
+BATCH_COLUMNS = [("id", "keypersons.col.id", 70), ("kind_name", "keypersons.col.kind", 110),
                  ("source", "keypersons.col.source", 120), ("received", "keypersons.col.received_at", 150),
                  ("deadline_at", "keypersons.col.deadline", 150), ("records", "keypersons.col.records", 80),
                  ("matched_minutes", "keypersons.col.matched", 120), ("placed", "keypersons.col.placed", 80),
@@ -55,7 +55,7 @@ def _picking(grid_id: str, columns) -> object:
     grid = _grid(grid_id, columns, selectable=True)
     grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
         "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
-    grid.getRowId = "params.data.id"
+    grid.getRowId = ROW_ID
     return grid
 
 
@@ -74,8 +74,10 @@ def batches_tab() -> html.Div:
         # the health bureau's file: the batch chosen in the grid, or today's batches (shown to exporters)
         html.Div(id=ids.EXPORT_BAR, className="exports", style=HIDDEN, children=[
             html.A(t("keypersons.export.choose"), id=ids.EXPORT_BATCH, className="export"),
-            html.A(t("keypersons.export.today"), id=ids.EXPORT_DAY, className="export")]),
-        _picking(ids.BATCH_GRID, BATCH_COLUMNS),
+            html.A(t("keypersons.export.today"), id=ids.EXPORT_DAY, className="export"),
+            html.Span(id=ids.EXPORT_NOTE, className="note", role="status")]),
+        fit_to_width(_picking(ids.BATCH_GRID, BATCH_COLUMNS),
+                     fixed=frozenset({"kind_name", "received", "deadline_at"})),
     ])
 
 
@@ -144,7 +146,8 @@ def overdue_tab() -> html.Div:
     """Tasks past their deadline, by community, then each task: first contacts late, follow-ups missed."""
     return html.Div(className="page", children=[
         html.Div(className="exports", children=[
-            html.Button(t("keypersons.refresh"), id=ids.OVERDUE_REFRESH, className="export")]),
+            html.Button(t("keypersons.refresh"), id=ids.OVERDUE_REFRESH, className="export"),
+            html.A(t("keypersons.overdue.export"), id=ids.OVERDUE_EXPORT, className="export", style=HIDDEN)]),
         html.Div(t("keypersons.overdue.by_street"), className="side-title"),
         _grid(ids.OVERDUE_STREET_GRID, OVERDUE_STREET_COLUMNS),
         html.Div(t("keypersons.overdue.by_community"), className="side-title"),
@@ -152,6 +155,14 @@ def overdue_tab() -> html.Div:
         html.Div(t("keypersons.overdue.tasks"), className="side-title"),
         _grid(ids.OVERDUE_GRID, OVERDUE_COLUMNS),
     ])
+
+
+# The file of the overdue tasks: the task list's columns, widths in characters.
+OVERDUE_EXPORT_COLUMNS = [("id", "keypersons.col.id", 8), ("community", "keypersons.col.community", 16),
+                          ("name", "keypersons.col.name", 12), ("what", "keypersons.col.overdue", 28),
+                          ("contact_due_at", "keypersons.col.contact_due", 18),
+                          ("measure_name", "keypersons.col.measure", 16),
+                          ("missed_days", "keypersons.col.missed_days", 12)]
 
 
 def overdue_rows(rows: list[dict]) -> list[dict]:

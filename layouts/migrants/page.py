@@ -10,17 +10,17 @@ from dash import dcc, html
 from domain.migrants import CONFLICTS, DENSITY_WEIGHTS
 from i18n import t
 from layouts.charts import graph_config
-from layouts.grid import simple_grid
+from layouts.grid import ROW_ID, fit_to_width, simple_grid
 from layouts.migrants import ids
 
 HIDDEN = {"display": "none"}
 BUTTON = {"whiteSpace": "nowrap", "flex": "0 0 auto"}
 FIELD = {"width": "220px", "flex": "0 0 auto"}  # the bar's inputs keep their width; the buttons their one line
-QUEUE_COLUMNS = [("id", "migrants.col.id", 90), ("kind_name", "migrants.col.kind", 130),
+QUEUE_COLUMNS = [("id", "migrants.col.id", 70), ("kind_name", "migrants.col.kind", 120),
                  ("name", "migrants.col.name", 90), ("id_number", "migrants.col.identity", 170),
                  ("phone", "migrants.col.phone", 120), ("community", "migrants.col.community", 110),
                  ("house", "migrants.col.house", 220), ("details", "migrants.col.details", 260),
-                 ("declared", "migrants.col.declared", 140), ("conflicts", "migrants.col.conflicts", 240)]
+                 ("declared", "migrants.col.declared", 150), ("conflicts", "migrants.col.conflicts", 240)]
 AREA_COLUMNS = [("street", "migrants.col.street", 110), ("name", "migrants.col.community", 120),
                 ("migrants", "migrants.col.migrants", 100), ("houses", "migrants.col.houses", 100),
                 ("density", "migrants.col.density", 120), ("empty_houses", "migrants.col.empty_houses", 110),
@@ -45,7 +45,7 @@ def _picking(grid_id: str, columns) -> object:
     grid = _grid(grid_id, columns, selectable=True)
     grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
         "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
-    grid.getRowId = "params.data.id"
+    grid.getRowId = ROW_ID
     return grid
 
 
@@ -64,7 +64,9 @@ def queue_tab() -> html.Div:
         ]),
         html.Div(id=ids.MG_MESSAGE, className="message", role="status"),
         html.Div(id=ids.MG_QUEUE_NOTE, className="caption"),
-        _picking(ids.MG_QUEUE, QUEUE_COLUMNS),
+        fit_to_width(_picking(ids.MG_QUEUE, QUEUE_COLUMNS),
+                     fixed=frozenset({"id", "kind_name", "id_number", "phone", "community", "declared"}),
+                     wrap=frozenset({"house", "details", "conflicts"})),
     ])
 
 

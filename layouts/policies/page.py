@@ -12,7 +12,7 @@ from dash import dcc, html
 from domain.policies import ENTERPRISE, PERSON, words
 from i18n import t
 from layouts.formatting import beijing_time
-from layouts.grid import dropdown_labels, simple_grid
+from layouts.grid import ROW_ID, dropdown_labels, simple_grid
 from layouts.map_figure import LIGHT_STYLE
 from layouts.metrics import GREENS, NO_DATA
 from layouts.policies import ids
@@ -60,7 +60,7 @@ def _picking(grid_id: str, columns) -> object:
     grid = simple_grid(grid_id, columns, selectable=True)
     grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
         "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
-    grid.getRowId = "params.data.id"
+    grid.getRowId = ROW_ID
     return grid
 
 

@@ -1,15 +1,18 @@
-"""The administrator's page: users, and the integration tokens of systems that push colour changes."""
+"""The administrator's page: users, and the integration tokens of systems that call our APIs (each for the APIs
+chosen)."""
 
 from __future__ import annotations
 
 from dash import dcc, html
 
+from domain.integrations import APIS
 from domain.roles import ROLES
 from i18n import t
 from layouts.grid import simple_grid
 from layouts.users import ids
 
 TOKEN_COLUMNS = [("name", "admin.col.integration", 160), ("description", "admin.integration_description", 220),
+                 ("apis", "admin.col.apis", 260),
                  ("created_by", "admin.col.created_by", 120), ("created_at", "admin.col.created_at", 160),
                  ("last_used_at", "admin.col.last_used_at", 160), ("state", "admin.col.active", 100)]
 
@@ -35,6 +38,11 @@ def admin_page() -> html.Div:
         html.H2(t("admin.integrations"), className="section-title"),
         html.P(t("admin.integrations_help"), className="note"),
         html.Div(id=ids.TOKEN_MESSAGE, className="message", role="alert"),
+        html.Div(className="token-apis", children=[
+            html.Span(t("admin.token_apis") + "：", className="note"),
+            dcc.Checklist(id=ids.TOKEN_APIS, inline=True, value=[],
+                          options=[{"label": t("api.name." + a), "value": a} for a in APIS]),
+        ]),
         html.Div(className="table-filters admin-form", children=[
             dcc.Input(id=ids.TOKEN_NAME, placeholder=t("admin.integration_name"), maxLength=40, className="search"),
             dcc.Input(id=ids.TOKEN_DESCRIPTION, placeholder=t("admin.integration_description"), maxLength=100,

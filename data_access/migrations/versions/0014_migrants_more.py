@@ -3,7 +3,7 @@ community (mg_declare), the public map's outlines and point lookup, migrants lin
 the public house search throttled.
 
 Revision ID: 0014_migrants_more
-Revises: 0013_policies
+Revises: 0014_scoreboard_more
 Create Date: 2026-11-27
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic import op
 
 revision = "0014_migrants_more"
-down_revision = "0013_policies"
+down_revision = "0014_scoreboard_more"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,46 @@
+/* A map fitted to its own box: the server draws the figure for a box of an assumed size (layouts/map_figure.py)
+   and names the extent to show in layout.meta.fit ([west, south, east, north]); here the view is fitted to the
+   graph's size on screen, so a drilled street or community is never cropped (a laptop's shorter map, a phone's
+   narrow one). callbacks/map_fit.py registers it: the server's figure goes to a store, this puts it on the graph.
+   The reader's own zoom survives live redraws (plotly's uirevision); a new view starts fitted. */
+(function () {
+  const WORLD = 512;  // MapLibre: the world is 512 pixels wide at zoom 0
+  const ROOM = 0.92;  // the extent fills at most this share of the box, a margin on every side
+
+  function mercatorY(lat) {
+    const s = Math.sin(lat * Math.PI / 180);
+    return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+  }
+
+  function latitude(y) {
+    return 90 - 360 * Math.atan(Math.exp((y - 0.5) * 2 * Math.PI)) / Math.PI;
+  }
+
+  function fitted(extent, width, height) {
+    const [west, south, east, north] = extent;
+    const dx = Math.max((east - west) / 360, 1e-9);
+    const top = mercatorY(north), bottom = mercatorY(south);
+    const dy = Math.max(bottom - top, 1e-9);
+    const zoom = Math.log2(Math.min(width * ROOM / (dx * WORLD), height * ROOM / (dy * WORLD)));
+    return {center: {lon: (west + east) / 2, lat: latitude((top + bottom) / 2)},
+            zoom: Math.round(Math.min(zoom, 16) * 100) / 100};
+  }
+
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.map_fit = {
+    fit: function (figure, graphId) {
+      const noUpdate = window.dash_clientside.no_update;
+      if (!figure) {
+        return noUpdate;
+      }
+      const extent = figure.layout && figure.layout.meta && figure.layout.meta.fit;
+      const box = document.getElementById(graphId);
+      if (!extent || !box || !box.clientWidth || !box.clientHeight) {
+        return figure;  // no extent (an empty figure) or no box yet: as drawn
+      }
+      const view = fitted(extent, box.clientWidth, box.clientHeight);
+      const map = figure.layout.map || {};
+      return Object.assign({}, figure, {layout: Object.assign({}, figure.layout, {map: Object.assign({}, map, view)})});
+    },
+  };
+})();
