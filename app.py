@@ -33,7 +33,7 @@ from callbacks import (
     warnings,
 )
 from callbacks.gate import NotAllowed
-from callbacks.modules import Module, api_paths, check_modules, register_modules, register_public
+from callbacks.modules import Module, api_paths, check_modules, register_modules, register_public, start_background
 from data_access.session import DataUnavailable, writing
 from data_access.settings import DEFAULT_APP_PASSWORD, settings
 from data_access.users.accounts import demo_passwords_in_use
@@ -82,6 +82,7 @@ def create_app(modules: tuple[Module, ...] = MODULES) -> Dash:
     register_modules(dash_app, modules)
     server.register_error_handler(NotAllowed, _refused)
     server.add_url_rule("/healthz", "healthz", lambda: ("ok", 200))
+    start_background(modules)  # scoreboard: the daily brief at its time (SANSETU_BRIEF_AT; off in tests)
     return dash_app
 
 

@@ -3,6 +3,8 @@ with `require(action)`; the table of actions and roles is domain.permissions.PER
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from flask import Response, has_request_context, jsonify, request
@@ -10,6 +12,7 @@ from flask_login import current_user
 
 from data_access.session import DataUnavailable, writing
 from data_access.tokens import caller_for
+from data_access.users import sessions
 from domain.actor import Actor
 from domain.divisions import Scope
 from i18n import t
@@ -95,3 +98,19 @@ def calling_system(api: str) -> tuple[str, str]:
     if not caller.allowed:
         raise SystemRefused(403, "api.not_this_api")
     return caller.name, token
+
+
+@contextmanager
+def acting_as(username: str, job: str) -> Iterator[Actor | None]:
+    """Work the server does on its own in an active user's name (the scheduled daily brief): an Actor with a
+    short session of its own (audited as his login by the job), ended when the work is; None if there is no
+    such active user."""
+    opened = sessions.open_for_job(username, job)
+    if opened is None:
+        yield None
+        return
+    user, token = opened
+    try:
+        yield Actor(user.username, user.display_name, user.role, user.org_code, None, token)
+    finally:
+        sessions.log_out(token, None)

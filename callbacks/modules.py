@@ -19,6 +19,10 @@ def _nothing(_target) -> None:
     return None
 
 
+def _idle() -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Module:
     name: str
@@ -37,6 +41,7 @@ class Module:
     new_window: bool = False  # its navigation entry opens a new window (the big screen)
     framed: bool = True  # drawn inside the header and navigation (the big screen is not)
     fragments: Callable[[], list] = field(default=lambda: [])  # parts callbacks draw later (for validation)
+    background: Callable[[], object] = _idle  # starts the module's work on a schedule (each server process)
 
     def __post_init__(self) -> None:
         if (self.path is None) == (self.tab_of is None):
@@ -67,6 +72,12 @@ def register_public(server: Flask, modules: tuple[Module, ...]) -> set[str]:
     for module in modules:
         module.public(server)
     return {rule.endpoint for rule in server.url_map.iter_rules()} - before
+
+
+def start_background(modules: tuple[Module, ...]) -> None:
+    """Each module's scheduled work, started once the app is made (in every server process)."""
+    for module in modules:
+        module.background()
 
 
 def register_modules(app: Dash, modules: tuple[Module, ...]) -> dict[str, str]:

@@ -10,13 +10,14 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from functools import cache
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
 from domain.classes import DEFAULT_BREAKS, Breaks, parse_breaks
-from domain.scoreboard import parse_weights
+from domain.scoreboard import parse_time_of_day, parse_weights
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/sansetu"
@@ -62,6 +63,10 @@ class Settings:
     # SANSETU_BIGSCREEN_PAGES: the big screen's pages in turn (/bigscreen?turn=60 moves on every 60 s)
     bigscreen_pages: tuple[str, ...] = ("/bigscreen", "/scoreboard/screen")
     chromium_path: str = "/usr/bin/chromium"  # SANSETU_CHROMIUM: prints the daily brief's PDF (no outside request)
+    # SANSETU_BRIEF_AT: the time of day (Beijing, HH:MM) the day's brief is made on its own; "off": never
+    brief_at: time | None = time(7, 30)
+    # SANSETU_BRIEF_USER: whose brief (his area, in his name): the account the scheduled brief is made as
+    brief_user: str = "leader"
 
     @property
     def uploads_dir(self) -> Path:
@@ -137,6 +142,11 @@ def load(environ: Mapping[str, str]) -> Settings:
         weights = parse_weights(environ.get("SANSETU_SCOREBOARD_WEIGHTS", ""))
     except ValueError as exc:
         raise SettingsError(f"SANSETU_SCOREBOARD_WEIGHTS: {exc}") from None
+    try:  # scoreboard: the daily brief on a schedule
+        brief_at = parse_time_of_day(environ.get("SANSETU_BRIEF_AT", "07:30"))
+    except ValueError:
+        raise SettingsError(f"SANSETU_BRIEF_AT must be HH:MM (Beijing time) or off: "
+                            f"{environ.get('SANSETU_BRIEF_AT')!r}") from None
     pages = tuple(p.strip() for p in environ.get("SANSETU_BIGSCREEN_PAGES", "/bigscreen,/scoreboard/screen").split(","))
     if not all(p.startswith("/") and p[1:].replace("/", "").replace("_", "").isalnum() for p in pages):
         raise SettingsError(f"SANSETU_BIGSCREEN_PAGES: {pages!r}")
@@ -150,6 +160,7 @@ def load(environ: Mapping[str, str]) -> Settings:
         state_dir=Path(environ["SANSETU_STATE_DIR"]) if environ.get("SANSETU_STATE_DIR") else ROOT / ".sansetu",
         scoreboard_weights=weights, bigscreen_pages=pages,
         chromium_path=environ.get("SANSETU_CHROMIUM") or "/usr/bin/chromium",
+        brief_at=brief_at, brief_user=environ.get("SANSETU_BRIEF_USER") or "leader",
     )
 
 

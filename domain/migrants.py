@@ -25,3 +25,14 @@ def new_house_code() -> str:
 
 def capacity(rooms: int) -> int:
     return max(1, rooms * PERSONS_PER_ROOM)
+
+# A rental house on the map, by its tenants against what its rooms hold.
+OCCUPANCY = ("empty", "within", "over")  # 无租客, 未超员, 超员
+DENSITY_WEIGHTS = ("migrants", "houses")  # the district's density layer: persons or houses per cell
+DENSITY_CELL_M = 250  # the density layer's cells (metres a side): about a thousand cells for the district
+
+
+def occupancy(tenants: int, capacity: int) -> str:
+    if tenants <= 0:
+        return "empty"
+    return "over" if tenants > capacity else "within"

@@ -202,3 +202,14 @@ def _zoom(lon: tuple[float, float], lat: tuple[float, float], size: tuple[int, i
     lat_span = max((lat[1] - lat[0]) / math.cos(math.radians(sum(lat) / 2)), 1e-4)
     fit = min(width * 360 / (512 * lon_span), height * 360 / (512 * lat_span))
     return round(min(math.log2(fit) - 0.2, 16), 2)
+
+
+def outline_trace(geometries: list[dict], colour: str, width: float) -> dict:
+    """Outlines of polygons (GeoJSON geometries) as one line trace that takes no hover."""
+    return _lines(geometries, colour, width)
+
+
+def fit_view(geometries: list[dict], size: tuple[int, int] = FIGURE_SIZE) -> tuple[dict, float]:
+    """The centre and zoom at which the geometries fit a map of `size` pixels."""
+    lon, lat = _bounds(geometries)
+    return {"lon": sum(lon) / 2, "lat": sum(lat) / 2}, _zoom(lon, lat, size)

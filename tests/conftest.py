@@ -5,6 +5,8 @@ DATABASE_URL must name a database ending in _test (make test sets it): the fixtu
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
@@ -18,6 +20,8 @@ from tests.helpers import recreate_database
 
 SCALE = 0.02
 SEED = 7
+# No brief on a schedule in a test's app or its served copies (they inherit this): tests drive it with a clock.
+os.environ.setdefault("SANSETU_BRIEF_AT", "off")
 
 
 

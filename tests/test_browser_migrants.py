@@ -160,3 +160,118 @@ def test_a_migrant_declares_from_a_phone_is_accepted_and_the_qr_follows_the_colo
     leader.screenshot(path=str(ARTIFACTS / "migrants_leader_oversight.png"), full_page=True)
     context.close()
     assert outside == [] and errors == []
+
+
+TRACES = """(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');
+    return g && g.data ? g.data.map(d => ({type: d.type, name: d.name || '', n: (d.lon || d.locations || []).length,
+                                          z: d.z ? d.z.reduce((a, b) => a + b, 0) : 0})) : null; }"""
+
+
+def _traces(page) -> list[dict]:
+    return page.evaluate(TRACES, ids.MG_MAP) or []
+
+
+def _wait_for_trace(page, kind: str, name: str = "") -> None:
+    page.wait_for_function(f"(id) => ({TRACES})(id)?.some(d => d.type === '{kind}' && d.name.includes('{name}'))",
+                           arg=ids.MG_MAP, timeout=60_000)
+
+
+def test_the_leader_sees_the_density_of_migrants_and_a_communitys_rental_houses(browser, server, engine):
+    with engine.connect() as conn:
+        migrants, houses = conn.execute(text(
+            "SELECT (SELECT count(*) FROM mg_migrant WHERE house_id IS NOT NULL),"
+            " (SELECT count(*) FROM mg_house)")).one()
+        tzl = conn.execute(text(
+            "SELECT count(*) FILTER (WHERE n = 0), count(*) FILTER (WHERE n BETWEEN 1 AND capacity),"
+            " count(*) FILTER (WHERE n > capacity) FROM (SELECT h.capacity, (SELECT count(*) FROM mg_migrant m"
+            " WHERE m.house_id = h.id) AS n FROM mg_house h WHERE h.community_code = :c) x"), {"c": TZL}).one()
+    errors: list[str] = []
+    outside: list[str] = []
+    context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+    page = context.new_page()
+    _watch(page, errors, outside)
+    login(page, server, "leader", "/migrants")
+    page.click(f"#{ids.MG_TAB_OVERSIGHT}")
+    _wait_for_trace(page, "densitymap")
+    page.wait_for_selector(f"#{ids.MG_MAP} .maplibregl-canvas")
+    traces = _traces(page)
+    density = next(d for d in traces if d["type"] == "densitymap")
+    # cells, not houses: every migrant living in a house counted once, in far fewer points than houses
+    assert density["z"] == migrants and 0 < density["n"] < houses
+    assert "外来人员密度" in page.inner_text(f"#{ids.MG_LEGEND}")
+    page.wait_for_timeout(1500)  # the density layer drawn
+    page.screenshot(path=str(ARTIFACTS / "migrants_leader_density.png"), full_page=True)
+
+    # houses as the density's weight
+    page.get_by_label("出租房屋", exact=True).check()
+    page.wait_for_function(f"(id) => ({TRACES})(id)?.some(d => d.type === 'densitymap' && d.z === {houses})",
+                           arg=ids.MG_MAP, timeout=60_000)
+
+    # a click on a community (the map's centre) opens its houses
+    box = page.locator(f"#{ids.MG_MAP} .maplibregl-canvas").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    _wait_for_trace(page, "scattermap", "无租客")
+    assert "出租房屋（按租住人数与可住人数）" in page.inner_text(f"#{ids.MG_LEGEND}")
+    assert "全部社区" not in page.inner_text(f"#{ids.MG_MAP_COMMUNITY}")  # the clicked community is chosen
+
+    # 台州路社区 chosen from the list: its houses by occupancy, named in the legend
+    page.click(f"#{ids.MG_MAP_COMMUNITY}")
+    page.get_by_role("option", name="拱宸桥街道 台州路社区").click()
+    page.wait_for_function("(w) => (document.getElementById(w)?.innerText || '').includes('台州路社区出租房屋')",
+                           arg=ids.MG_LEGEND, timeout=60_000)
+    _wait_for_trace(page, "scattermap", f"超员（{tzl[2]}）")
+    points = {d["name"]: d["n"] for d in _traces(page) if d["type"] == "scattermap" and d["name"]}
+    assert points == {f"无租客（{tzl[0]}）": tzl[0], f"未超员（{tzl[1]}）": tzl[1], f"超员（{tzl[2]}）": tzl[2]}
+    legend = page.inner_text(f"#{ids.MG_LEGEND}")
+    assert f"无租客：{tzl[0]}" in legend and f"超员：{tzl[2]}" in legend
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "migrants_leader_houses.png"), full_page=True)
+    context.close()
+    assert outside == [] and errors == []
+
+
+def test_a_landlord_taps_the_house_on_the_phones_map_and_the_house_stands_there_after_review(browser, server,
+                                                                                              engine):
+    from callbacks.migrants.public import landlord_view
+
+    with engine.connect() as conn:
+        lon, lat = conn.execute(text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p"
+                                     " FROM community WHERE code = :c) x"), {"c": TZL}).one()
+    errors: list[str] = []
+    outside: list[str] = []
+    phone = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.set_default_timeout(60_000)
+    _watch(page, errors, outside)
+    landlord = id_number()
+    page.goto(server + "/m/declare?kind=landlord")
+    assert page.locator("script").count() == 0
+    page.fill("input[name=id_number]", landlord)
+    page.fill("input[name=name]", "房东地图")
+    page.fill("input[name=phone]", "13900007777")
+    page.fill("input[name=address]", "地图测试路9号")
+    page.fill("input[name=rooms]", "2")
+    # the district's map first: a tap on 台州路社区 chooses it and zooms to it
+    x, y = landlord_view(None)[1].pixel(lon, lat)
+    page.locator("#pick-map input[type=image]").tap(position={"x": x, "y": y})
+    page.wait_for_selector("#pick-placed")
+    assert page.input_value("select[name=community_code]") == TZL
+    assert page.input_value("input[name=map_view]") == TZL and page.input_value("input[name=name]") == "房东地图"
+    # a finer tap on the community's own map
+    x, y = landlord_view(TZL)[1].pixel(lon, lat)
+    page.locator("#pick-map input[type=image]").tap(position={"x": x, "y": y})
+    page.wait_for_selector("#pick-map circle")
+    tapped = float(page.input_value("input[name=lon]")), float(page.input_value("input[name=lat]"))
+    assert abs(tapped[0] - lon) < 3e-5 and abs(tapped[1] - lat) < 3e-5  # a pixel is a few metres
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(ARTIFACTS / "migrants_phone_landlord_map.png"), full_page=True)
+    page.press("input[name=address]", "Enter")  # the phone keyboard's 前往 submits the declaration, point and all
+    page.wait_for_url(re.compile(r"/m/receipt/"))
+    assert "待审核" in page.inner_text("main") and "二维码" not in page.inner_text("main")
+    phone.close()
+    _accept_as_worker(browser, server, _waiting(engine, landlord), errors, outside, "migrants_worker_landlord_map.png")
+    with engine.connect() as conn:
+        placed = conn.execute(text("SELECT ST_X(h.location), ST_Y(h.location) FROM mg_house h JOIN mg_landlord l"
+                                   " ON l.id = h.landlord_id WHERE l.id_number = :i"), {"i": landlord}).one()
+    assert abs(placed[0] - tapped[0]) < 1e-6 and abs(placed[1] - tapped[1]) < 1e-6
+    assert outside == [] and errors == []

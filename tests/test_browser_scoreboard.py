@@ -41,12 +41,32 @@ def test_the_leader_reads_the_seeds_sentences_and_the_streets_ranked(browser, se
     assert f"共收录流动人口信息{migrants}条" in sentences[5] and "截至" in sentences[5]
     assert f"惠及{reached['person']}人" in sentences[6] and "截至" in sentences[6]
     assert page.locator(".sb-ranking").first.locator("tbody tr").count() == 10
-    assert "SANSETU_SCOREBOARD_WEIGHTS" in page.inner_text(".sb-weights")
+    weights = page.inner_text(".sb-weights")
+    assert "SANSETU" not in weights and "各项指标权重相同" in weights  # the weights in words, no setting's name
     assert page.get_attribute(".sb-make-brief", "href") == "/scoreboard/brief.pdf"  # one click (the PDF: its test)
-    page.wait_for_selector(".sb-briefs li")  # the history of briefs, or that there is none yet
+    page.wait_for_selector(".sb-briefs li", state="attached")  # the history of briefs, or that there is none yet
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "scoreboard_leader.png"), full_page=True)
     assert _outside(requests) == [] and errors == []
+    page.close()
+
+
+def test_the_brief_button_is_in_sight_above_99_ranked_communities(browser, server):
+    """The leader's page ranks every community (99 rows); the brief's button and its history are above them,
+    in sight without scrolling; the rankings state yesterday's change and name the two policies' measures."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    login(page, server, "leader", "/scoreboard")
+    page.wait_for_selector(".sb-table tbody tr", timeout=30_000)
+    assert page.locator(".sb-ranking").nth(1).locator("tbody tr").count() == 99
+    button = page.locator(".sb-make-brief").bounding_box()
+    assert page.evaluate("window.scrollY") == 0 and button["y"] + button["height"] <= 768 and button["y"] >= 0
+    assert "较昨日" in page.inner_text(".sb-ranking thead")
+    page.click(".sb-brief-history summary")
+    page.wait_for_selector(".sb-briefs li")  # the history opens under the button
+    page.click("#scoreboard-measure")
+    options = page.locator(".dash-dropdown-option, [role='option']").all_inner_texts()
+    assert any("企业申请办理超时" in o for o in options) and any("应发未发" in o for o in options)
+    page.screenshot(path=str(ARTIFACTS / "scoreboard_leader_top.png"))
     page.close()
 
 

@@ -157,9 +157,17 @@ def test_no_function_of_ours_is_executable_by_everyone_and_the_definers_are_gran
                              "data_time", "appeal_person", "keyperson_of_appeal",
                              # migrants: the public page's narrow doors (tests/test_migrants.py holds them)
                              "mg_declare", "mg_receipt", "mg_verify", "mg_places",
+                             # the landlord's map and the throttled house search (tests/test_migrants_more.py)
+                             "mg_outline", "mg_community_at", "mg_find_houses",
                              # policies: the oversight's cache key, a string of maxima that names no row
                              # (migration 0014_policies_more; tests/test_policy_oversight.py)
-                             "policy_data_version"}
+                             "policy_data_version",
+                             # scoreboard: the live session's role, which a headline snapshot is kept by
+                             # (migration 0014_scoreboard_more; tests/test_scoreboard_daily.py)
+                             "session_role",
+                             # the board's measures (every street's, for a street's place among them) and the
+                             # day's snapshot, both only for a session that may read the scoreboard
+                             "scoreboard_measures", "scoreboard_take_day"}
 
 
 def test_the_web_role_cannot_make_itself_administrator_replace_a_token_or_read_hashes(role_conn, demo):

@@ -313,17 +313,19 @@ def test_a_key_person_is_shown_as_a_conflict(app_module, engine):
 
 
 def test_the_oversight_and_the_register_export_for_an_official(app_module, engine):
-    from callbacks.migrants.page import oversight_view
+    from callbacks.migrants.page import map_view, oversight_view
 
     house_in(app_module, engine, TZL, "tzl.worker")
-    figure, legend, rollout, streets, communities, options = oversight_view(access_of("gcq.official"))
-    assert len(legend) >= 3  # a title, nobody, and at least one class
+    rollout, streets, communities, options, map_options = oversight_view(access_of("gcq.official"))
+    figure, legend, _message = map_view(access_of("gcq.official"), None, "migrants")
+    assert len(legend) == 2  # a title and how to open a community
     assert {r["community_code"][:9] for r in communities} == {"330105005"} and len(options) == len(communities)
+    assert map_options == options
     assert [s["street_code"] for s in streets] == ["330105005000"]
     assert streets[0]["migrants"] == sum(r["migrants"] for r in communities)
     assert {tr["name"] for tr in rollout["data"]} == {"试点社区", "其他社区"}
     tzl = next(r for r in communities if r["community_code"] == TZL)
-    assert tzl["houses"] >= 1 and any(tr.get("type") == "choroplethmap" for tr in figure["data"])
+    assert tzl["houses"] >= 1 and any(tr.get("type") == "densitymap" for tr in figure["data"])
     assert figure["layout"]["map"]["style"] != "open-street-map"
     client = logged_in_client(app_module, "gcq.official")
     response = client.get(f"/export/migrants/houses.xlsx?community={TZL}")

@@ -20,24 +20,18 @@ def _plain(value: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
 
 
-def _fonts_not_embedded(reader: PdfReader) -> tuple[int, list[str]]:
-    """(fonts used, those whose glyphs are not in the file). Chromium writes the CJK collection font's glyphs
-    as Type 3 procedures (/CharProcs); other fonts carry a /FontFile*. Either way no reader font is needed."""
-    used, missing = 0, []
+def _fonts(reader: PdfReader) -> list[tuple[str, str, bool]]:
+    """Every font the pages use: (its subtype, its descendant's subtype, whether its glyphs are in the file)."""
+    found = []
     for page in reader.pages:
         for font in (page["/Resources"].get("/Font") or {}).values():
             font = font.get_object()
-            used += 1
-            if font.get("/Subtype") == "/Type3":
-                if not font.get("/CharProcs"):
-                    missing.append("Type3 without glyphs")
-                continue
-            for descendant in font.get("/DescendantFonts") or [font]:
-                descriptor = (descendant.get_object().get("/FontDescriptor") or {}).get_object() \
-                    if descendant.get_object().get("/FontDescriptor") else {}
-                if not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                    missing.append(str(descendant.get_object().get("/BaseFont")))
-    return used, missing
+            for descendant in [d.get_object() for d in font.get("/DescendantFonts") or []] or [font]:
+                descriptor = descendant.get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor else {}
+                found.append((str(font.get("/Subtype")), str(descendant.get("/Subtype")),
+                              any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))))
+    return found
 
 
 def test_the_brief_holds_the_headlines_the_map_image_and_its_font_and_is_kept(app_module, engine):
@@ -55,11 +49,11 @@ def test_the_brief_holds_the_headlines_the_map_image_and_its_font_and_is_kept(ap
         audited = conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'scoreboard_brief'"
                                     " AND detail->>'brief' = :i"), {"i": str(kept.id)}).scalar()
     for expected in ("拱墅区每日简报", f"累计收到复核申请{received}条", f"涵盖企业{enterprises}家",
-                     f"共收录流动人口信息{migrants}条", "街道工作排名"):
+                     f"共收录流动人口信息{migrants}条", "街道工作排名", "今日变化（较昨日）"):
         assert _plain(expected) in words, expected
     assert sum(len(page.images) for page in reader.pages) >= 1  # the three-colour map, as an image
-    used, missing = _fonts_not_embedded(reader)
-    assert used > 0 and missing == []  # the Chinese glyphs travel with the file
+    fonts = _fonts(reader)  # the Chinese glyphs travel with the file, as a TrueType CID font (never Type 3)
+    assert fonts and set(fonts) == {("/Type0", "/CIDFontType2", True)}
     assert (kept.area, kept.made_by, audited) == ("330105000000", "leader", 1)
     again = leader.get(f"/scoreboard/brief/{kept.id}.pdf")
     assert again.status_code == 200 and again.data == response.data

@@ -8,18 +8,20 @@ from flask import Flask, Response, request
 
 from callbacks.downloads import attachment, refusal
 from callbacks.gate import current_actor, ensure, record_refusal, require
-from data_access import aggregates, areas
+from data_access import areas
 from data_access.exporters import Column, write_xlsx
-from data_access.migrants import oversight, review
+from data_access.migrants import maps, oversight, review
 from data_access.session import DataUnavailable, reading, writing
 from domain import clock
 from domain.actor import Actor
 from domain.divisions import is_community_code
+from domain.migrants import DENSITY_WEIGHTS
 from domain.permissions import EXPORT_MIGRANTS, OVERSEE_MIGRANTS, READ_MIGRANTS, REVIEW_MIGRANTS
 from i18n import t
 from layouts.formatting import beijing_time
 from layouts.map_figure import empty_figure
 from layouts.migrants import ids
+from layouts.migrants import maps as map_builders
 from layouts.migrants import page as builders
 
 EXPORT_PATH = "/export/migrants/houses.xlsx"
@@ -40,10 +42,14 @@ def register(app: Dash) -> None:
                  Input(ids.MG_CORRECT, "n_clicks"), Input(ids.MG_REJECT, "n_clicks"),
                  State(ids.MG_QUEUE, "selectedRows"), State(ids.MG_FIELD, "value"), State(ids.MG_VALUE, "value"),
                  State(ids.MG_REASON, "value"), prevent_initial_call=True)(review_selected)
-    app.callback(Output(ids.MG_MAP, "figure"), Output(ids.MG_LEGEND, "children"), Output(ids.MG_ROLLOUT, "figure"),
-                 Output(ids.MG_STREETS, "rowData"),
+    app.callback(Output(ids.MG_ROLLOUT, "figure"), Output(ids.MG_STREETS, "rowData"),
                  Output(ids.MG_COMMUNITIES, "rowData"), Output(ids.MG_EXPORT_COMMUNITY, "options"),
-                 Input(ids.MG_TABS, "value"))(show_oversight)
+                 Output(ids.MG_MAP_COMMUNITY, "options"), Input(ids.MG_TABS, "value"))(show_oversight)
+    app.callback(Output(ids.MG_MAP, "figure"), Output(ids.MG_LEGEND, "children"),
+                 Output(ids.MG_MAP_MESSAGE, "children"), Input(ids.MG_TABS, "value"),
+                 Input(ids.MG_MAP_COMMUNITY, "value"), Input(ids.MG_MAP_WEIGHT, "value"))(show_map)
+    app.callback(Output(ids.MG_MAP_COMMUNITY, "value"), Input(ids.MG_MAP, "clickData"),
+                 prevent_initial_call=True)(open_clicked)
     app.callback(Output(ids.MG_EXPORT, "href"), Input(ids.MG_EXPORT_COMMUNITY, "value"))(export_link)
 
 
@@ -132,7 +138,7 @@ def decide(actor: Actor, declaration: int, step: str, corrections: dict | None =
 
 def show_oversight(tab):
     if tab != "oversight":
-        return (no_update,) * 6
+        return (no_update,) * 5
     return oversight_view(require(READ_MIGRANTS))
 
 
@@ -140,15 +146,47 @@ def oversight_view(actor: Actor) -> tuple:
     ensure(actor, OVERSEE_MIGRANTS)
     with reading(actor) as conn:
         rows = oversight.communities(conn, actor.scope)
-        shapes = aggregates.community_map_rows(conn, actor.scope)
-        outlines = areas.street_outlines(conn, actor.scope)
         weeks = oversight.rollout(conn, actor.scope)
-    counts = {r["community_code"]: r["migrants"] for r in rows}
-    classes = builders.migrant_classes(list(counts.values()))
-    figure = builders.migrants_map(shapes, outlines, counts, classes) if shapes else empty_figure()
     options = [{"label": f"{r['street']} {r['name']}", "value": r["community_code"]} for r in rows]
-    return (figure, builders.migrants_legend(classes), builders.rollout_chart(weeks), oversight.streets(rows), rows,
-            options)
+    return builders.rollout_chart(weeks), oversight.streets(rows), rows, options, options
+
+
+def show_map(tab, community, weight):
+    if tab != "oversight":
+        return (no_update,) * 3
+    return map_view(require(READ_MIGRANTS), community, weight)
+
+
+def map_view(actor: Actor, community: str | None, weight: str | None) -> tuple:
+    """The area's density layer, or one community's rental houses (only a community of the user's area: another
+    shows the area's density and says so)."""
+    ensure(actor, OVERSEE_MIGRANTS)
+    weight = weight if weight in DENSITY_WEIGHTS else DENSITY_WEIGHTS[0]
+    asked = community if community and is_community_code(community) else None
+    chosen = asked if asked and actor.covers(asked) else None
+    with reading(actor) as conn:
+        areas_ = oversight.map_areas(conn, actor.scope)
+        counts = {r["community_code"]: r for r in oversight.communities(conn, actor.scope)}
+        outlines = areas.street_outlines(conn, actor.scope)
+        houses = maps.community_houses(conn, actor.scope, chosen) if chosen else None
+        cells = maps.density_cells(conn, actor.scope) if not chosen else None
+    message = t("migrants.map.outside") if asked and not chosen else ""
+    if not areas_:
+        return empty_figure(), [], message
+    if chosen:
+        name = next((r["name"] for r in areas_ if r["code"] == chosen), chosen)
+        return (map_builders.houses_figure(areas_, outlines, counts, chosen, houses),
+                map_builders.houses_legend(name, houses), message)
+    return (map_builders.density_figure(areas_, outlines, counts, cells, weight),
+            map_builders.density_legend(weight), message)
+
+
+def open_clicked(click):
+    """A click on a community opens its rental houses (a click on a house point changes nothing)."""
+    require(READ_MIGRANTS)
+    point = ((click or {}).get("points") or [{}])[0]
+    code = point.get("location")
+    return code if isinstance(code, str) and is_community_code(code) else no_update
 
 
 def export_link(community):

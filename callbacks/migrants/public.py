@@ -5,6 +5,7 @@ scanning it (the colour read from the health-code table at that moment)."""
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 
@@ -17,12 +18,14 @@ from data_access.session import DataUnavailable
 from data_access.settings import settings
 from domain import clock
 from domain.migrants import KINDS
+from geo.viewport import Viewport
 from i18n import t
 from layouts.formatting import beijing_time
 from layouts.migrants import public as pages
 
 SECRET = re.compile(r"[A-Za-z0-9_-]{20,64}")
 TOKEN = re.compile(r"[A-Za-z0-9_.-]{20,120}")
+COMMUNITY = re.compile(r"[0-9]{12}")
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -66,10 +69,56 @@ def _form_page(kind: str, values: dict, message: str = "", status: int = 200) ->
     try:
         communities = public.places(None) if kind != "migrant" else []
         searched = (request.args.get("q") or "").strip() if request.method == "GET" and "q" in request.args else None
-        houses = public.places(searched) if searched and len(searched) >= 4 else []
+        houses: list[dict] = []
+        if searched and len(searched) >= 4:
+            houses, throttled = public.find_houses(searched, request.remote_addr)
+            if throttled:  # no list and no "none found": the register says nothing
+                searched, message, status = None, t("migrants.form.search_throttled"), 429
+        pick_map = _pick_map(kind, values)
     except DataUnavailable:
-        communities, houses, searched, message, status = [], [], None, t("migrants.form.error"), 503
-    return _html(pages.declaration_html(kind, values, _csrf(), message, communities, houses, searched), status)
+        communities, houses, searched, pick_map, message, status = [], [], None, "", t("migrants.form.error"), 503
+    return _html(pages.declaration_html(kind, values, _csrf(), message, communities, houses, searched, pick_map),
+                 status)
+
+
+def landlord_view(community: str | None) -> tuple[list[dict], Viewport, str | None]:
+    """The landlord map's outlines (the community's, or every community's when none is chosen) and view."""
+    chosen = community if community and COMMUNITY.fullmatch(community) else None
+    outlines = public.outlines(chosen)
+    if chosen and not outlines:
+        chosen, outlines = None, public.outlines(None)
+    return outlines, Viewport.fit([json.loads(o["geojson"]) for o in outlines]), chosen
+
+
+def _pick_map(kind: str, values: dict) -> str:
+    if kind != "landlord":
+        return ""
+    outlines, view, chosen = landlord_view(values.get("community_code"))
+    try:
+        placed = public.point(values)
+    except public.Refused:  # what was sent is no point: the map shows none
+        placed = {}
+    return pages.pick_map_html(kind, outlines, view, chosen, {"lon": placed.get("lon"), "lat": placed.get("lat")})
+
+
+def pick(kind: str, values: dict) -> Response:
+    """A tap on the landlord's map (or its clearing): the point, in the community it lies in (PostGIS); with a
+    community chosen, a point outside it is refused in Chinese and the earlier point kept."""
+    if "clear_point" in values:
+        return _form_page(kind, {**values, "lon": "", "lat": ""})
+    try:
+        x, y = float(values.get("pick.x", "")), float(values.get("pick.y", ""))
+        _outlines, view, _chosen = landlord_view(values.get("map_view"))
+        lon, lat = view.lonlat(x, y)
+        found = public.community_at(lon, lat) if view.contains_pixel(x, y) else None
+    except ValueError:
+        return _form_page(kind, values, t("migrants.form.bad_point"), 400)
+    except DataUnavailable:
+        return _form_page(kind, values, t("migrants.form.error"), 503)
+    chosen = values.get("community_code") or ""
+    if found is None or (chosen and found != chosen):
+        return _form_page(kind, values, t("migrants.form.outside" if chosen else "migrants.form.outside_all"), 400)
+    return _form_page(kind, {**values, "community_code": found, "lon": f"{lon:.6f}", "lat": f"{lat:.6f}"})
 
 
 def declare() -> Response:
@@ -81,6 +130,11 @@ def declare() -> Response:
     values = {k: v[:100] for k, v in request.form.items() if k != "csrf"}
     if not request.form.get("csrf") or request.form.get("csrf") != session.get("mg_csrf"):
         return _form_page(kind, values, t("migrants.form.expired"), 400)
+    # Enter in a field submits with the form's first button, the map's picture, at (0, 0): a declaration then
+    tapped = (values.get("pick.x"), values.get("pick.y")) not in ((None, None), ("0", "0"))
+    if kind == "landlord" and (tapped or "clear_point" in values):
+        return pick(kind, values)
+    values = {k: v for k, v in values.items() if k not in ("pick.x", "pick.y", "clear_point")}
     try:
         declared = public.parse(kind, values)
     except public.Refused as refused:
@@ -98,7 +152,7 @@ def declare() -> Response:
 
 
 _FIELDS = {"id_number", "name", "phone", "origin", "arrival_date", "employer", "house_code", "community_code",
-           "address", "rooms", "country", "city", "test_kind", "test_date", "result"}
+           "address", "rooms", "country", "city", "test_kind", "test_date", "result", "lon"}
 
 
 def receipt(secret: str) -> Response:

@@ -5,7 +5,7 @@ SQL views only (the contract: data_access/scoreboard_views/__init__.py); its big
 from __future__ import annotations
 
 from callbacks.modules import Module
-from callbacks.scoreboard import brief, page
+from callbacks.scoreboard import brief, page, schedule
 from domain.permissions import READ_SCOREBOARD
 from layouts.scoreboard.page import scoreboard_page
 
@@ -17,4 +17,4 @@ def _callbacks(app) -> None:
 
 MODULE = Module(name="scoreboard", label="nav.scoreboard", action=READ_SCOREBOARD, path="/scoreboard",
                 layout=scoreboard_page, callbacks=_callbacks, routes=brief.register_routes,
-                subtitle="scoreboard.subtitle")
+                subtitle="scoreboard.subtitle", background=schedule.start)

@@ -1,8 +1,11 @@
 """The daily brief (每日简报): one click makes today's PDF for the user's area (kept in the history, audited);
-a kept brief reopens by its number, within the user's area (PostgreSQL checks it)."""
+a kept brief reopens by its number, within the user's area (PostgreSQL checks it). schedule.py makes the
+day's brief on its own at the configured time, through the same make_brief_pdf."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from urllib.parse import quote
 
 from dash import Dash, Input, Output, html
@@ -12,7 +15,7 @@ from callbacks.downloads import refusal
 from callbacks.gate import require
 from data_access import aggregates
 from data_access.scoreboard_views import brief
-from data_access.scoreboard_views.board import board
+from data_access.scoreboard_views.board import board_for, take_day_once
 from data_access.session import DataUnavailable, reading, writing
 from data_access.settings import settings
 from domain.actor import Actor
@@ -46,34 +49,40 @@ def show_briefs(_id):
         return t("scoreboard.error")
     if not kept:
         return html.Li(t("scoreboard.brief.none"))
-    return [html.Li(html.A(t("scoreboard.brief.item", day=b["day"].isoformat(), who=b["made_by"],
-                             time=formatting.beijing_time(b["made_at"])),
-                           href=f"/scoreboard/brief/{b['id']}.pdf", target="_blank")) for b in kept]
+    return [html.Li(html.A(t("scoreboard.brief.item", day=b["day"].isoformat(), time=formatting.beijing_time(
+        b["made_at"]), who=t("scoreboard.brief.scheduled") if b["scheduled"] else b["made_by"]),
+        href=f"/scoreboard/brief/{b['id']}.pdf", target="_blank")) for b in kept]
 
 
 def make_brief() -> Response:
     actor = require(READ_SCOREBOARD)
     try:
-        pdf, area = brief_of_today(actor)
+        pdf, area = make_brief_pdf(actor, today())
     except DataUnavailable:
         return refusal("scoreboard.brief.failed", 503)
     return _pdf(pdf, f"{t('scoreboard.brief.title', area=area)}_{today():%Y%m%d}.pdf", inline=False)
 
 
-def brief_of_today(actor: Actor) -> tuple[bytes, str]:
-    """Today's brief of the actor's area as a PDF, kept in the history (with an audit row); and the area's name."""
+def make_brief_pdf(actor: Actor, day: date, scheduled: bool = False,
+                   render: Callable[[str], bytes] = brief.render_pdf) -> tuple[bytes, str] | None:
+    """The day's brief of the actor's area as a PDF, kept in the history (with an audit row), with the day's
+    snapshot taken if it was not yet; and the area's name. One transaction: a scheduled brief is made by one
+    server process only (None: another is making it, or it has been made)."""
     config = settings()
-    with reading(actor) as conn:
-        content = board(conn, actor.scope, config.scoreboard_weights)
-        shapes = brief.outlines(conn, actor.scope)
-        values = {r["code"]: metric_value(r, METRIC, BASIS) for r in aggregates.community_map_rows(conn, actor.scope)}
-    made = now()
-    page = brief_html(content, today().isoformat(), formatting.beijing_time(made), shapes, values,
-                      metric_classes(METRIC, config.class_breaks[METRIC]), legend_title(METRIC))
-    pdf = brief.render_pdf(page)
+    take_day_once(actor)  # a transaction of its own: its lock is not held while the PDF is printed
     with writing(actor) as work:
-        number = brief.save_brief(work.conn, actor.org_code, today(), actor.username, pdf)
-        work.audit("scoreboard_brief", actor.org_code, {"brief": number, "bytes": len(pdf)})
+        if scheduled and not brief.claim_scheduled(work.conn, actor.org_code, day):
+            return None
+        # The board the page shows (kept at most 30 s): the brief says what the leader just read.
+        content = board_for(actor, config.scoreboard_weights)
+        shapes = brief.outlines(work.conn, actor.scope)
+        values = {r["code"]: metric_value(r, METRIC, BASIS)
+                  for r in aggregates.community_map_rows(work.conn, actor.scope)}
+        page = brief_html(content, day.isoformat(), formatting.beijing_time(now()), shapes, values,
+                          metric_classes(METRIC, config.class_breaks[METRIC]), legend_title(METRIC))
+        pdf = render(page)
+        number = brief.save_brief(work.conn, actor.org_code, day, actor.username, pdf, scheduled)
+        work.audit("scoreboard_brief", actor.org_code, {"brief": number, "bytes": len(pdf), "scheduled": scheduled})
     return pdf, content["area"]
 
 

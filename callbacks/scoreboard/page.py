@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import orjson
 from dash import Dash, Input, Output
 
+from callbacks.answers import encoded
 from callbacks.gate import require
 from data_access.scoreboard_views.board import board_for, street_place
 from data_access.session import DataUnavailable
@@ -27,7 +29,18 @@ def show_scoreboard(measure: str | None):
         content = board_for(actor, settings().scoreboard_weights)
     except DataUnavailable:
         return [], [], [], [], "", "", t("scoreboard.error")
-    return (*page_parts(content, measure or builders.COMBINED), "")
+    return drawn(content, measure or builders.COMBINED)
+
+
+def drawn(content: dict, measure: str) -> tuple:
+    """The page's outputs for a measure as JSON fragments, drawn once per kept board (99 communities' rows
+    are some 20 ms to build and as much to serialise; a kept board's page then costs neither)."""
+    if measure not in {m["key"] for m in content["measures"]}:
+        measure = builders.COMBINED  # whatever else a request names (nothing unbounded is kept)
+    kept = content.setdefault("drawn", {})
+    if measure not in kept:
+        kept[measure] = tuple(orjson.Fragment(encoded(v)) for v in (*page_parts(content, measure), ""))
+    return kept[measure]
 
 
 def page_parts(content: dict, measure: str) -> tuple:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -108,7 +109,7 @@ def parse(kind: str, form: dict) -> Declared:
             raise Refused("migrants.form.bad_rooms", "rooms")
         if not community:
             raise Refused("migrants.form.community_required", "community_code")
-        fields = {"address": _text(form, "address", required=True), "rooms": int(rooms)}
+        fields = {"address": _text(form, "address", required=True), "rooms": int(rooms), **point(form)}
         house = None
     else:
         if not house and not community:
@@ -124,13 +125,28 @@ def parse(kind: str, form: dict) -> Declared:
     return Declared(kind, number, name, phone, house, community, {k: v for k, v in fields.items() if v is not None})
 
 
+def point(form: dict) -> dict:
+    """The house's point tapped on the form's map ({} when none): longitude and latitude, both or neither."""
+    lon, lat = (form.get("lon") or "").strip(), (form.get("lat") or "").strip()
+    if not lon and not lat:
+        return {}
+    try:
+        x, y = float(lon), float(lat)
+    except ValueError:
+        raise Refused("migrants.form.bad_point", "lon") from None
+    if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 <= y <= 90):
+        raise Refused("migrants.form.bad_point", "lon")
+    return {"lon": round(x, 6), "lat": round(y, 6)}
+
+
 def receipt_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def declare(declared: Declared, client_address: str | None) -> tuple[str, str | None]:
     """Write the declaration ('ok' and the receipt's secret), or say why not ('throttled', 'no_house',
-    'no_community'; no secret). The same answer whether or not the register knows the ID."""
+    'no_community', 'outside': a landlord's point not in the chosen community; no secret). The same answer
+    whether or not the register knows the ID."""
     secret = secrets.token_urlsafe(24)
     with writing(None) as work:
         outcome = work.conn.execute(text(
@@ -163,3 +179,28 @@ def places(query: str | None) -> list[dict]:
         rows = conn.execute(text("SELECT kind, code, label FROM mg_places(:q)"),
                             {"q": (query or "").strip()[:MOST_TEXT]}).mappings()
         return [dict(r) for r in rows]
+
+
+def find_houses(query: str, client_address: str | None) -> tuple[list[dict], bool]:
+    """Registered houses matching a sticker code or an address's start (at most 8), and whether this address
+    has searched too often (then no house): counted in PostgreSQL like the declarations."""
+    with writing(None) as work:
+        rows = work.conn.execute(text("SELECT code, label, throttled FROM mg_find_houses(:q, :a)"),
+                                 {"q": (query or "").strip()[:MOST_TEXT], "a": client_address}).mappings().all()
+    if any(r["throttled"] for r in rows):
+        return [], True
+    return [{"code": r["code"], "label": r["label"]} for r in rows], False
+
+
+def outlines(community_code: str | None) -> list[dict]:
+    """The public map's polygons: the community's outline, or every community's (GeoJSON text)."""
+    code = community_code if community_code and COMMUNITY.fullmatch(community_code) else None
+    with reading(None) as conn:
+        return [dict(r) for r in conn.execute(text("SELECT code, geojson FROM mg_outline(:c)"),
+                                              {"c": code}).mappings()]
+
+
+def community_at(lon: float, lat: float) -> str | None:
+    """The community whose polygon holds the point (PostGIS), if any."""
+    with reading(None) as conn:
+        return conn.execute(text("SELECT mg_community_at(:x, :y)"), {"x": lon, "y": lat}).scalar()

@@ -209,19 +209,26 @@ def _landlord_house(conn: Connection, found: dict, values: dict) -> int:
         " RETURNING id"), {"c": found["community_code"], "i": found["id_number"], "n": values["name"],
                            "p": values.get("phone")}).scalar()
     rooms = int(values["rooms"])
-    return conn.execute(text(
+    point = {"lon": values.get("lon"), "lat": values.get("lat")}
+    # the point tapped on the public form's map (checked again here: inside the community), else anywhere in it
+    house = conn.execute(text(
         "INSERT INTO mg_house (community_code, house_code, landlord_id, address, rooms, capacity, location)"
-        " SELECT :c, :code, :l, :a, :r, :cap, ST_GeometryN(ST_GeneratePoints(c.geom, 1), 1)"
-        " FROM community c WHERE c.code = :c RETURNING id"),
+        " SELECT :c, :code, :l, :a, :r, :cap, coalesce(p.tapped, ST_GeometryN(ST_GeneratePoints(c.geom, 1), 1))"
+        " FROM community c CROSS JOIN (SELECT ST_SetSRID(ST_MakePoint(CAST(:lon AS float8), CAST(:lat AS float8)),"
+        " 4326) AS tapped) p WHERE c.code = :c AND (p.tapped IS NULL OR ST_Covers(c.geom, p.tapped)) RETURNING id"),
         {"c": found["community_code"], "code": new_house_code(), "l": landlord, "a": values["address"],
-         "r": rooms, "cap": capacity(rooms)}).scalar()
+         "r": rooms, "cap": capacity(rooms), **point}).scalar()
+    if house is None:
+        raise ReviewError("migrants.error.outside")
+    return house
 
 
 def migrants(conn: Connection, scope: Scope, house_code: str | None = None, limit: int = 200) -> list[dict]:
     """The area's migrants (masked): those of one house by its sticker code, else the latest registered."""
     rows = conn.execute(text("""
         SELECT m.id, m.name, m.id_number, m.phone, c.name AS community, h.house_code, h.address, m.registered_at,
-               EXISTS (SELECT 1 FROM mg_qr q WHERE q.migrant_id = m.id AND q.revoked_at IS NULL) AS has_code
+               EXISTS (SELECT 1 FROM mg_qr q WHERE q.migrant_id = m.id AND q.revoked_at IS NULL) AS has_code,
+               m.person_id_number IS NOT NULL AS in_register
         FROM mg_migrant m JOIN community c ON c.code = m.community_code LEFT JOIN mg_house h ON h.id = m.house_id
         WHERE m.community_code LIKE :prefix AND (CAST(:code AS text) IS NULL OR h.house_code = :code)
         ORDER BY m.registered_at DESC, m.id DESC LIMIT :n"""),

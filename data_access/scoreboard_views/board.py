@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from sqlalchemy import Connection
 
 from data_access import areas
-from data_access.scoreboard_views import queries
-from data_access.session import reading
+from data_access.scoreboard_views import daily, queries
+from data_access.session import DataUnavailable, reading, writing
+from domain import clock
 from domain.actor import Actor
 from domain.divisions import Scope
-from domain.scoreboard import SEED_MODULES, combined, measure_key, rank, used_weights
+from domain.scoreboard import SEED_MODULES, combined, figure_changes, measure_key, rank, used_weights
 from i18n import t
 
 # The board of each (area, role) is kept for KEEP_SECONDS in the process: the page, the big screen's digest
@@ -25,6 +26,7 @@ from i18n import t
 KEEP_SECONDS = 30
 _kept: dict[tuple, tuple[float, dict]] = {}
 _lock = threading.Lock()
+_taken: dict[tuple, object] = {}  # (area, role) -> the day this process last took their snapshot
 
 
 def board_for(actor: Actor, weights: Mapping[str, float]) -> dict:
@@ -34,6 +36,7 @@ def board_for(actor: Actor, weights: Mapping[str, float]) -> dict:
         kept = _kept.get(key)
     if kept and time.monotonic() - kept[0] < KEEP_SECONDS:
         return kept[1]
+    take_day_once(actor)
     with reading(actor) as conn:
         content = board(conn, actor.scope, weights)
     content["digest"] = digest(content)
@@ -42,20 +45,36 @@ def board_for(actor: Actor, weights: Mapping[str, float]) -> dict:
     return content
 
 
+def take_day_once(actor: Actor) -> None:
+    """The day's snapshot at the first read of the day (in this process; the database keeps it once a day):
+    a failure leaves the page as it is, and is tried again at the next read."""
+    key, today = (actor.org_code, actor.role), clock.today()
+    if _taken.get(key) == today:
+        return
+    try:
+        with writing(actor) as work:
+            daily.take_day(work.conn)
+    except DataUnavailable:
+        return
+    _taken[key] = today
+
+
 def digest(content: dict) -> str:
     """Changes when a figure on the board changes (a sentence, a measure's value or week-ago), not with time."""
-    parts = [s["text"] for s in content["sentences"]]
+    parts = [s["text"] + repr(sorted(s.get("changes", {}).items())) for s in content["sentences"]]
     for key, rows in sorted({**content["streets"], **{"c:" + k: v for k, v in content["communities"].items()}}
                             .items()):
-        parts += [f"{key}|{r['code']}|{r['value']}|{r.get('week_ago')}" for r in rows]
+        parts += [f"{key}|{r['code']}|{r['value']}|{r.get('week_ago')}|{r.get('day_ago')}" for r in rows]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 def board(conn: Connection, scope: Scope, weights: Mapping[str, float]) -> dict:
     """sentences: every module in the seed's order (then any other registered), each with its text, its
-    figures' newest time, and whether it has data; measures (key, good); each measure's ranking of every
-    street and of the area's communities; the combined rankings; the weights used; the user's own street
-    (a street's user sees his place among all the streets)."""
+    figures' newest time, whether it has data, its figures' changes since yesterday's snapshot (and when that
+    was taken); measures (key, good); each measure's ranking of every street and of the area's communities
+    (each row with its value yesterday, day_ago); the combined rankings; the weights used; the user's own
+    street (a street's user sees his place among all the streets)."""
+    queries.no_jit(conn)
     registered = [s["module"] for s in queries.sources(conn)]
     headlines: dict[str, dict] = {}
     for row in queries.headlines(conn):
@@ -63,18 +82,21 @@ def board(conn: Connection, scope: Scope, weights: Mapping[str, float]) -> dict:
         entry["figures"][row["key"]] = row["value"]
         if row["as_of"] and (entry["as_of"] is None or row["as_of"] > entry["as_of"]):
             entry["as_of"] = row["as_of"]
+    yesterday, taken = daily.headlines_yesterday(conn)
     area = areas.area_name(conn, scope)
     modules = [*SEED_MODULES, *(m for m in registered if m not in SEED_MODULES)]
-    streets = _ranked(queries.street_measures(conn))
-    communities = _ranked(queries.community_measures(conn, scope.prefix))
+    community_rows, street_rows = queries.measures(conn, scope.prefix)
+    streets, communities = _ranked(street_rows), _ranked(community_rows)
     keys = list(streets["rows"])
     used = used_weights(keys, weights)
     return {
         "area": area, "level": scope.level, "modules": modules, "headlines": headlines,
         "sentences": [{"module": m, "text": sentence(m, (headlines.get(m) or {}).get("figures"), area,
                                                       scope.level == "district"),
-                       "as_of": (headlines.get(m) or {}).get("as_of"), "has_data": m in headlines}
+                       "as_of": (headlines.get(m) or {}).get("as_of"), "has_data": m in headlines,
+                       "changes": figure_changes((headlines.get(m) or {}).get("figures"), yesterday.get(m))}
                       for m in modules],
+        "yesterday_taken": taken,
         "measures": [{"key": k, "good": streets["good"][k]} for k in keys],
         "streets": streets["rows"], "communities": communities["rows"],
         "streets_combined": combined(streets["rows"], used),

@@ -94,3 +94,26 @@ def log_out(token: str, address: str | None) -> None:
             " RETURNING u.username, u.role, u.org_code"), {"h": digest(token)}).first()
         if row:
             audit_trail.record(conn, row.username, row.role, "logout", row.org_code, address=address)
+
+
+JOB_LIFETIME = timedelta(minutes=15)
+
+
+def open_for_job(username: str, job: str) -> tuple[users.User, str] | None:
+    """A short session for work the server does on its own in an active user's name (the scheduled daily
+    brief, made as the configured leader): his area and rights, exactly as if he were logged in; audited as
+    a login by that job. None if there is no such active user."""
+    with _authenticating() as conn:
+        row = conn.execute(text(f"SELECT {users.USER_COLUMNS} FROM app_user WHERE username = :u AND active"),
+                           {"u": username}).mappings().first()
+        if row is None:
+            return None
+        user = users.User(**{k: row[k] for k in users.User.__dataclass_fields__})
+        token = secrets.token_urlsafe(32)
+        conn.execute(text(
+            "INSERT INTO app_session (token_sha256, user_id, username, role, scope, expires_at, address)"
+            " VALUES (:h, :i, :u, :r, :s, now() + :life, NULL)"),
+            {"h": digest(token), "i": user.id, "u": user.username, "r": user.role,
+             "s": Scope(user.org_code).prefix, "life": JOB_LIFETIME})
+        audit_trail.record(conn, user.username, user.role, "login", user.org_code, detail={"job": job})
+        return user, token

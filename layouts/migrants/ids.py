@@ -24,3 +24,6 @@ MG_PEOPLE_HOUSE = "mg-people-house"
 MG_REVOKE = "mg-revoke"
 MG_PEOPLE_MESSAGE = "mg-people-message"
 MG_LEGEND = "mg-legend"
+MG_MAP_COMMUNITY = "mg-map-community"  # the map's community (its rental houses), or none: the area's density
+MG_MAP_WEIGHT = "mg-map-weight"
+MG_MAP_MESSAGE = "mg-map-message"

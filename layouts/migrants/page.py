@@ -1,18 +1,16 @@
 """The migrants page (新拱墅人一码通): the area's review queue (accept, correct, reject with a reason) and the
-oversight tab (per community and street, the map of migrants per community, the pilots' roll-out, the rental-
-house register's export). The layout takes no data; the builders draw what the callbacks bring."""
+oversight tab (per community and street, the map of migrants and rental houses (layouts.migrants.maps), the
+pilots' roll-out, the rental-house register's export). The layout takes no data; the builders draw what the
+callbacks bring."""
 
 from __future__ import annotations
 
 from dash import dcc, html
 
-from domain.classes import Breaks
-from domain.migrants import CONFLICTS
+from domain.migrants import CONFLICTS, DENSITY_WEIGHTS
 from i18n import t
 from layouts.charts import graph_config
 from layouts.grid import ROW_ID, fit_to_width, simple_grid
-from layouts.map_figure import community_map
-from layouts.metrics import Classes, class_labels
 from layouts.migrants import ids
 
 HIDDEN = {"display": "none"}
@@ -30,11 +28,10 @@ AREA_COLUMNS = [("street", "migrants.col.street", 110), ("name", "migrants.col.c
 PEOPLE_COLUMNS = [("id", "migrants.col.id", 80), ("name", "migrants.col.name", 90),
                   ("id_number", "migrants.col.identity", 170), ("phone", "migrants.col.phone", 120),
                   ("community", "migrants.col.community", 110), ("house", "migrants.col.house", 260),
-                  ("registered", "migrants.col.registered", 140), ("code", "migrants.col.code", 100)]
+                  ("registered", "migrants.col.registered", 140), ("code", "migrants.col.code", 100),
+                  ("register", "migrants.col.register", 100)]
 STREET_COLUMNS = [c for c in AREA_COLUMNS if c[0] not in ("name", "density")]
 CORRECTABLE = ("name", "phone", "origin", "employer", "arrival_date", "house_code", "address", "rooms")
-BLUES = ["#f2f4f7", "#dbe9f6", "#9ecae1", "#4292c6", "#2171b5", "#08306b"]  # nobody, then five classes
-MAP_SIZE = (1400, 560)
 
 
 def _grid(grid_id: str, columns, selectable: bool = False) -> object:
@@ -92,6 +89,14 @@ def oversight_tab() -> html.Div:
                          style={"minWidth": "200px"}),
             html.A(t("migrants.export.register"), id=ids.MG_EXPORT, className="export", href=""),
         ]),
+        html.Div(className="exports", children=[
+            dcc.Dropdown(id=ids.MG_MAP_COMMUNITY, placeholder=t("migrants.map.whole_area"),
+                         style={"minWidth": "240px"}),
+            dcc.RadioItems(id=ids.MG_MAP_WEIGHT, value="migrants", inline=True,
+                           options=[{"label": t(f"migrants.map.weight.{w}"), "value": w} for w in DENSITY_WEIGHTS],
+                           inputStyle={"marginRight": "4px"}, labelStyle={"marginRight": "14px"}),
+        ]),
+        html.Div(id=ids.MG_MAP_MESSAGE, className="message", role="status"),
         dcc.Graph(id=ids.MG_MAP, config=graph_config(), style={"height": "560px"}),
         html.Div(id=ids.MG_LEGEND, className="legend"),
         dcc.Graph(id=ids.MG_ROLLOUT, config=graph_config(), style={"height": "340px"}),
@@ -119,18 +124,24 @@ def people_rows(rows: list[dict], when) -> list[dict]:
     return [{"id": r["id"], "name": r["name"], "id_number": r["id_number"], "phone": r["phone"],
              "community": r["community"], "house": f"{r['address']}（{r['house_code']}）" if r["house_code"] else "",
              "registered": when(r["registered_at"]), "code": t("migrants.people.live" if r["has_code"] else
-                                                             "migrants.people.none")} for r in rows]
+                                                             "migrants.people.none"),
+             "register": t("migrants.people.in_register" if r.get("in_register") else
+                           "migrants.people.not_in_register")} for r in rows]
 
 
 def _details(row: dict) -> str:
     fields = row.get("fields") or {}
     parts = []
     for key, value in fields.items():
+        if key in ("lon", "lat"):
+            continue
         if key == "test_kind":
             value = t("migrants.test_kind." + value)
         elif key == "result":
             value = t("migrants.result." + value)
         parts.append(f"{t('migrants.field.' + key)}：{value}")
+    if "lon" in fields:
+        parts.append(f"{t('migrants.field.point')}：{fields['lon']}, {fields['lat']}")
     return "；".join(parts)
 
 
@@ -141,33 +152,6 @@ def queue_rows(rows: list[dict], when) -> list[dict]:
              "house": f"{r['house_address']}（{r['house_code']}）" if r.get("house_code") else "",
              "details": _details(r), "declared": when(r["declared_at"]),
              "conflicts": "；".join(t("migrants.conflict." + c) for c in CONFLICTS if r.get(c))} for r in rows]
-
-
-def migrant_classes(counts: list[int]) -> Classes:
-    """Five classes at the quintiles of the area's counts (the demo's scale and an area's size vary too much
-    for fixed thresholds); nobody is a class of its own."""
-    values = sorted(c for c in counts if c > 0)
-    bounds = sorted({values[min(len(values) - 1, len(values) * k // 5)] for k in (1, 2, 3, 4)} if values else {1})
-    return Classes(Breaks(tuple(bounds)), BLUES[:len(bounds) + 2])
-
-
-def migrants_legend(classes: Classes) -> list:
-    items = [html.Div(className="legend-item", children=[html.Span(className="swatch", style={"background": c}),
-                                                         html.Span(label)])
-             for c, label in zip(classes.colours, class_labels(classes), strict=True)]
-    return [html.Div(t("migrants.oversight.map_title"), className="legend-title"), *items]
-
-
-def migrants_map(shapes: list[dict], streets: list[dict], counts: dict[str, int], classes: Classes) -> dict:
-    """Migrants per community, on the three-colour map's figure (white background, no text from outside)."""
-    figure = community_map(shapes, streets, counts, classes, list(counts), size=MAP_SIZE)
-    names = {r["code"]: r["name"] for r in shapes}
-    for trace in figure["data"]:
-        if trace.get("type") == "choroplethmap":
-            trace["customdata"] = [[names.get(c, c), counts.get(c, 0)] for c in trace["locations"]]
-            trace["hovertemplate"] = ("<b>%{customdata[0]}</b><br>" + t("migrants.col.migrants")
-                                      + "：%{customdata[1]:,}<extra></extra>")
-    return figure
 
 
 def rollout_chart(rows: list[dict]) -> dict:

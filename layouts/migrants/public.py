@@ -4,9 +4,11 @@ outside request; the style is inline). Builders take what the routes bring and d
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 from domain.migrants import KINDS, TEST_KINDS, TEST_RESULTS
+from geo.viewport import Viewport, svg_path
 from i18n import t
 
 STYLE = """
@@ -31,6 +33,11 @@ button,.mgp-button{display:block;width:100%;margin-top:14px;padding:12px;font-si
 .mgp-green{background:#1a9850}.mgp-yellow{background:#e6b800}.mgp-red{background:#d73027}.mgp-none{background:#9aa5b1}
 .mgp-photo{width:96px;height:120px;margin:0 auto 10px;background:#e4e9ee;border-radius:6px;display:flex;
  align-items:center;justify-content:center;color:#7b8794}
+.mgp-map{position:relative;margin:6px auto 4px;border:1px solid #cbd2d9;border-radius:6px;background:#fff}
+.mgp-map svg{display:block}
+.mgp-map input{position:absolute;left:0;top:0;width:100%;height:100%;margin:0;padding:0;border:0;cursor:crosshair;
+ background:transparent}
+.mgp-link{background:none;color:#0b5cad;padding:4px 0;margin:0;font-size:14px;text-align:left;width:auto}
 .mgp-qr{display:block;margin:0 auto;width:260px;height:260px;image-rendering:pixelated}
 """
 
@@ -58,8 +65,40 @@ def _select(name: str, options: list[tuple[str, str]], values: dict, required: b
             f'<option value="">{escape(t("migrants.field.choose"))}</option>{items}</select></label>')
 
 
+# A transparent GIF stretched over the map's picture: the tap's place is sent with the form (no script).
+CLEAR_GIF = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+
+
+def pick_map_html(kind: str, outlines: list[dict], view: Viewport, chosen: str | None, values: dict) -> str:
+    """The landlord's small map: the chosen community's outline (or every community's), the tapped point;
+    a tap posts the form with the place tapped, the page comes back with the point drawn."""
+    shapes = "".join(f'<path d="{svg_path(json.loads(o["geojson"]), view)}" fill="{"#e8f3ee" if chosen else "#f5f7f9"}"'
+                     f' stroke="{"#0b6e4f" if chosen else "#9aa5b1"}" stroke-width="{2 if chosen else 0.8}"/>'
+                     for o in outlines)
+    marker, placed = "", ""
+    lon, lat = values.get("lon"), values.get("lat")
+    if lon and lat:
+        x, y = view.pixel(float(lon), float(lat))
+        if view.contains_pixel(x, y):
+            marker = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#d73027" stroke="#fff" stroke-width="2"/>'
+        placed = (f'<p class="mgp-notice" id="pick-placed">{escape(t("migrants.map.placed", lon=lon, lat=lat))}</p>'
+                  f'<button type="submit" name="clear_point" value="1" formnovalidate class="mgp-link"'
+                  f' formaction="/m/declare?kind={kind}#pick-map">{escape(t("migrants.map.clear"))}</button>')
+    hint = t("migrants.map.hint_community" if chosen else "migrants.map.hint_district")
+    return (f'<div class="mgp-field" id="pick-map"><label>{escape(t("migrants.field.location"))}</label>'
+            f'<p class="mgp-notice">{escape(hint)}</p>'
+            f'<div class="mgp-map" style="width:{view.width}px;height:{view.height}px">'
+            f'<svg width="{view.width}" height="{view.height}" viewBox="0 0 {view.width} {view.height}"'
+            f' role="img" aria-label="{escape(t("migrants.field.location"))}">{shapes}{marker}</svg>'
+            f'<input type="image" name="pick" src="{CLEAR_GIF}" alt="{escape(t("migrants.map.tap"))}" formnovalidate'
+            f' formaction="/m/declare?kind={kind}#pick-map"></div>{placed}'
+            f'<input type="hidden" name="map_view" value="{escape(chosen or "")}">'
+            f'<input type="hidden" name="lon" value="{escape(str(lon or ""))}">'
+            f'<input type="hidden" name="lat" value="{escape(str(lat or ""))}"></div>')
+
+
 def declaration_html(kind: str, values: dict, csrf: str, message: str = "", communities: list[dict] | None = None,
-                     houses: list[dict] | None = None, searched: str | None = None) -> str:
+                     houses: list[dict] | None = None, searched: str | None = None, pick_map: str = "") -> str:
     """The declaration form of one kind, with the values typed (kept after a refusal) and an error line."""
     tabs = "".join(f'<a href="/m/declare?kind={k}"{" class=on" if k == kind else ""}>'
                    f'{escape(t("migrants.kind." + k))}</a>' for k in KINDS)
@@ -77,7 +116,7 @@ def declaration_html(kind: str, values: dict, csrf: str, message: str = "", comm
     elif kind == "landlord":
         fields = (identity + _select("community_code", places, values)
                   + _input("address", values, extra=' maxlength="60"')
-                  + _input("rooms", values, "number", extra=' min="1" max="60"'))
+                  + _input("rooms", values, "number", extra=' min="1" max="60"') + pick_map)
     else:
         place = house + _select("community_code", places, values, required=False)
         if kind == "overseas":
@@ -115,7 +154,9 @@ def receipt_html(found: dict | None, fresh: bool, qr_path: str | None) -> str:
     if found is None:
         return page(t("migrants.receipt.title"), f'<h1>{escape(t("migrants.receipt.title"))}</h1>'
                     f'<p class="mgp-error" role="alert">{escape(t("migrants.receipt.unknown"))}</p>')
-    saved = f'<p class="mgp-ok" role="status">{escape(t("migrants.receipt.saved"))}</p>' if fresh else ""
+    # only a migrant's own declaration promises the personal QR code (a landlord gets none)
+    saved_key = "migrants.receipt.saved" if found["kind"] == "migrant" else "migrants.receipt.saved_plain"
+    saved = f'<p class="mgp-ok" role="status">{escape(t(saved_key))}</p>' if fresh else ""
     rows = [("migrants.receipt.kind", t("migrants.kind." + found["kind"])),
             ("migrants.receipt.state", t("migrants.state." + found["state"])),
             ("migrants.receipt.time", found["declared_at"])]

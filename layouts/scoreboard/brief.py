@@ -6,10 +6,19 @@ from __future__ import annotations
 
 from html import escape
 
+from domain.scoreboard import SEED_MODULES
 from i18n import t
 from layouts import formatting
 from layouts.metrics import Classes, class_labels
-from layouts.scoreboard.page import COMBINED, measure_label, value_text
+from layouts.scoreboard.page import (
+    COMBINED,
+    day_changes,
+    decimals_of,
+    measure_label,
+    score_text,
+    signed,
+    value_text,
+)
 
 STYLE = """
 @page { size: A4; }
@@ -41,6 +50,7 @@ def brief_html(content: dict, day: str, made_at: str, shapes: dict, values: dict
             f"</div><h2>{escape(t('scoreboard.brief.headlines'))}</h2><ul class='lines'>{lines}</ul>"
             f"<h2>{escape(t('scoreboard.brief.map'))}</h2>{_map(shapes, values, classes, legend_title)}"
             f"<h2>{escape(t('scoreboard.brief.streets'))}</h2>{_streets(content, top)}"
+            f"<h2>{escape(t('scoreboard.brief.changes'))}</h2>{_day_changes(content)}"
             f"<p class='meta'>{escape(t('scoreboard.work_note'))}</p></body></html>")
 
 
@@ -70,17 +80,36 @@ def _streets(content: dict, top: int) -> str:
 def _table(key: str, good: str, rows: list[dict], top: int) -> str:
     ranked = [r for r in rows if r["place"] is not None]
     shown = ranked if len(ranked) <= 2 * top else ranked[:top] + ranked[-top:]
+    combined = key == COMBINED
+    decimals = 1 if combined else decimals_of([r["value"] for r in ranked])
     body = "".join(
-        f"<tr><td>{r['place']}</td><td>{escape(r['name'])}</td><td>{escape(value_text(r['value']))}</td>"
-        f"<td>{_change(r)}</td></tr>" for r in shown)
+        f"<tr><td>{r['place']}</td><td>{escape(r['name'])}</td>"
+        f"<td>{escape(score_text(r['value']) if combined else value_text(r['value'], decimals))}</td>"
+        f"<td>{'' if combined else _change(r, 'change', 'better', decimals)}</td>"
+        f"<td>{_change(r, 'day_change', 'day_better', decimals)}</td></tr>" for r in shown)
     head = (f"<tr><th>{escape(t('scoreboard.rank.place'))}</th><th>{escape(t('scoreboard.rank.area'))}</th>"
-            f"<th>{escape(t('scoreboard.rank.value'))}</th><th>{escape(t('scoreboard.rank.change'))}</th></tr>")
+            f"<th>{escape(t('scoreboard.rank.score') if combined else t('scoreboard.rank.value'))}</th>"
+            f"<th>{escape('' if combined else t('scoreboard.rank.change'))}</th>"
+            f"<th>{escape(t('scoreboard.rank.day_change'))}</th></tr>")
     caption = f"{measure_label(key)}（{t('scoreboard.good.' + good)}）"
     return f"<table><caption>{escape(caption)}</caption>{head}{body}</table>"
 
 
-def _change(row: dict) -> str:
-    if not row.get("change"):
-        return "—" if row.get("change") is None else escape(t("scoreboard.rank.same"))
-    word = t("scoreboard.rank.better") if row["better"] else t("scoreboard.rank.worse")
-    return f"<span class='{'better' if row['better'] else 'worse'}'>{row['change']:+g} {escape(word)}</span>"
+def _change(row: dict, field: str, better: str, decimals: int) -> str:
+    if not row.get(field):
+        return "—" if row.get(field) is None else escape(t("scoreboard.rank.same"))
+    word = t("scoreboard.rank.better") if row[better] else t("scoreboard.rank.worse")
+    return (f"<span class='{'better' if row[better] else 'worse'}'>{signed(row[field], decimals)} "
+            f"{escape(word)}</span>")
+
+
+def _day_changes(content: dict) -> str:
+    """The headlines' figures that moved since yesterday's snapshot (none taken yesterday: said so)."""
+    if not content.get("yesterday_taken"):
+        return f"<p class='day-changes'>{escape(t('scoreboard.brief.changes.none'))}</p>"
+    def name(module: str) -> str:
+        return t("scoreboard.module." + module) if module in SEED_MODULES else module
+
+    lines = "".join(f"<li>{escape(name(s['module']))}：{escape(day_changes(s))}</li>"
+                    for s in content["sentences"] if day_changes(s))
+    return f"<ul class='lines day-changes'>{lines}</ul>"

@@ -48,7 +48,7 @@ def screen_headlines(sentences: list[dict]) -> list[html.Li]:
 
 
 def _value(value) -> str:
-    return "—" if value is None else f"{float(value):g}"
+    return "—" if value is None else f"{float(value):.1f}"  # a score: one decimal, as on the page
 
 
 def screen_ranking(title: str, rows: list[dict], own: str | None = None, top: int = 10) -> list:
