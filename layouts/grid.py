@@ -49,3 +49,19 @@ def fit_to_width(grid: dag.AgGrid, fixed: frozenset[str] = frozenset(), wrap: fr
                         **({"wrapText": True, "autoHeight": True} if c["field"] in wrap else {})}
                        for c in grid.columnDefs]
     return grid
+
+
+def wrapping_headers(grid: dag.AgGrid) -> dag.AgGrid:
+    """The grid with header text that wraps (the Chinese headers are longer than their columns are wide)."""
+    grid.defaultColDef = {**grid.defaultColDef, "wrapHeaderText": True, "autoHeaderHeight": True}
+    return grid
+
+
+def picking_grid(grid_id: str, columns: list[tuple[str, str, int]], multiple: bool = False) -> dag.AgGrid:
+    """A list whose rows a click selects (check boxes only for several) and whose rows keep their id (the
+    list's number, as text) across refreshes."""
+    grid = simple_grid(grid_id, columns, selectable=True)
+    grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
+        "mode": "multiRow" if multiple else "singleRow", "checkboxes": multiple, "enableClickSelection": True}}
+    grid.getRowId = ROW_ID
+    return grid

@@ -8,7 +8,7 @@ from dash import dcc, html
 from domain.appeals import STATUSES, TIER_CHOICES
 from i18n import t
 from layouts.charts import graph_config
-from layouts.grid import ROW_ID, simple_grid
+from layouts.grid import picking_grid, simple_grid
 from layouts.health_services import ids
 
 QUEUE_COLUMNS = [("id", "appeals.col.id", 80), ("name", "appeals.col.name", 90),
@@ -105,11 +105,7 @@ def case_panel() -> html.Div:
 
 def queue_grid():
     """The queue: a click on a row opens its case (no check boxes); rows keep their id across refreshes."""
-    grid = simple_grid(ids.QUEUE_GRID, QUEUE_COLUMNS, selectable=True)
-    grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
-        "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
-    grid.getRowId = ROW_ID
-    return grid
+    return picking_grid(ids.QUEUE_GRID, QUEUE_COLUMNS)
 
 
 def queue_tab() -> html.Div:

@@ -12,7 +12,7 @@ from dash import dcc, html
 from domain.keypersons import BATCH_KINDS, MEASURES, status_colour
 from i18n import t
 from layouts.formatting import beijing_time
-from layouts.grid import ROW_ID, fit_to_width, simple_grid
+from layouts.grid import fit_to_width, picking_grid, simple_grid, wrapping_headers
 from layouts.keypersons import ids
 
 BATCH_COLUMNS = [("id", "keypersons.col.id", 70), ("kind_name", "keypersons.col.kind", 110),
@@ -44,19 +44,12 @@ HIDDEN = {"display": "none"}
 SELECT_STYLE = {"minWidth": "180px"}  # wide enough to read the chosen kind or measure
 
 
-def _grid(grid_id: str, columns, selectable: bool = False) -> object:
-    """A grid whose header text wraps (the Chinese headers are longer than their columns are wide)."""
-    grid = simple_grid(grid_id, columns, selectable=selectable)
-    grid.defaultColDef = {**grid.defaultColDef, "wrapHeaderText": True, "autoHeaderHeight": True}
-    return grid
+def _grid(grid_id: str, columns) -> object:
+    return wrapping_headers(simple_grid(grid_id, columns))
 
 
 def _picking(grid_id: str, columns) -> object:
-    grid = _grid(grid_id, columns, selectable=True)
-    grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
-        "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
-    grid.getRowId = ROW_ID
-    return grid
+    return wrapping_headers(picking_grid(grid_id, columns))
 
 
 def batches_tab() -> html.Div:

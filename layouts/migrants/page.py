@@ -10,7 +10,7 @@ from dash import dcc, html
 from domain.migrants import CONFLICTS, DENSITY_WEIGHTS
 from i18n import t
 from layouts.charts import graph_config
-from layouts.grid import ROW_ID, fit_to_width, simple_grid
+from layouts.grid import fit_to_width, picking_grid, simple_grid, wrapping_headers
 from layouts.migrants import ids
 
 HIDDEN = {"display": "none"}
@@ -34,19 +34,12 @@ STREET_COLUMNS = [c for c in AREA_COLUMNS if c[0] not in ("name", "density")]
 CORRECTABLE = ("name", "phone", "origin", "employer", "arrival_date", "house_code", "address", "rooms")
 
 
-def _grid(grid_id: str, columns, selectable: bool = False) -> object:
-    """A grid whose header text wraps (the Chinese headers are longer than their columns are wide)."""
-    grid = simple_grid(grid_id, columns, selectable=selectable)
-    grid.defaultColDef = {**grid.defaultColDef, "wrapHeaderText": True, "autoHeaderHeight": True}
-    return grid
+def _grid(grid_id: str, columns) -> object:
+    return wrapping_headers(simple_grid(grid_id, columns))
 
 
 def _picking(grid_id: str, columns) -> object:
-    grid = _grid(grid_id, columns, selectable=True)
-    grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
-        "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
-    grid.getRowId = ROW_ID
-    return grid
+    return wrapping_headers(picking_grid(grid_id, columns))
 
 
 def queue_tab() -> html.Div:

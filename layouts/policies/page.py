@@ -12,7 +12,7 @@ from dash import dcc, html
 from domain.policies import ENTERPRISE, PERSON, words
 from i18n import t
 from layouts.formatting import beijing_time
-from layouts.grid import ROW_ID, dropdown_labels, simple_grid
+from layouts.grid import dropdown_labels, picking_grid, simple_grid
 from layouts.map_figure import LIGHT_STYLE
 from layouts.metrics import GREENS, NO_DATA
 from layouts.policies import ids
@@ -54,14 +54,6 @@ RATING_COLUMNS = [("department", "policies.col.department", 140), ("policy", "po
 
 def _select(**options) -> dcc.Dropdown:
     return dcc.Dropdown(labels=dropdown_labels(), **options)
-
-
-def _picking(grid_id: str, columns) -> object:
-    grid = simple_grid(grid_id, columns, selectable=True)
-    grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
-        "mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
-    grid.getRowId = ROW_ID
-    return grid
 
 
 def _short(grid) -> object:
@@ -124,7 +116,7 @@ def applications_tab() -> html.Div:
     return html.Div(className="page", children=[
         html.Div(className="exports", children=[html.Button(t("policies.refresh"), id=ids.APP_REFRESH,
                                                             className="export")]),
-        _picking(ids.APP_GRID, APP_COLUMNS),
+        picking_grid(ids.APP_GRID, APP_COLUMNS),
         html.Div(id=ids.STEP_BOX, style=HIDDEN, className="exports", children=[
             dcc.Input(id=ids.STEP_REASON, maxLength=500, placeholder=t("policies.reason"), style={"width": "320px"}),
             html.Button(t("policies.step.accepted"), id=ids.STEP_ACCEPT, className="export"),
@@ -157,7 +149,7 @@ def payments_tab() -> html.Div:
                        className="appeal-upload", max_size=20 * 1024 * 1024)]),
         html.Div(id=ids.ROLL_MESSAGE, className="message", role="status"),
         html.Div(id=ids.RETURNS_MESSAGE, className="message", role="alert"),
-        _picking(ids.ROLL_GRID, ROLL_COLUMNS),
+        picking_grid(ids.ROLL_GRID, ROLL_COLUMNS),
         html.H4(t("policies.failed.title")),
         _short(simple_grid(ids.FAILED_GRID, FAILED_COLUMNS)),
     ])

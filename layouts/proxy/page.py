@@ -9,7 +9,7 @@ from dash import dcc, html
 from domain.proxy import CHANNELS, OUTCOMES
 from i18n import t
 from layouts.charts import graph_config
-from layouts.grid import ROW_ID, simple_grid
+from layouts.grid import picking_grid, simple_grid
 from layouts.proxy import ids
 
 WORK_COLUMNS = [("name", "proxy.col.name", 90), ("id_number", "proxy.col.id_number", 170),
@@ -92,11 +92,7 @@ def coverage_tab() -> html.Div:
 
 def _grid(grid_id: str, columns, multiple: bool = False):
     """A list whose rows keep their id (the list's number, never the ID number) across refreshes."""
-    grid = simple_grid(grid_id, columns, selectable=True)
-    grid.dashGridOptions = {**grid.dashGridOptions, "rowSelection": {
-        "mode": "multiRow" if multiple else "singleRow", "checkboxes": multiple, "enableClickSelection": True}}
-    grid.getRowId = ROW_ID
-    return grid
+    return picking_grid(grid_id, columns, multiple)
 
 
 def proxy_page() -> html.Div:
