@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 from dash import Dash, Input, Output
 from flask import Flask, Response, request
 
-from callbacks.downloads import attachment, refusal
-from callbacks.gate import current_actor, ensure, record_refusal, require
+from callbacks.door import export_door
+from callbacks.downloads import attachment
+from callbacks.gate import ensure, require
 from callbacks.inputs import BadInput
 from data_access.audit.log import MOST_ROWS, audit_rows
 from data_access.exporters import Column, write_csv
@@ -60,12 +61,9 @@ def audit_view(actor: Actor, action: str | None, username: str | None, since: st
     return shown, EXPORT + ("?" + query if query else "")
 
 
-def export_audit() -> Response:
+@export_door(READ_AUDIT, param=None)
+def export_audit(actor: Actor, _scope: None) -> Response:
     """The audit log under the auditor's filters, as CSV. Auditors only; the export is itself logged."""
-    actor = current_actor()
-    if not actor.may(READ_AUDIT):
-        record_refusal(actor, None, request.full_path)
-        return refusal("auth.forbidden", 403)
     since = audit_since(request.args.get("since"))
     with reading(actor) as conn:
         rows = audit_rows(conn, request.args.get("action") or None, request.args.get("user") or None, since,

@@ -9,13 +9,13 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, request
 
+from callbacks.door import export_door
 from callbacks.downloads import TYPES, attachment, refusal
-from callbacks.gate import current_actor, record_refusal
 from data_access import aggregates, areas
 from data_access.enterprises import queries
 from data_access.enterprises.queries import BadFilter, EnterpriseFilter
 from data_access.exporters import Column, Sheet, write_csv, write_xlsx
-from data_access.session import DataUnavailable, reading, writing
+from data_access.session import reading, writing
 from domain.actor import Actor
 from domain.clock import now
 from domain.divisions import Scope
@@ -39,21 +39,13 @@ def register(server: Flask) -> None:
     server.add_url_rule("/export/enterprises.<kind>", "export_enterprises", export_enterprises)
 
 
-def export_enterprises(kind: str) -> Response:
-    actor = current_actor()
+@export_door(EXPORT_ENTERPRISES)
+def export_enterprises(actor: Actor, scope: Scope, kind: str) -> Response:
     if kind not in TYPES:
         return refusal("export.bad_request", 404, field="kind")
     which = request.args.get("list", "all")
     if which not in LISTS:
         return refusal("export.bad_request", 400, field="list")
-    area = request.args.get("area", "")
-    try:
-        scope = Scope(area)
-    except ValueError:
-        return refusal("export.bad_request", 400, field="area")
-    if not actor.may(EXPORT_ENTERPRISES) or not actor.covers(area):
-        record_refusal(actor, area, request.full_path)
-        return refusal("auth.forbidden", 403)
     try:
         statuses = LISTS[which] or tuple(s for s in request.args.get("status", "").split(",") if s)
         flt = EnterpriseFilter(statuses=statuses, industry=request.args.get("industry") or None,
@@ -61,12 +53,9 @@ def export_enterprises(kind: str) -> Response:
                                sort=(("community_name", "asc"), ("name", "asc")))
     except BadFilter as exc:
         return refusal("export.bad_request", 400, field=str(exc))
-    try:
-        body, title, count = _build(kind, scope, flt, actor)
-        with writing(actor) as work:
-            work.audit("export", scope.code, {"file": kind, "list": which, "filter": _describe(flt), "rows": count})
-    except DataUnavailable:
-        return refusal("map.error", 503)
+    body, title, count = _build(kind, scope, flt, actor)
+    with writing(actor) as work:
+        work.audit("export", scope.code, {"file": kind, "list": which, "filter": _describe(flt), "rows": count})
     return attachment(body, f"{title}_{now():%Y%m%d_%H%M}.{kind}", kind)
 
 

@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, request
 
+from callbacks.door import export_door
 from callbacks.downloads import attachment, refusal
-from callbacks.gate import current_actor, record_refusal
 from data_access import areas
 from data_access.exporters import Column, Sheet, write_xlsx
 from data_access.health_services import oversight
-from data_access.session import DataUnavailable, reading, writing
+from data_access.session import reading, writing
 from domain.actor import Actor
 from domain.clock import now
 from domain.divisions import Scope
@@ -41,27 +41,16 @@ def register(server: Flask) -> None:
     server.add_url_rule(PATH, "export_appeal_decisions", export_decisions)
 
 
-def export_decisions() -> Response:
-    actor = current_actor()
-    area = request.args.get("area", "")
-    try:
-        scope = Scope(area)
-    except ValueError:
-        return refusal("export.bad_request", 400, field="area")
+@export_door(EXPORT_APPEALS)
+def export_decisions(actor: Actor, scope: Scope) -> Response:
     try:
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
         return refusal("export.bad_request", 400, field="day")
-    if not actor.may(EXPORT_APPEALS) or not actor.covers(area):
-        record_refusal(actor, area, request.full_path)
-        return refusal("auth.forbidden", 403)
-    try:
-        body, title, count = decisions_file(actor, scope, day)
-        with writing(actor) as work:
-            work.audit("export", scope.code, {"file": "xlsx", "list": "appeal_decisions", "day": day.isoformat(),
-                                              "rows": count})
-    except DataUnavailable:
-        return refusal("map.error", 503)
+    body, title, count = decisions_file(actor, scope, day)
+    with writing(actor) as work:
+        work.audit("export", scope.code, {"file": "xlsx", "list": "appeal_decisions", "day": day.isoformat(),
+                                          "rows": count})
     return attachment(body, f"{title}_{now():%Y%m%d_%H%M}.xlsx", "xlsx")
 
 

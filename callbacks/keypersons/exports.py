@@ -17,12 +17,12 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, request
 
+from callbacks.door import export_door
 from callbacks.downloads import attachment, refusal
-from callbacks.gate import current_actor, record_refusal
 from data_access import areas
 from data_access.exporters import Column, Sheet, write_xlsx
 from data_access.keypersons import oversight, tasks
-from data_access.session import DataUnavailable, reading, writing
+from data_access.session import reading, writing
 from domain import clock
 from domain.actor import Actor
 from domain.clock import BEIJING, now
@@ -57,13 +57,8 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def export_records() -> Response:
-    actor = current_actor()
-    area = request.args.get("area", "")
-    try:
-        scope = Scope(area)
-    except ValueError:
-        return refusal("export.bad_request", 400, field="area")
+@export_door(EXPORT_KEYPERSONS)
+def export_records(actor: Actor, scope: Scope) -> Response:
     batch, day = request.args.get("batch"), request.args.get("day")
     if (batch is None) == (day is None):
         return refusal("export.bad_request", 400, field="batch")
@@ -73,21 +68,15 @@ def export_records() -> Response:
         return refusal("export.bad_request", 400, field="batch" if batch is not None else "day")
     if isinstance(chosen, int) and not 0 < chosen < 2**62:
         return refusal("export.bad_request", 400, field="batch")
-    if not actor.may(EXPORT_KEYPERSONS) or not actor.covers(area):
-        record_refusal(actor, area, request.full_path)
-        return refusal("auth.forbidden", 403)
-    try:
-        body, title, count = records_file(actor, scope, chosen)
-        if not count:  # nothing received (in the area) for that batch or day: say so, no empty file
-            if isinstance(chosen, int):
-                return refusal("keypersons.export.empty_batch", 404, batch=chosen)
-            return refusal("keypersons.export.empty_day", 404, day=chosen.isoformat())
-        with writing(actor) as work:
-            work.audit("export", scope.code, {"file": "xlsx", "list": "keyperson_records", "rows": count,
-                                              **({"batch": chosen} if isinstance(chosen, int)
-                                                 else {"day": chosen.isoformat()})})
-    except DataUnavailable:
-        return refusal("map.error", 503)
+    body, title, count = records_file(actor, scope, chosen)
+    if not count:  # nothing received (in the area) for that batch or day: say so, no empty file
+        if isinstance(chosen, int):
+            return refusal("keypersons.export.empty_batch", 404, batch=chosen)
+        return refusal("keypersons.export.empty_day", 404, day=chosen.isoformat())
+    with writing(actor) as work:
+        work.audit("export", scope.code, {"file": "xlsx", "list": "keyperson_records", "rows": count,
+                                          **({"batch": chosen} if isinstance(chosen, int)
+                                             else {"day": chosen.isoformat()})})
     return attachment(body, f"{title}_{now():%Y%m%d_%H%M}.xlsx", "xlsx")
 
 
@@ -114,23 +103,12 @@ def records_file(actor: Actor, scope: Scope, chosen: int | date) -> tuple[bytes,
     return body, title, count
 
 
-def export_overdue() -> Response:
+@export_door(EXPORT_KEYPERSONS)
+def export_overdue(actor: Actor, scope: Scope) -> Response:
     """The area's overdue tasks now (first contacts late, follow-ups missed), as the tab lists them."""
-    actor = current_actor()
-    area = request.args.get("area", "")
-    try:
-        scope = Scope(area)
-    except ValueError:
-        return refusal("export.bad_request", 400, field="area")
-    if not actor.may(EXPORT_KEYPERSONS) or not actor.covers(area):
-        record_refusal(actor, area, request.full_path)
-        return refusal("auth.forbidden", 403)
-    try:
-        body, title, count = overdue_file(actor, scope)
-        with writing(actor) as work:
-            work.audit("export", scope.code, {"file": "xlsx", "list": "keyperson_overdue", "rows": count})
-    except DataUnavailable:
-        return refusal("map.error", 503)
+    body, title, count = overdue_file(actor, scope)
+    with writing(actor) as work:
+        work.audit("export", scope.code, {"file": "xlsx", "list": "keyperson_overdue", "rows": count})
     return attachment(body, f"{title}_{now():%Y%m%d_%H%M}.xlsx", "xlsx")
 
 

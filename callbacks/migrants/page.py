@@ -4,17 +4,18 @@ community's rental-house register (XLSX, audited)."""
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State, ctx, no_update
-from flask import Flask, Response, request
+from flask import Flask, Response
 
-from callbacks.downloads import attachment, refusal
-from callbacks.gate import current_actor, ensure, record_refusal, require
+from callbacks.door import export_door
+from callbacks.downloads import attachment
+from callbacks.gate import ensure, require
 from data_access import areas
 from data_access.exporters import Column, write_xlsx
 from data_access.migrants import maps, oversight, review
 from data_access.session import DataUnavailable, reading, writing
 from domain import clock
 from domain.actor import Actor
-from domain.divisions import is_community_code
+from domain.divisions import Scope, is_community_code
 from domain.migrants import DENSITY_WEIGHTS
 from domain.permissions import EXPORT_MIGRANTS, OVERSEE_MIGRANTS, READ_MIGRANTS, REVIEW_MIGRANTS
 from i18n import t
@@ -194,24 +195,16 @@ def export_link(community):
     return f"{EXPORT_PATH}?community={community}" if community and is_community_code(community) else ""
 
 
-def export_houses() -> Response:
+@export_door(EXPORT_MIGRANTS, param="community", community=True, bad="migrants.export.bad_community")
+def export_houses(actor: Actor, scope: Scope) -> Response:
     """A community's rental-house register for the police: XLSX, audited; only a community of the user's area."""
-    actor = current_actor()
-    community = request.args.get("community", "")
-    if not is_community_code(community):
-        return refusal("migrants.export.bad_community", 400)
-    if not actor.may(EXPORT_MIGRANTS) or not actor.covers(community):
-        record_refusal(actor, community, request.full_path)
-        return refusal("auth.forbidden", 403)
+    community = scope.code
     columns = [Column(f, t("migrants.export." + f), 16, code=f == "house_code") for f in REGISTER_COLUMNS]
-    try:
-        with reading(actor) as conn:
-            name = oversight.community_name(conn, community) or community
-            rows = oversight.house_register(conn, community)
-        body, count = write_xlsx(rows, columns, t("migrants.export.sheet"),
-                                 [(t("export.area"), name), (t("export.export_time"), beijing_time(clock.now()))])
-        with writing(actor) as work:
-            work.audit("export", community, {"file": "xlsx", "list": "migrant_houses", "rows": count})
-    except DataUnavailable:
-        return refusal("map.error", 503)
+    with reading(actor) as conn:
+        name = oversight.community_name(conn, community) or community
+        rows = oversight.house_register(conn, community)
+    body, count = write_xlsx(rows, columns, t("migrants.export.sheet"),
+                             [(t("export.area"), name), (t("export.export_time"), beijing_time(clock.now()))])
+    with writing(actor) as work:
+        work.audit("export", community, {"file": "xlsx", "list": "migrant_houses", "rows": count})
     return attachment(body, t("migrants.export.file", community=name), "xlsx")

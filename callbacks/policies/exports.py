@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
+from callbacks.door import export_door
 from callbacks.downloads import attachment, refusal
-from callbacks.gate import current_actor, record_refusal
 from data_access.policies import payments
-from data_access.session import DataUnavailable, reading, writing
+from data_access.session import reading, writing
+from domain.actor import Actor
 from domain.permissions import PAY_POLICIES
 
 PATH = "/export/policy-roll.xlsx"
@@ -18,21 +19,15 @@ def register(server: Flask) -> None:
     server.add_url_rule(PATH, "export_policy_roll", export_roll)
 
 
-def export_roll() -> Response:
-    actor = current_actor()
+@export_door(PAY_POLICIES, param=None, district=True)
+def export_roll(actor: Actor, _scope: None) -> Response:
     roll = request.args.get("roll", "")
     if not roll.isdigit() or len(roll) > 9:
         return refusal("export.bad_request", 400, field="roll")
-    if not actor.may(PAY_POLICIES) or actor.scope.level != "district":
-        record_refusal(actor, None, request.full_path)
-        return refusal("auth.forbidden", 403)
-    try:
-        with reading(actor) as conn:
-            if not payments.rolls(conn, roll_id=int(roll)):
-                return refusal("export.bad_request", 404, field="roll")
-            body, name = payments.roll_xlsx(conn, int(roll))
-        with writing(actor) as work:
-            work.audit("export", None, {"file": "xlsx", "list": "policy_roll", "roll": int(roll)})
-    except DataUnavailable:
-        return refusal("map.error", 503)
+    with reading(actor) as conn:
+        if not payments.rolls(conn, roll_id=int(roll)):
+            return refusal("export.bad_request", 404, field="roll")
+        body, name = payments.roll_xlsx(conn, int(roll))
+    with writing(actor) as work:
+        work.audit("export", None, {"file": "xlsx", "list": "policy_roll", "roll": int(roll)})
     return attachment(body, name, "xlsx")
