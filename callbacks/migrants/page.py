@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, ctx, no_update
 from flask import Flask, Response
 
+from callbacks import answers
 from callbacks.door import export_door
 from callbacks.downloads import attachment
 from callbacks.gate import ensure, require
@@ -155,22 +156,38 @@ def oversight_view(actor: Actor) -> tuple:
 def show_map(tab, community, weight):
     if tab != "oversight":
         return (no_update,) * 3
-    return map_view(require(READ_MIGRANTS), community, weight)
+    return cached_map(require(READ_MIGRANTS), community, weight)
+
+
+def cached_map(actor: Actor, community: str | None, weight: str | None) -> tuple:
+    """map_view's answer, kept in the shared cache per area, role, question and migrants' data version (the
+    density of the district's cells and a community's houses are not counted again until a house changes)."""
+    ensure(actor, OVERSEE_MIGRANTS)
+    weight = weight if weight in DENSITY_WEIGHTS else DENSITY_WEIGHTS[0]
+    community = community if community and is_community_code(community) else None
+    return answers.read_cached(actor, ("migrants.map", community, weight),
+                               lambda conn, _version: map_outputs(conn, actor, community, weight),
+                               version_of=maps.data_version)
 
 
 def map_view(actor: Actor, community: str | None, weight: str | None) -> tuple:
+    """The area's density layer, or one community's rental houses, drawn afresh (see map_outputs)."""
+    ensure(actor, OVERSEE_MIGRANTS)
+    with reading(actor) as conn:
+        return map_outputs(conn, actor, community, weight)
+
+
+def map_outputs(conn, actor: Actor, community: str | None, weight: str | None) -> tuple:
     """The area's density layer, or one community's rental houses (only a community of the user's area: another
     shows the area's density and says so)."""
-    ensure(actor, OVERSEE_MIGRANTS)
     weight = weight if weight in DENSITY_WEIGHTS else DENSITY_WEIGHTS[0]
     asked = community if community and is_community_code(community) else None
     chosen = asked if asked and actor.covers(asked) else None
-    with reading(actor) as conn:
-        areas_ = oversight.map_areas(conn, actor.scope)
-        counts = {r["community_code"]: r for r in oversight.communities(conn, actor.scope)}
-        outlines = areas.street_outlines(conn, actor.scope)
-        houses = maps.community_houses(conn, actor.scope, chosen) if chosen else None
-        cells = maps.density_cells(conn, actor.scope) if not chosen else None
+    areas_ = oversight.map_areas(conn, actor.scope)
+    counts = {r["community_code"]: r for r in oversight.communities(conn, actor.scope)}
+    outlines = areas.street_outlines(conn, actor.scope)
+    houses = maps.community_houses(conn, actor.scope, chosen) if chosen else None
+    cells = maps.density_cells(conn, actor.scope) if not chosen else None
     message = t("migrants.map.outside") if asked and not chosen else ""
     if not areas_:
         return empty_figure(), [], message

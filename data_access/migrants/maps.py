@@ -50,3 +50,9 @@ def community_houses(conn: Connection, scope: Scope, community_code: str) -> lis
     rows = conn.execute(text(HOUSES), {"c": community_code, "prefix": scope.prefix + "%"}).mappings()
     return [{**dict(r), "landlord": mask_name(r["landlord"]), "occupancy": occupancy(r["tenants"], r["capacity"])}
             for r in rows]
+
+
+def data_version(conn: Connection) -> str:
+    """Moves with every write of rental houses, landlords or migrants (migration 0015_door): the cache key of
+    the oversight map's answers."""
+    return str(conn.execute(text("SELECT version FROM mg_data_version")).scalar_one())
