@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, Float, cast, column, func, literal, select, table, text
+from sqlalchemy import Connection, Date, Float, cast, column, func, literal, select, table, text
 
 from data_access.areas import in_scope
 from data_access.tables import COLOURS, community, community_stats, managed_counts, street
@@ -137,7 +137,7 @@ def colour_trend(conn: Connection, scope: Scope, today: date, days: int = 30) ->
     start = today - timedelta(days=days - 1)
     now = conn.execute(
         select(func.coalesce(func.sum(S.residents_red), 0), func.coalesce(func.sum(S.residents_yellow), 0))
-        .where(S.community_code.like(scope.prefix + "%"))
+        .where(in_scope(S.community_code, scope))
     ).one()
     deltas = conn.execute(text("""
         SELECT (h.changed_at AT TIME ZONE :zone)::date AS day,
@@ -159,12 +159,13 @@ def colour_trend(conn: Connection, scope: Scope, today: date, days: int = 30) ->
 
 
 def data_version(conn: Connection) -> str:
-    """Changes whenever any aggregate the map reads changes (cheap: 99 rows), and with the day (managed
-    persons count while their dates hold).
+    """Changes whenever any aggregate the map reads changes (cheap: 99 rows), and with the Beijing day
+    (managed persons count while their dates hold; the database session's own date would keep yesterday's
+    counts until 08:00 in Beijing).
 
     The sum of the rows' update times, not their maximum: a transaction that commits after a later-started
     one writes earlier times, which would leave a maximum unchanged.
     """
     value = conn.execute(select(func.sum(func.extract("epoch", S.updated_at)), func.count(),
-                                func.current_date())).one()
+                                cast(func.timezone(BEIJING_ZONE, func.now()), Date))).one()
     return f"{value[0] or 0}/{value[1]}/{value[2]}"

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, select
 
 from data_access.tables import community, district, street
 from domain.divisions import Scope
 
 
 def in_scope(code_column, scope: Scope):
-    """The condition that a division-code column lies in the scope's area."""
-    return code_column.like(scope.prefix + "%")
+    """The condition that a division-code column lies in the scope's area: a range of codes as well as the
+    prefix. Under row-level security PostgreSQL may use only leakproof operators as index conditions; LIKE
+    is not one, the range is, so the area is read from the column's index instead of testing every row of
+    the table (the community step read all 272,270 enterprises of the scale-10 city, twice)."""
+    low, high = scope.bounds
+    return and_(code_column >= low, code_column < high, code_column.like(scope.prefix + "%"))
 
 
 def street_codes(conn: Connection, scope: Scope) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
+from data_access.areas import in_scope
 from data_access.tables import community, enterprise, enterprise_stats, street
 from domain.divisions import Scope
 
@@ -32,5 +33,5 @@ def enterprises_in(scope: Scope) -> Select:
         .join(enterprise_stats, ES.credit_code == E.credit_code)
         .join(community, community.c.code == E.community_code)
         .join(street, street.c.code == community.c.street_code)
-        .where(E.community_code.like(scope.prefix + "%"))
+        .where(in_scope(E.community_code, scope))
     )

@@ -38,6 +38,13 @@ class Scope:
         """The leading digits every community code in the area shares."""
         return {"district": self.code[:6], "street": self.code[:9], "community": self.code}[self.level]
 
+    @property
+    def bounds(self) -> tuple[str, str]:
+        """The area as a range of codes: every code in it is >= the first and < the second (the prefix with
+        its last digit raised: "330105001" -> "33010500:")."""
+        prefix = self.prefix
+        return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
     def covers(self, code: str) -> bool:
         return code.startswith(self.prefix)
 

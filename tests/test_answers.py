@@ -16,6 +16,7 @@ from data_access import aggregates
 from data_access import cache as answers_cache
 from data_access.session import reading
 from data_access.tables import health_code
+from domain import clock
 from layouts.view import View
 from tests.helpers import OUTPUTS, access_of, logged_in_client, shown_codes, view_callback_body
 
@@ -124,3 +125,15 @@ def test_the_data_time_is_the_newest_colour_row_level_security_shows(engine, use
 def test_the_data_time_needs_a_session(engine):
     with engine.connect() as conn:
         assert aggregates.data_time(conn) is None
+
+
+def test_the_data_version_turns_with_the_beijing_day_whatever_the_sessions_time_zone(engine):
+    """Kiritimati (UTC+14) and Pago Pago (UTC-11) are never on the same date: a version built on the
+    session's date would differ between them (and keep yesterday's managed counts until 08:00 in Beijing)."""
+    versions = set()
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"):
+        with engine.connect() as conn, conn.begin():
+            conn.execute(text(f"SET LOCAL TimeZone = '{zone}'"))
+            versions.add(aggregates.data_version(conn))
+    assert len(versions) == 1
+    assert versions.pop().endswith("/" + clock.today().isoformat())

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import Connection, String, and_, case, column, func, literal, null, or_, select, table, union_all
 
+from data_access.areas import in_scope
 from data_access.enterprise_rows import ES, E, enterprises_in
 from data_access.masking import mask_id_number, mask_phone
 from data_access.tables import community, employment, enterprise, enterprise_stats, health_code, person, street
@@ -28,7 +29,7 @@ def enterprise_points(conn: Connection, scope: Scope, day: date | None = None) -
                stats.c.employees_yellow, stats.c.employees_total, func.ST_X(E.location).label("lon"),
                func.ST_Y(E.location).label("lat"), stage.label("stage"))
         .join(stats, stats.c.credit_code == E.credit_code)
-        .where(E.community_code.like(scope.prefix + "%"), E.location.is_not(None))
+        .where(in_scope(E.community_code, scope), E.location.is_not(None))
         .order_by(E.credit_code)
     )
     return [dict(r) for r in conn.execute(query).mappings()]
@@ -58,7 +59,7 @@ def non_green_employees(conn: Connection, scope: Scope, credit_code: str, masked
         .join(enterprise, E.credit_code == employment.c.credit_code)
         .join(person, person.c.id_number == employment.c.id_number)
         .outerjoin(health_code, health_code.c.id_number == person.c.id_number)
-        .where(and_(employment.c.credit_code == credit_code, E.community_code.like(scope.prefix + "%")))
+        .where(and_(employment.c.credit_code == credit_code, in_scope(E.community_code, scope)))
         .where(or_(health_code.c.colour.is_(None), health_code.c.colour != "green"))
         .order_by(func.array_position(["red", "yellow", "none"], colour), person.c.name)
     )
@@ -77,7 +78,7 @@ def community_enterprises(conn: Connection, scope: Scope, limit: int) -> tuple[l
         select(E.credit_code, E.name, E.community_code, ES.status, ES.employees_red, ES.employees_total,
                func.count().over().label("_total"))
         .join(enterprise_stats, ES.credit_code == E.credit_code)
-        .where(E.community_code.like(scope.prefix + "%"))
+        .where(in_scope(E.community_code, scope))
         .order_by(func.array_position(SEVERITY, ES.status), ES.employees_red.desc(), E.name, E.credit_code)
         .limit(limit)
     )
@@ -96,10 +97,10 @@ def find_places(conn: Connection, scope: Scope, term: str, limit: int = 10) -> l
         select(literal("community").label("kind"), community.c.code, community.c.name,
                community.c.code.label("community"), street.c.name.label("place"))
         .join(street, street.c.code == community.c.street_code)
-        .where(community.c.code.like(scope.prefix + "%"), community.c.name.icontains(term, autoescape=True)),
+        .where(in_scope(community.c.code, scope), community.c.name.icontains(term, autoescape=True)),
         select(literal("enterprise"), E.credit_code, E.name, E.community_code, community.c.name)
         .join(community, community.c.code == E.community_code)
-        .where(E.community_code.like(scope.prefix + "%"),
+        .where(in_scope(E.community_code, scope),
                or_(E.name.icontains(term, autoescape=True), E.credit_code.startswith(term.upper(), autoescape=True))),
     ]
     if scope.level != "community":  # a community's user has no street to open

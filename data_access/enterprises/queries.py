@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Select, func, or_, select
 
+from data_access.areas import in_scope
 from data_access.enterprise_rows import COLUMNS, ES, E, enterprises_in
 from domain.divisions import Scope
 from domain.registers import STATUSES
@@ -75,12 +76,12 @@ def enterprise_rows(conn: Connection, scope: Scope, flt: EnterpriseFilter) -> It
 
 
 def industries(conn: Connection, scope: Scope) -> list[str]:
-    query = (select(E.industry).where(E.community_code.like(scope.prefix + "%"))
+    query = (select(E.industry).where(in_scope(E.community_code, scope))
              .group_by(E.industry).order_by(func.count().desc()))
     return list(conn.execute(query).scalars())
 
 
 def enterprise_community(conn: Connection, scope: Scope, credit_code: str) -> str | None:
     """The community of an enterprise in scope (None when it is not in scope or does not exist)."""
-    query = select(E.community_code).where(E.credit_code == credit_code, E.community_code.like(scope.prefix + "%"))
+    query = select(E.community_code).where(E.credit_code == credit_code, in_scope(E.community_code, scope))
     return conn.execute(query).scalar()
