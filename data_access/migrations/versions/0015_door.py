@@ -4,14 +4,14 @@ under it and are drawn anew as soon as a house or its tenants change. Read witho
 no row): the same number for every area.
 
 Revision ID: 0015_door
-Revises: 0014_migrants_more
+Revises: 0015_perf
 Create Date: 2026-11-27
 """
 
 from alembic import op
 
 revision = "0015_door"
-down_revision = "0014_migrants_more"
+down_revision = "0015_perf"
 branch_labels = None
 depends_on = None
 
