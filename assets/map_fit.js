@@ -26,6 +26,14 @@
             zoom: Math.round(Math.min(zoom, 16) * 100) / 100};
   }
 
+  function withView(figure, extent, box) {
+    const view = fitted(extent, box.clientWidth, box.clientHeight);
+    const map = figure.layout.map || {};
+    return Object.assign({}, figure, {layout: Object.assign({}, figure.layout, {map: Object.assign({}, map, view)})});
+  }
+
+  const WAIT_MS = 5000;  // a box laid out late (a tab just opened, the graph's code still loading): wait for it
+
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.map_fit = {
     fit: function (figure, graphId) {
@@ -34,13 +42,30 @@
         return noUpdate;
       }
       const extent = figure.layout && figure.layout.meta && figure.layout.meta.fit;
-      const box = document.getElementById(graphId);
-      if (!extent || !box || !box.clientWidth || !box.clientHeight) {
-        return figure;  // no extent (an empty figure) or no box yet: as drawn
+      if (!extent) {
+        return figure;  // no extent (an empty figure): as drawn
       }
-      const view = fitted(extent, box.clientWidth, box.clientHeight);
-      const map = figure.layout.map || {};
-      return Object.assign({}, figure, {layout: Object.assign({}, figure.layout, {map: Object.assign({}, map, view)})});
+      const sized = () => {
+        const box = document.getElementById(graphId);
+        return box && box.clientWidth && box.clientHeight ? box : null;
+      };
+      const box = sized();
+      if (box) {
+        return withView(figure, extent, box);
+      }
+      const started = Date.now();
+      return new Promise(function (resolve) {
+        (function wait() {
+          const ready = sized();
+          if (ready) {
+            resolve(withView(figure, extent, ready));
+          } else if (Date.now() - started > WAIT_MS) {
+            resolve(figure);  // never laid out: as drawn
+          } else {
+            window.requestAnimationFrame(wait);
+          }
+        })();
+      });
     },
   };
 })();

@@ -209,6 +209,13 @@ def outline_trace(geometries: list[dict], colour: str, width: float) -> dict:
     return _lines(geometries, colour, width)
 
 
+def fit_extent(geometries: list[dict]) -> list[float]:
+    """The geometries' [west, south, east, north]: a figure's layout.meta.fit, the extent the browser fits to the
+    map's box (assets/map_fit.js, callbacks/map_fit.py)."""
+    lon, lat = _bounds(geometries)
+    return [lon[0], lat[0], lon[1], lat[1]]
+
+
 def fit_view(geometries: list[dict], size: tuple[int, int] = FIGURE_SIZE) -> tuple[dict, float]:
     """The centre and zoom at which the geometries fit a map of `size` pixels."""
     lon, lat = _bounds(geometries)

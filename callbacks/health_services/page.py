@@ -8,6 +8,7 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from callbacks.gate import ensure, require
 from callbacks.health_services import work
 from callbacks.health_services.exports import decisions_href
+from callbacks.map_fit import fit_to_box
 from data_access import aggregates, areas
 from data_access.health_services import appeals, oversight
 from data_access.health_services.appeals import AppealError
@@ -69,9 +70,10 @@ def register(app: Dash) -> None:
     app.callback(Output(ids.OVERSIGHT_KPIS, "children"), Output(ids.OVERSIGHT_STREETS, "rowData"),
                  Output(ids.OVERSIGHT_COMMUNITIES, "rowData"), Output(ids.CONFIG_RED_GREEN, "value"),
                  Output(ids.CONFIG_RED_YELLOW, "value"), Output(ids.CONFIG_YELLOW_GREEN, "value"),
-                 Output(ids.CONFIG_DEADLINE, "value"), Output(ids.OVERSIGHT_MAP, "figure"),
+                 Output(ids.CONFIG_DEADLINE, "value"), Output(ids.OVERSIGHT_MAP_DRAWN, "data"),
                  Output(ids.OVERSIGHT_LEGEND, "children"), Input(ids.SERVICES_TABS, "value"),
                  Input(ids.OVERSIGHT_REFRESH, "n_clicks"), Input(ids.CONFIG_MESSAGE, "children"))(show_oversight)
+    fit_to_box(app, ids.OVERSIGHT_MAP_DRAWN, ids.OVERSIGHT_MAP)
     app.callback(Output(ids.DECISIONS_LINK, "href"), Output(ids.DECISIONS_LINK, "style"),
                  Input(ids.DECISIONS_DAY, "date"))(show_decisions_link)
     app.callback(Output(ids.CONFIG_MESSAGE, "children"), Input(ids.CONFIG_SAVE, "n_clicks"),

@@ -10,6 +10,7 @@ from callbacks import answers
 from callbacks.door import export_door
 from callbacks.downloads import attachment
 from callbacks.gate import ensure, require
+from callbacks.map_fit import fit_to_box
 from data_access import areas
 from data_access.exporters import Column, write_xlsx
 from data_access.migrants import maps, oversight, review
@@ -47,9 +48,10 @@ def register(app: Dash) -> None:
     app.callback(Output(ids.MG_ROLLOUT, "figure"), Output(ids.MG_STREETS, "rowData"),
                  Output(ids.MG_COMMUNITIES, "rowData"), Output(ids.MG_EXPORT_COMMUNITY, "options"),
                  Output(ids.MG_MAP_COMMUNITY, "options"), Input(ids.MG_TABS, "value"))(show_oversight)
-    app.callback(Output(ids.MG_MAP, "figure"), Output(ids.MG_LEGEND, "children"),
+    app.callback(Output(ids.MG_MAP_DRAWN, "data"), Output(ids.MG_LEGEND, "children"),
                  Output(ids.MG_MAP_MESSAGE, "children"), Input(ids.MG_TABS, "value"),
                  Input(ids.MG_MAP_COMMUNITY, "value"), Input(ids.MG_MAP_WEIGHT, "value"))(show_map)
+    fit_to_box(app, ids.MG_MAP_DRAWN, ids.MG_MAP)
     app.callback(Output(ids.MG_MAP_COMMUNITY, "value"), Input(ids.MG_MAP, "clickData"),
                  prevent_initial_call=True)(open_clicked)
     app.callback(Output(ids.MG_EXPORT, "href"), Input(ids.MG_EXPORT_COMMUNITY, "value"))(export_link)

@@ -12,6 +12,7 @@ import data_access.policies.namelists  # registers the departments' name list im
 import data_access.policies.returns  # noqa: F401  (registers the payment_returns import kind)
 from callbacks import answers
 from callbacks.gate import ensure, require
+from callbacks.map_fit import fit_to_box
 from data_access.masking import mask_id_number
 from data_access.policies import applications, catalogue, oversight, payments, rules
 from data_access.session import DataUnavailable, reading, writing
@@ -79,8 +80,9 @@ def register(app: Dash) -> None:
     app.callback(Output(ids.RETURNS_MESSAGE, "children"), Input(ids.RETURNS_UPLOAD, "contents"),
                  State(ids.RETURNS_UPLOAD, "filename"), prevent_initial_call=True)(upload_returns)
     app.callback(Output(ids.OVERVIEW, "children"), Output(ids.FIGURES_GRID, "rowData"),
-                 Output(ids.REACH_MAP, "figure"), Output(ids.STREET_CHART, "figure"),
+                 Output(ids.REACH_MAP_DRAWN, "data"), Output(ids.STREET_CHART, "figure"),
                  Output(ids.RATINGS_GRID, "rowData"), Input(ids.TABS, "value"))(show_oversight)
+    fit_to_box(app, ids.REACH_MAP_DRAWN, ids.REACH_MAP)
 
 
 def show_allowed(_page, _defined):

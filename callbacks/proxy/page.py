@@ -6,6 +6,7 @@ from __future__ import annotations
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.gate import ensure, require
+from callbacks.map_fit import fit_to_box
 from callbacks.proxy import work
 from data_access import aggregates, areas
 from data_access.proxy import coverage
@@ -34,11 +35,12 @@ def register(app: Dash) -> None:
     app.callback(Output(ids.LIST_MESSAGE, "children"), Input(ids.LIST_ASSIGN, "n_clicks"),
                  State(ids.LIST_GRID, "selectedRows"), State(ids.LIST_AGENT, "value"),
                  prevent_initial_call=True)(assign_people)
-    app.callback(Output(ids.COVERAGE_KPIS, "children"), Output(ids.COVERAGE_MAP, "figure"),
+    app.callback(Output(ids.COVERAGE_KPIS, "children"), Output(ids.COVERAGE_MAP_DRAWN, "data"),
                  Output(ids.COVERAGE_LEGEND, "children"), Output(ids.COVERAGE_PROGRESS, "figure"),
                  Output(ids.COVERAGE_STREETS, "rowData"), Output(ids.COVERAGE_COMMUNITIES, "rowData"),
                  Output(ids.COVERAGE_AGENTS, "rowData"), Input(ids.TABS, "value"),
                  Input(ids.COVERAGE_REFRESH, "n_clicks"))(show_coverage)
+    fit_to_box(app, ids.COVERAGE_MAP_DRAWN, ids.COVERAGE_MAP)
 
 
 def show_my_list(_refresh, _version):

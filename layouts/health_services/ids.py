@@ -55,6 +55,7 @@ CONFIG_MESSAGE = "appeals-config-message"
 REVIEW_ACTIONS = "appeals-review-actions"
 REASSIGN_ROW = "appeals-reassign-row"
 OVERSIGHT_MAP = "appeals-oversight-map"
+OVERSIGHT_MAP_DRAWN = "appeals-oversight-map-drawn"  # the figure, fitted to the map by callbacks/map_fit.py
 OVERSIGHT_LEGEND = "appeals-oversight-legend"
 DECISIONS_DAY = "appeals-decisions-day"
 DECISIONS_LINK = "appeals-decisions-link"

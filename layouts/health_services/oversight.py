@@ -12,7 +12,7 @@ from layouts.map_figure import community_map
 from layouts.metrics import REDS, ZERO, Classes, class_labels
 
 OPEN_CLASSES = Classes(OPEN_BREAKS, [ZERO, *REDS])  # none open: pale; then reds, darker with the backlog
-MAP_SIZE = (1400, 560)
+MAP_SIZE = (1400, 560)  # as drawn; the browser fits the view to the graph's real box (layout.meta.fit)
 
 
 def open_map(shapes: list[dict], streets: list[dict], counts: list[dict]) -> dict:

@@ -148,6 +148,7 @@ def oversight_tab() -> html.Div:
         html.Button(t("appeals.refresh"), id=ids.OVERSIGHT_REFRESH, className="export"),
         html.Div(id=ids.OVERSIGHT_KPIS, className="kpis"),
         html.H2(t("appeals.map.title"), className="section-title"),
+        dcc.Store(id=ids.OVERSIGHT_MAP_DRAWN),
         html.Div(className="appeal-map", children=[
             dcc.Graph(id=ids.OVERSIGHT_MAP, config=graph_config(scrollZoom=True), style={"height": "560px"}),
             html.Div(id=ids.OVERSIGHT_LEGEND, className="legend"),

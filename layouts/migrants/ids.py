@@ -16,6 +16,7 @@ MG_MESSAGE = "mg-message"
 MG_COMMUNITIES = "mg-communities"
 MG_STREETS = "mg-streets"
 MG_MAP = "mg-map"
+MG_MAP_DRAWN = "mg-map-drawn"  # the figure, fitted to the map by callbacks/map_fit.py
 MG_ROLLOUT = "mg-rollout"
 MG_EXPORT_COMMUNITY = "mg-export-community"
 MG_EXPORT = "mg-export"

@@ -11,9 +11,9 @@ from dash import html
 
 from domain.migrants import DENSITY_CELL_M, OCCUPANCY
 from i18n import t
-from layouts.map_figure import FOCUS_LINE, LIGHT_STYLE, STREET_LINE, fit_view, outline_trace
+from layouts.map_figure import FOCUS_LINE, LIGHT_STYLE, STREET_LINE, fit_extent, fit_view, outline_trace
 
-MAP_SIZE = (1400, 560)
+MAP_SIZE = (1400, 560)  # the view as drawn; the browser fits it to the graph's real box (layout.meta.fit)
 OCCUPANCY_COLOURS = {"empty": "#9aa5b1", "within": "#2e7d32", "over": "#c62828"}
 # transparent where nobody lives, then yellow to deep red
 DENSITY_SCALE = [[0, "rgba(255,237,160,0)"], [0.15, "rgba(254,217,118,0.75)"], [0.4, "rgba(253,141,60,0.85)"],
@@ -48,7 +48,8 @@ def _layout(geometries: list[dict], uirevision: str, legend: bool) -> dict:
     return {"map": {"style": LIGHT_STYLE, "center": centre, "zoom": zoom},
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "showlegend": legend, "uirevision": uirevision,
             "legend": {"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": 13}},
-            "paper_bgcolor": "#ffffff", "separators": ".,", "hoverlabel": {"font": {"size": 14}}}
+            "paper_bgcolor": "#ffffff", "separators": ".,", "hoverlabel": {"font": {"size": 14}},
+            "meta": {"fit": fit_extent(geometries)}}
 
 
 def density_radius(zoom: float) -> int:
@@ -69,7 +70,8 @@ def density_figure(communities: list[dict], streets: list[dict], counts: dict[st
         "z": [c[weight] for c in cells], "radius": density_radius(layout["map"]["zoom"]),
         "colorscale": DENSITY_SCALE, "zmin": 0, "name": label,
         "colorbar": {"title": {"text": t("migrants.map.per_cell", what=label, metres=DENSITY_CELL_M)},
-                     "thickness": 14, "len": 0.6},
+                     "thickness": 14, "len": 0.6, "x": 0.99, "xanchor": "right",  # over the map: the map keeps
+                     "bgcolor": "rgba(255,255,255,0.8)"},  # the whole box the browser fits the area to
         "hoverinfo": "skip",  # the community under the pointer answers hover and click
     }
     data = [_communities_trace(communities, shapes, counts), density,

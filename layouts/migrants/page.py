@@ -90,6 +90,7 @@ def oversight_tab() -> html.Div:
                            inputStyle={"marginRight": "4px"}, labelStyle={"marginRight": "14px"}),
         ]),
         html.Div(id=ids.MG_MAP_MESSAGE, className="message", role="status"),
+        dcc.Store(id=ids.MG_MAP_DRAWN),
         dcc.Graph(id=ids.MG_MAP, config=graph_config(), style={"height": "560px"}),
         html.Div(id=ids.MG_LEGEND, className="legend"),
         dcc.Graph(id=ids.MG_ROLLOUT, config=graph_config(), style={"height": "340px"}),

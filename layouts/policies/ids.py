@@ -61,5 +61,6 @@ FAILED_GRID = "pol-failed-grid"
 OVERVIEW = "pol-overview"
 FIGURES_GRID = "pol-figures"
 REACH_MAP = "pol-reach-map"
+REACH_MAP_DRAWN = "pol-reach-map-drawn"  # the figure, fitted to the map by callbacks/map_fit.py
 STREET_CHART = "pol-street-chart"
 RATINGS_GRID = "pol-ratings"

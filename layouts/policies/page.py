@@ -13,7 +13,7 @@ from domain.policies import ENTERPRISE, PERSON, words
 from i18n import t
 from layouts.formatting import beijing_time
 from layouts.grid import dropdown_labels, picking_grid, simple_grid
-from layouts.map_figure import LIGHT_STYLE
+from layouts.map_figure import LIGHT_STYLE, fit_extent, fit_view
 from layouts.metrics import GREENS, NO_DATA
 from layouts.policies import ids
 
@@ -160,6 +160,7 @@ def oversight_tab() -> html.Div:
         html.P(id=ids.OVERVIEW, className="policy-overview"),
         _short(simple_grid(ids.FIGURES_GRID, FIGURE_COLUMNS)),
         html.H4(t("policies.map.reach")),
+        dcc.Store(id=ids.REACH_MAP_DRAWN),
         dcc.Graph(id=ids.REACH_MAP, config={"displayModeBar": False}, style={"height": "560px"}),
         dcc.Graph(id=ids.STREET_CHART, config={"displayModeBar": False}),
         html.H4(t("policies.ratings")),
@@ -321,6 +322,9 @@ def figure_rows(figures: list[dict], eligible: dict[int, int]) -> list[dict]:
              "median_days": float(f["median_days"]) if f["median_days"] is not None else None} for f in figures]
 
 
+REACH_MAP_SIZE = (1400, 560)  # the view as drawn, before the browser fits it to the graph's real box
+
+
 def reach_map(shapes: list[dict], reach: dict[str, float | None]) -> dict:
     """Reach per community (paid ÷ eligible) on a white background with no map text (no tiles, no labels)."""
     if not shapes:
@@ -329,29 +333,21 @@ def reach_map(shapes: list[dict], reach: dict[str, float | None]) -> dict:
                 for s in shapes]
     codes = [s["code"] for s in shapes]
     values = [reach.get(c) for c in codes]
-    lons, lats = [], []
-    for f in features:
-        for ring in _rings(f["geometry"]):
-            lons += [p[0] for p in ring]
-            lats += [p[1] for p in ring]
     trace = {"type": "choroplethmap", "geojson": {"type": "FeatureCollection", "features": features},
              "locations": codes, "featureidkey": "id", "z": [v if v is not None else -0.01 for v in values],
              "zmin": -0.01, "zmax": 1,
              "colorscale": [[0, NO_DATA], [0.0099, NO_DATA], [0.01, GREENS[0]], [0.5, GREENS[2]], [1, GREENS[4]]],
              "marker": {"line": {"width": 0.6, "color": "#ffffff"}},
-             "colorbar": {"title": {"text": t("policies.map.legend")}, "tickformat": ".0%"},
+             "colorbar": {"title": {"text": t("policies.map.legend")}, "tickformat": ".0%", "x": 0.99,
+                          "xanchor": "right", "bgcolor": "rgba(255,255,255,0.8)"},  # over the map, which keeps its box
              "customdata": [[s["name"], s["street"], "" if v is None else f"{v:.1%}"] for s, v in zip(
                  shapes, values, strict=True)],
              "hovertemplate": "<b>%{customdata[0]}</b>　%{customdata[1]}<br>%{customdata[2]}<extra></extra>"}
-    center = {"lon": (min(lons) + max(lons)) / 2, "lat": (min(lats) + max(lats)) / 2}
-    return {"data": [trace], "layout": {"map": {"style": LIGHT_STYLE, "center": center, "zoom": 11.3},
-                                        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "#ffffff"}}
-
-
-def _rings(geometry: dict) -> list:
-    if geometry["type"] == "Polygon":
-        return geometry["coordinates"]
-    return [ring for polygon in geometry["coordinates"] for ring in polygon]
+    geometries = [f["geometry"] for f in features]
+    center, zoom = fit_view(geometries, REACH_MAP_SIZE)
+    return {"data": [trace], "layout": {"map": {"style": LIGHT_STYLE, "center": center, "zoom": zoom},
+                                        "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "paper_bgcolor": "#ffffff",
+                                        "meta": {"fit": fit_extent(geometries)}}}  # fitted to the graph by the browser
 
 
 def street_chart(rows: list[dict]) -> dict:

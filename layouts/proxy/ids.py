@@ -22,6 +22,7 @@ AGENTS_GRID = "proxy-agents-grid"
 COVERAGE_REFRESH = "proxy-coverage-refresh"
 COVERAGE_KPIS = "proxy-coverage-kpis"
 COVERAGE_MAP = "proxy-coverage-map"
+COVERAGE_MAP_DRAWN = "proxy-coverage-map-drawn"  # the figure, fitted to the map by callbacks/map_fit.py
 COVERAGE_LEGEND = "proxy-coverage-legend"
 COVERAGE_PROGRESS = "proxy-coverage-progress"
 COVERAGE_STREETS = "proxy-coverage-streets"

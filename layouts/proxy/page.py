@@ -75,6 +75,7 @@ def coverage_tab() -> html.Div:
     return html.Div(className="page", children=[
         html.Button(t("proxy.refresh"), id=ids.COVERAGE_REFRESH, className="export"),
         html.Div(id=ids.COVERAGE_KPIS, className="kpis"),
+        dcc.Store(id=ids.COVERAGE_MAP_DRAWN),
         html.Div(className="proxy-map", children=[
             dcc.Graph(id=ids.COVERAGE_MAP, config=graph_config(scrollZoom=True), style={"height": "560px"}),
             html.Div(id=ids.COVERAGE_LEGEND, className="legend"),

@@ -62,7 +62,7 @@ def coverage_kpis(totals: dict) -> list:
             _tile(t("proxy.kpi.overdue"), count(totals["overdue"]), warn=bool(totals["overdue"]))]
 
 
-MAP_SIZE = (1400, 560)  # the coverage tab's graph: wide and low
+MAP_SIZE = (1400, 560)  # the coverage tab's graph as drawn; the browser fits it to its real box
 
 
 def coverage_map(shapes: list[dict], streets: list[dict], coverage: list[dict]) -> dict:
