@@ -1284,6 +1284,22 @@ TEXT = {
     "policies.attr.on_civil_roll": "在民政低保/低边名册上",
     "policies.attr.on_retiree_list": "在人社企退人员名单上",
     "policies.attr.on_disabled_list": "在残联残疾人名单上",
+    # policies: the deaths list (民政/公安死亡人员名单), a repeated 序号 in any list
+    "kind.deaths_list": "死亡人员名单（民政、公安）",
+    "import.reason.list_serial_repeated": "警告：序号与文件中另一行相同（序号仅为来文编号，不影响导入）",
+    "import.reason.death_revoked": "“撤销”一栏应为“是”或“否”（或留空）",
+    "import.reason.death_before_birth": "死亡日期早于身份证号中的出生日期",
+    "import.reason.death_unknown_person": "警告：身份证号不在人口库中（未登记或号码有误），未登记死亡",
+    "import.reason.death_moved_out": "警告：此人已迁出本区（人口库中无本区社区），未登记死亡",
+    "import.reason.death_other_date": "警告：此人已登记死亡，原死亡日期与本名单不同，已按本名单更正",
+    "import.reason.death_not_recorded": "警告：此人未登记死亡，撤销无需处理",
+    "policies.deaths.note": "已登记死亡 {recorded} 人，撤销误报 {revoked} 人；死亡人员不再纳入任何政策，"
+                            "其待发放款项暂停发放（见“资金发放”页）",
+    "policies.held.title": "已登记死亡人员的待发放款项（暂停发放，请核实）",
+    "policies.held.col.died": "死亡日期",
+    "policies.held.col.state": "处理情况",
+    "policies.held.state.held": "暂停发放，不列入新的发放名册",
+    "policies.held.state.sent": "已在第 {roll} 批发放名册中，请通知银行止付",
     # migrants and rental housing (新拱墅人一码通)
     "nav.migrants": "一码通",
     "migrants.subtitle": "新拱墅人一码通：外来人员、房东和出租房屋，网上申报、社区审核、个人二维码",

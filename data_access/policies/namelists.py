@@ -30,7 +30,8 @@ def _serial(value: str) -> Checked:
     return (int(cleaned), None) if cleaned.isdigit() and len(cleaned) <= 9 else (None, "list_serial")
 
 
-# The list's own row number: no two rows may share one (an ID number listed twice is a warning, not this).
+# The list's own row number: the sender's numbering, not a key (the rows are matched by ID number), so a number
+# repeated is a warning, like an ID number listed twice; the report names rows by their line in the file.
 SERIAL = Field("serial", ("序号", "编号", "serial"), _serial, required=False, example="1")
 CATEGORY = Field("category", ("保障类别", "类别", "救助类别", "category"),
                  cells.choice({"低保": "低保", "低保户": "低保", "最低生活保障": "低保", "低边": "低边",
@@ -87,7 +88,16 @@ def review(conn: Connection, request: ImportRequest, _prefix: str) -> tuple[list
           SELECT row_no, id_number, min(row_no) OVER (PARTITION BY id_number, coalesce(category, '')) AS first
           FROM stage) d
         WHERE row_no <> first""", id=ID.header)
-    return [], sorted(warnings + repeated)
+    return [], sorted(warnings + repeated + repeated_serials(conn))
+
+
+def repeated_serials(conn: Connection) -> list[tuple]:
+    """Rows whose 序号 an earlier row has: a warning naming the first (the sender's numbering, not a key)."""
+    return found(conn, """
+        SELECT row_no, :serial, serial, 'list_serial_repeated', first FROM (
+          SELECT row_no, serial, min(row_no) OVER (PARTITION BY serial) AS first FROM stage
+          WHERE serial IS NOT NULL) d
+        WHERE row_no <> first""", serial=SERIAL.header)
 
 
 def merge(list_name: str, conn: Connection, source: str) -> tuple[int, list[Note]]:
@@ -109,7 +119,7 @@ def merge(list_name: str, conn: Connection, source: str) -> tuple[int, list[Note
 def _kind(name: str, *fields: Field) -> Kind:
     copied = tuple(f.name for f in fields)
     return registry.register(Kind(
-        name, fields=fields, key=("serial",), stage_columns=STAGE, copied=copied,
+        name, fields=fields, key=(), stage_columns=STAGE, copied=copied,
         verify=verify, review=review, merge=partial(merge, name), options=TABLE_OPTIONS,
     ))
 
