@@ -1287,6 +1287,7 @@ TEXT = {
     # policies: the deaths list (民政/公安死亡人员名单), a repeated 序号 in any list
     "kind.deaths_list": "死亡人员名单（民政、公安）",
     "import.reason.list_serial_repeated": "警告：序号与文件中另一行相同（序号仅为来文编号，不影响导入）",
+    "import.reason.list_exclusive_paid": "警告：此人已领取同组互斥政策（同组只享其一）的款项，请核实",
     "import.reason.death_revoked": "“撤销”一栏应为“是”或“否”（或留空）",
     "import.reason.death_before_birth": "死亡日期早于身份证号中的出生日期",
     "import.reason.death_unknown_person": "警告：身份证号不在人口库中（未登记或号码有误），未登记死亡",

@@ -209,3 +209,24 @@ def test_a_repeated_serial_in_a_civil_roll_is_a_warning_not_a_refusal(engine):
 def test_the_deaths_list_template_names_its_columns():
     header = template("deaths_list").decode("utf-8-sig").splitlines()[0]
     assert header == "序号,身份证号码*,姓名*,死亡日期,注销原因,信息来源,撤销"
+
+
+def test_a_person_already_paid_by_another_policy_of_an_exclusive_group_is_warned_on_a_list(engine):
+    """低保 and 低边 exclude each other: a person the 低边 allowance has paid, now on the 低保 roll, is a warning."""
+    with engine.connect() as conn:
+        paid = conn.execute(text("""
+            SELECT p.id_number, p.name FROM policy_payment y JOIN policy q ON q.id = y.policy_id AND q.code = 'dibian'
+            JOIN person p ON p.id_number = y.id_number
+            WHERE y.status = 'paid' AND p.community_code IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM person_attribute a WHERE a.id_number = p.id_number
+                              AND a.deceased_on IS NOT NULL)
+            ORDER BY p.id_number LIMIT 1""")).one()
+    other = _living(engine, "deaths-paid", 1)[0]
+    result = _load([(*paid, "低保"), (other[0], other[1], "低保"), (*paid, "低边")], kind="civil_roll",
+                   header="序号,身份证号码,姓名,保障类别")
+    assert result.result == "loaded", (result.message, result.errors)
+    warned = {(w.row, w.reason) for w in result.warnings}
+    assert (2, "list_exclusive_paid") in warned and (4, "list_exclusive_paid") not in warned  # its own policy
+    assert not {r for r, _ in warned} & {3}
+    report = error_report([w.as_dict() for w in result.warnings], []).decode("utf-8-sig")
+    assert "已领取同组互斥政策" in report

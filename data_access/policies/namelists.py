@@ -6,9 +6,10 @@ import history) by the writer role under the operator's session.
 Each list is checked against the register row by row, and what is wrong is a warning in the import's report,
 not a refusal, so the rest of the list still counts: an ID number the register does not know, a person who has
 died or has moved out of the district, a person listed twice, a person on lists of policies that exclude each
-other (the catalogue's exclusive groups, through policy_list_policy). The list is kept per community
-(policy_name_list, replaced within the sender's area by each import) with the living residents only, so a rule
-can ask "on the civil affairs roll". Importing this module registers the kinds.
+other (the catalogue's exclusive groups, through policy_list_policy) or already paid by another policy of such a
+group, a 序号 used twice (the sender's numbering, not a key). The list is kept per community (policy_name_list,
+replaced within the sender's area by each import) with the living residents only, so a rule can ask "on the civil
+affairs roll". Importing this module registers the kinds.
 """
 
 from __future__ import annotations
@@ -81,7 +82,12 @@ def review(conn: Connection, request: ImportRequest, _prefix: str) -> tuple[list
                   JOIN policy_list_policy lm ON lm.list = l.list AND lm.category IN (l.category, '')
                   JOIN policy lp ON lp.id = lm.policy_id
                   WHERE l.id_number = s.id_number AND l.list <> :list
-                    AND lp.exclusive_group = p.exclusive_group AND lp.id <> p.id)) d""",
+                    AND lp.exclusive_group = p.exclusive_group AND lp.id <> p.id)) d
+        UNION ALL
+        SELECT DISTINCT s.row_no, :id, s.id_number, 'list_exclusive_paid' FROM stage s  -- already paid by another
+        JOIN policy_list_policy m ON m.list = :list AND m.category IN (coalesce(s.category, ''), '')
+        JOIN policy p ON p.id = m.policy_id AND p.exclusive_group IS NOT NULL
+        WHERE policy_paid_in_group(s.id_number, p.exclusive_group, p.id)""",
         id=ID.header, name=NAME.header, list=request.kind)
     repeated = found(conn, """
         SELECT row_no, :id, id_number, 'list_duplicate', first FROM (

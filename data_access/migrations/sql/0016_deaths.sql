@@ -35,3 +35,13 @@ CREATE POLICY person_attribute_writer_update ON person_attribute FOR UPDATE TO s
 GRANT INSERT (id_number, community_code, deceased_on), UPDATE (deceased_on) ON person_attribute TO sansetu_writer;
 
 INSERT INTO import_kind (name) VALUES ('deaths_list');
+
+-- A name list's check: whether the person has been paid by another policy of an exclusive group (two groups
+-- that may not both be paid). The import's role reads no payment line; it may ask this one question.
+CREATE FUNCTION policy_paid_in_group(person char(18), grp text, besides integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  SELECT EXISTS (SELECT 1 FROM policy_payment y WHERE y.exclusive_group = grp AND y.beneficiary = person
+                 AND y.policy_id <> besides AND y.status = 'paid')
+$$;
+REVOKE EXECUTE ON FUNCTION policy_paid_in_group(char, text, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION policy_paid_in_group(char, text, integer) TO sansetu_writer;

@@ -1,5 +1,6 @@
 """Deaths: the deaths list (死亡人员名单, import kind deaths_list) sets or withdraws person_attribute.deceased_on
-within the sender's area; each change is kept in person_death_event.
+within the sender's area; each change is kept in person_death_event. A name list's check of a person already paid
+by another policy of an exclusive group (policy_paid_in_group).
 
 Revision ID: 0016_deaths
 Revises: 0015_door
@@ -33,3 +34,4 @@ def downgrade() -> None:
     op.execute("DROP POLICY person_attribute_writer_update ON person_attribute")
     op.execute("DROP POLICY person_attribute_writer_insert ON person_attribute")
     op.execute("DROP TABLE person_death_event")
+    op.execute("DROP FUNCTION policy_paid_in_group(char, text, integer)")
