@@ -1294,8 +1294,9 @@ TEXT = {
     "import.reason.death_moved_out": "警告：此人已迁出本区（人口库中无本区社区），未登记死亡",
     "import.reason.death_other_date": "警告：此人已登记死亡，原死亡日期与本名单不同，已按本名单更正",
     "import.reason.death_not_recorded": "警告：此人未登记死亡，撤销无需处理",
-    "policies.deaths.note": "已登记死亡 {recorded} 人，撤销误报 {revoked} 人；死亡人员不再纳入任何政策，"
-                            "其待发放款项暂停发放（见“资金发放”页）",
+    "policies.deaths.note": "已登记死亡 {recorded} 人，撤销误报 {revoked} 人",
+    "policies.deaths.note_held": "死亡人员不再纳入任何政策，其待发放款项暂停发放（见“资金发放”页）",
+    "policies.deaths.note_restored": "撤销误报的人员恢复纳入政策，其暂停的款项将列入下一批发放名册",
     "policies.held.title": "已登记死亡人员的待发放款项（暂停发放，请核实）",
     "policies.held.col.died": "死亡日期",
     "policies.held.col.state": "处理情况",

@@ -230,3 +230,18 @@ def test_a_person_already_paid_by_another_policy_of_an_exclusive_group_is_warned
     assert not {r for r, _ in warned} & {3}
     report = error_report([w.as_dict() for w in result.warnings], []).decode("utf-8-sig")
     assert "已领取同组互斥政策" in report
+
+
+def test_the_demo_has_a_deaths_list_with_its_faults_and_a_held_payment_and_loads_once(engine):
+    from data_access.demo.load import load_module_demos
+
+    with engine.connect() as conn:
+        reasons = {r[0] for r in conn.execute(text("""
+            SELECT e->>'reason' FROM import_run r, jsonb_array_elements(r.errors) e
+            WHERE r.kind = 'deaths_list' AND r.file_name = '死亡人员名单.csv' AND r.result = 'loaded'"""))}
+        withdrawn = conn.execute(text("SELECT count(*) FROM person_death_event WHERE revoked")).scalar()
+        held = conn.execute(text("""SELECT count(*) FROM policy_payment y JOIN person_attribute a USING (id_number)
+                                    WHERE a.deceased_on IS NOT NULL AND y.status = 'queued'""")).scalar()
+    assert reasons == {"list_other_name", "list_duplicate", "death_unknown_person", "list_serial_repeated"}
+    assert withdrawn >= 1 and held >= 1
+    assert "person_death_event" not in load_module_demos(engine)  # there already: not loaded twice

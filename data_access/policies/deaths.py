@@ -124,7 +124,10 @@ def merge(conn: Connection, source: str) -> tuple[int, list[Note]]:
         FROM death_change c WHERE c.id_number = a.id_number AND c.has_row"""))
     recorded, revoked = conn.execute(text(
         "SELECT count(*) FILTER (WHERE NOT revoked), count(*) FILTER (WHERE revoked) FROM death_change")).one()
-    return recorded + revoked, [("policies.deaths.note", {"recorded": recorded, "revoked": revoked})]
+    notes: list[Note] = [("policies.deaths.note", {"recorded": recorded, "revoked": revoked})]
+    notes += [("policies.deaths.note_held", {})] if recorded else []
+    notes += [("policies.deaths.note_restored", {})] if revoked else []
+    return recorded + revoked, notes
 
 
 DEATHS_LIST = registry.register(Kind(
