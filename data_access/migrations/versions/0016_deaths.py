@@ -3,7 +3,7 @@ within the sender's area; each change is kept in person_death_event. A name list
 by another policy of an exclusive group (policy_paid_in_group).
 
 Revision ID: 0016_deaths
-Revises: 0015_door
+Revises: 0016_history_months
 Create Date: 2026-11-27
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic import op
 
 revision = "0016_deaths"
-down_revision = "0015_door"
+down_revision = "0016_history_months"
 branch_labels = None
 depends_on = None
 
