@@ -20,6 +20,7 @@ from data_access.importing.base import ImportRequest
 from data_access.importing.load import run_import
 from data_access.importing.reports import error_report, template
 from data_access.keypersons import intake as _keypersons_kind  # noqa: F401  (registers the key-persons kind)
+from data_access.policies import deaths as _deaths_kind  # noqa: F401  (registers the deaths_list kind)
 from data_access.proxy import citylist as _proxy_kind  # noqa: F401  (registers the proxy_list kind)
 from data_access.settings import database_url
 from data_access.setup_db import ensure_database, migrate, postgis_available

@@ -66,6 +66,8 @@ def migrate(url: URL, revision: str = "head") -> str:
             sync_permissions(conn)
         if conn.execute(text("SELECT to_regclass('audit_action')")).scalar():
             sync_audit_actions(conn)
+        if conn.execute(text("SELECT to_regproc('health_code_history_months')")).scalar():
+            history_months_ahead(conn)
     engine.dispose()
     return current
 
@@ -75,6 +77,13 @@ def sync_permissions(conn) -> None:
     conn.execute(text("DELETE FROM permission"))
     conn.execute(text("INSERT INTO permission (action, role) VALUES (:a, :r)"),
                  [{"a": action, "r": role} for action, roles in PERMISSIONS.items() for role in sorted(roles)])
+
+
+def history_months_ahead(conn) -> None:
+    """The colour history's monthly partitions two years ahead of today (Beijing): a change of a month with
+    no partition would land in the catch-all partition, whose indexes are not small."""
+    conn.execute(text("SELECT health_code_history_months((now() AT TIME ZONE 'Asia/Shanghai')::date,"
+                      " ((now() AT TIME ZONE 'Asia/Shanghai') + interval '2 years')::date)"))
 
 
 def sync_audit_actions(conn) -> None:

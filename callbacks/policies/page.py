@@ -8,6 +8,7 @@ import json
 from dash import Dash, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
+import data_access.policies.deaths  # registers the deaths list import kind
 import data_access.policies.namelists  # registers the departments' name list import kinds
 import data_access.policies.returns  # noqa: F401  (registers the payment_returns import kind)
 from callbacks import answers
@@ -72,7 +73,8 @@ def register(app: Dash) -> None:
                  State(ids.APP_GRID, "selectedRows"), State(ids.HOTLINE_KIND, "value"),
                  State(ids.HOTLINE_PHONE, "value"), State(ids.HOTLINE_SUMMARY, "value"),
                  prevent_initial_call=True)(log_hotline)
-    app.callback(Output(ids.ROLL_GRID, "rowData"), Output(ids.FAILED_GRID, "rowData"), Input(ids.TABS, "value"),
+    app.callback(Output(ids.ROLL_GRID, "rowData"), Output(ids.FAILED_GRID, "rowData"), Output(ids.HELD_GRID, "rowData"),
+                 Input(ids.TABS, "value"),
                  Input(ids.ROLL_MESSAGE, "children"), Input(ids.RETURNS_MESSAGE, "children"))(show_rolls)
     app.callback(Output(ids.ROLL_MESSAGE, "children"), Input(ids.ROLL_MAKE, "n_clicks"),
                  State(ids.ROLL_POLICY, "value"), prevent_initial_call=True)(make_roll)
@@ -258,10 +260,11 @@ def log_hotline(clicks, selected, kind, phone, summary):
 def show_rolls(_tab, _made, _returned):
     actor = require(READ_POLICIES)
     if not actor.may(PAY_POLICIES):
-        return [], []
+        return [], [], []
     with reading(actor) as conn:
         return (builders.roll_rows(payments.rolls(conn)),
-                builders.failed_rows(payments.failed_lines(conn, actor.scope.prefix)))
+                builders.failed_rows(payments.failed_lines(conn, actor.scope.prefix)),
+                builders.held_rows(payments.held_lines(conn, actor.scope.prefix)))
 
 
 def make_roll(clicks, policy_id):

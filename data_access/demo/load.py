@@ -16,7 +16,7 @@ from data_access.demo.generate import DemoData, generate
 from data_access.demo.keypersons import load_demo_keypersons
 from data_access.demo.migrants import load_demo_migrants  # migrants (新拱墅人一码通)
 from data_access.demo.policies import load_demo_policies  # policies (民生直达, 亲清在线)
-from data_access.demo.policy_lists import load_demo_name_lists  # policies: the departments' name lists
+from data_access.demo.policy_lists import load_demo_deaths, load_demo_name_lists  # policies: the departments' lists
 from data_access.demo.proxy import load_demo_proxy
 from data_access.demo.users import create_demo_users
 
@@ -70,6 +70,7 @@ def load_demo(engine: Engine, scale: float = 1.0, seed: int = 2020, as_of: date 
         report.rows.update(load_demo_migrants(conn, district_scale, seed))  # migrants (新拱墅人一码通)
         report.rows.update(load_demo_policies(conn, district_scale, seed))  # policies
         report.rows.update(load_demo_name_lists(conn, seed))  # policies: the departments' name lists
+        report.rows.update(load_demo_deaths(conn, seed))  # policies: the deaths list
         report.seconds["modules"] = time.perf_counter() - started
         if scale > 1:  # the modules' demos stay the district's; the registers grow to a city
             started = time.perf_counter()
@@ -100,7 +101,8 @@ def load_module_demos(engine: Engine, seed: int = 2020) -> dict[str, int]:
                 | load_demo_keypersons(conn, scale, seed)
                 | load_demo_migrants(conn, scale, seed)  # migrants (新拱墅人一码通)
                 | load_demo_policies(conn, scale, seed)  # policies
-                | load_demo_name_lists(conn, seed))  # policies: the departments' name lists
+                | load_demo_name_lists(conn, seed)  # policies: the departments' name lists
+                | load_demo_deaths(conn, seed))  # policies: the deaths list
 
 
 def _copy_divisions(conn, data: DemoData) -> dict[str, int]:

@@ -3,6 +3,7 @@ the import kinds' own steps (checked, staged, reviewed, merged, recorded in the 
 operator's), each with the faults such lists really have so its report shows every one: ID numbers the register
 does not know, a person who has died, one who has moved out of the district, a person listed twice, a name that
 is not the register's, and (the civil roll) a person on both the 低保 and the 低边 roll, which exclude each other.
+And a deaths list (死亡人员名单) with its faults and a withdrawn wrong entry (load_demo_deaths).
 Also: which policy each list stands for, and the civil affairs bureau's own official (civil.official).
 """
 
@@ -18,6 +19,7 @@ from data_access.importing.base import ImportRequest, ImportResult, RowError
 from data_access.importing.load import insert_run
 from data_access.importing.rows import check_rows
 from data_access.importing.staging import stage_rows
+from data_access.policies.deaths import DEATHS_LIST
 from data_access.policies.namelists import CIVIL_ROLL, DISABLED_LIST, RETIREE_LIST
 from domain import clock
 from domain.divisions import Scope
@@ -81,20 +83,61 @@ def load_demo_name_lists(conn: Connection, seed: int) -> dict[str, int]:
         members += [[unknown_id(10 * n + k), UNKNOWN_NAMES[k], category] for k in range(2)]
         if kind is RETIREE_LIST:
             members[5][1] = members[5][1][0] + "某某"  # a name the register does not have
-        kept += _load(conn, kind, file_name, members)
+        kept += _load(conn, kind, file_name, [{"id_number": m[0], "name": m[1], "category": m[2]} for m in members])
     return {"policy_name_list": kept}
 
 
-def _load(conn: Connection, kind, file_name: str, members: list[list[str]]) -> int:
+def load_demo_deaths(conn: Connection, seed: int) -> dict[str, int]:
+    """One deaths list (民政死亡人员名单) in the import history, unless one is there: three deaths, one of a person
+    whose re-queued payment is then held, a withdrawal of an earlier wrong entry, and the faults such lists have
+    (an ID number the register does not know, a name that is not the register's, a person listed twice, a
+    序号 used twice)."""
+    if conn.execute(text("SELECT EXISTS (SELECT 1 FROM import_run WHERE kind = 'deaths_list')")).scalar():
+        return {}
+    s = str(seed)
+    paid_for = conn.execute(text("""
+        SELECT p.id_number, p.name FROM policy_payment y JOIN person p USING (id_number)
+        WHERE y.status = 'queued' AND y.roll_id IS NULL AND p.community_code IS NOT NULL
+        ORDER BY md5(p.id_number || :s) LIMIT 1"""), {"s": s}).all()
+    others = conn.execute(text("""
+        SELECT p.id_number, p.name FROM person p WHERE p.community_code IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM person_attribute a WHERE a.id_number = p.id_number
+                          AND a.deceased_on IS NOT NULL)
+          AND NOT EXISTS (SELECT 1 FROM policy_payment y WHERE y.id_number = p.id_number)
+        ORDER BY md5(p.id_number || :s || 'deaths') LIMIT 3"""), {"s": s}).all()
+    if len(others) < 3:
+        return {}
+    wrong = others[2]  # recorded dead by mistake last month: this list withdraws it
+    conn.execute(text("""
+        INSERT INTO person_attribute (id_number, community_code, deceased_on)
+        SELECT id_number, community_code, :d FROM person WHERE id_number = :i
+        ON CONFLICT (id_number) DO UPDATE SET deceased_on = excluded.deceased_on"""),
+        {"i": wrong[0], "d": clock.today().replace(day=1)})
+    day = clock.today().replace(day=1).isoformat()
+    dead = [*paid_for, *others[:2]]
+    rows = [{"id_number": i, "name": n, "died": day, "cause": "死亡注销", "source": "区公安分局"} for i, n in dead]
+    rows[-1]["name"] = rows[-1]["name"][0] + "某"  # a name the register does not have
+    rows.append(dict(rows[0]))  # listed twice
+    rows.append({"id_number": unknown_id(55), "name": "孙玉珍", "died": day, "cause": "死亡注销", "source": "区民政局"})
+    rows.append({"id_number": wrong[0], "name": wrong[1], "died": "", "cause": "误报更正", "source": "区公安分局",
+                 "revoked": "是"})
+    serials = [str(i + 1) for i in range(len(rows))]
+    serials[-1] = serials[-2]  # the sender numbered two rows alike
+    return {"person_death_event": _load(conn, DEATHS_LIST, "死亡人员名单.csv", rows, serials)}
+
+
+def _load(conn: Connection, kind, file_name: str, members: list[dict], serials: list[str] | None = None) -> int:
     """One list through the kind's steps, recorded in the import history with its report."""
     fields = [f.name for f in kind.fields]
-    raw = pd.DataFrame([{"serial": str(i + 1), "id_number": m[0], "name": m[1], "category": m[2]}
-                        for i, m in enumerate(members)])[fields].assign(row=range(2, len(members) + 2))
+    serials = serials or [str(i + 1) for i in range(len(members))]
+    raw = pd.DataFrame([{f: "" for f in fields} | m | {"serial": serials[i]} for i, m in enumerate(members)]
+                       )[fields].assign(row=range(2, len(members) + 2))
     body = io.StringIO()
     csv.writer(body).writerows([[f.header for f in kind.fields], *raw[fields].to_numpy().tolist()])
     request = ImportRequest(kind.name, file_name, body.getvalue().encode("utf-8"), "operator", DISTRICT)
     started = clock.now()
     clean, errors = check_rows(raw, kind)
+    errors += kind.request_checks(request, clean) if kind.request_checks else []
     assert not errors, errors  # the demo's rows are well formed; their faults are the register's
     stage_rows(conn, kind, clean)
     prefix = Scope(DISTRICT).prefix
@@ -106,4 +149,5 @@ def _load(conn: Connection, kind, file_name: str, members: list[list[str]]) -> i
                                     for r, c, v, why, *more in warnings])
     insert_run(conn, request, result, started)
     conn.execute(text("DROP TABLE stage, stage_key, name_list_area"))
+    conn.execute(text("DROP TABLE IF EXISTS death_change"))
     return written

@@ -193,7 +193,7 @@ class Kind:
 
     name: str
     fields: tuple[Field, ...] = ()
-    key: tuple[str, ...] = ()  # no two rows of one file may share these
+    key: tuple[str, ...] = ()  # no two rows of one file may share these (none: its review warns of repeats)
     stage_columns: str = ""  # column definitions of the staging table beyond "row_no"
     copied: tuple[str, ...] = ()  # the fields copied into the staging table, in this order
     verify: Verify | None = None  # the checks only the database can make, on the staged rows

@@ -34,7 +34,7 @@ def copy_rows(conn: Connection, kind: Kind, rows: pd.DataFrame) -> None:
     # In key order (within the chunk): the lookups of the checks, the merge and the aggregates' triggers then walk
     # the registers' indexes from one end to the other instead of jumping about them.
     ordered = rows[columns]
-    if set(kind.key) <= set(columns):
+    if kind.key and set(kind.key) <= set(columns):
         ordered = ordered.sort_values(list(kind.key), kind="stable")
     copy_frame(conn, "stage", ordered.rename(columns={"row": "row_no"}))
 

@@ -6,9 +6,10 @@ import history) by the writer role under the operator's session.
 Each list is checked against the register row by row, and what is wrong is a warning in the import's report,
 not a refusal, so the rest of the list still counts: an ID number the register does not know, a person who has
 died or has moved out of the district, a person listed twice, a person on lists of policies that exclude each
-other (the catalogue's exclusive groups, through policy_list_policy). The list is kept per community
-(policy_name_list, replaced within the sender's area by each import) with the living residents only, so a rule
-can ask "on the civil affairs roll". Importing this module registers the kinds.
+other (the catalogue's exclusive groups, through policy_list_policy) or already paid by another policy of such a
+group, a 序号 used twice (the sender's numbering, not a key). The list is kept per community (policy_name_list,
+replaced within the sender's area by each import) with the living residents only, so a rule can ask "on the civil
+affairs roll". Importing this module registers the kinds.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def _serial(value: str) -> Checked:
     return (int(cleaned), None) if cleaned.isdigit() and len(cleaned) <= 9 else (None, "list_serial")
 
 
-# The list's own row number: no two rows may share one (an ID number listed twice is a warning, not this).
+# The list's own row number: the sender's numbering, not a key (the rows are matched by ID number), so a number
+# repeated is a warning, like an ID number listed twice; the report names rows by their line in the file.
 SERIAL = Field("serial", ("序号", "编号", "serial"), _serial, required=False, example="1")
 CATEGORY = Field("category", ("保障类别", "类别", "救助类别", "category"),
                  cells.choice({"低保": "低保", "低保户": "低保", "最低生活保障": "低保", "低边": "低边",
@@ -80,14 +82,28 @@ def review(conn: Connection, request: ImportRequest, _prefix: str) -> tuple[list
                   JOIN policy_list_policy lm ON lm.list = l.list AND lm.category IN (l.category, '')
                   JOIN policy lp ON lp.id = lm.policy_id
                   WHERE l.id_number = s.id_number AND l.list <> :list
-                    AND lp.exclusive_group = p.exclusive_group AND lp.id <> p.id)) d""",
+                    AND lp.exclusive_group = p.exclusive_group AND lp.id <> p.id)) d
+        UNION ALL
+        SELECT DISTINCT s.row_no, :id, s.id_number, 'list_exclusive_paid' FROM stage s  -- already paid by another
+        JOIN policy_list_policy m ON m.list = :list AND m.category IN (coalesce(s.category, ''), '')
+        JOIN policy p ON p.id = m.policy_id AND p.exclusive_group IS NOT NULL
+        WHERE policy_paid_in_group(s.id_number, p.exclusive_group, p.id)""",
         id=ID.header, name=NAME.header, list=request.kind)
     repeated = found(conn, """
         SELECT row_no, :id, id_number, 'list_duplicate', first FROM (
           SELECT row_no, id_number, min(row_no) OVER (PARTITION BY id_number, coalesce(category, '')) AS first
           FROM stage) d
         WHERE row_no <> first""", id=ID.header)
-    return [], sorted(warnings + repeated)
+    return [], sorted(warnings + repeated + repeated_serials(conn))
+
+
+def repeated_serials(conn: Connection) -> list[tuple]:
+    """Rows whose 序号 an earlier row has: a warning naming the first (the sender's numbering, not a key)."""
+    return found(conn, """
+        SELECT row_no, :serial, serial, 'list_serial_repeated', first FROM (
+          SELECT row_no, serial, min(row_no) OVER (PARTITION BY serial) AS first FROM stage
+          WHERE serial IS NOT NULL) d
+        WHERE row_no <> first""", serial=SERIAL.header)
 
 
 def merge(list_name: str, conn: Connection, source: str) -> tuple[int, list[Note]]:
@@ -109,7 +125,7 @@ def merge(list_name: str, conn: Connection, source: str) -> tuple[int, list[Note
 def _kind(name: str, *fields: Field) -> Kind:
     copied = tuple(f.name for f in fields)
     return registry.register(Kind(
-        name, fields=fields, key=("serial",), stage_columns=STAGE, copied=copied,
+        name, fields=fields, key=(), stage_columns=STAGE, copied=copied,
         verify=verify, review=review, merge=partial(merge, name), options=TABLE_OPTIONS,
     ))
 

@@ -50,19 +50,26 @@ def queue_eligible(work: UnitOfWork, policy: dict, period: str) -> int:
     return done
 
 
+# A queued line of a person the register knows to have died is held: put on no roll until the death is withdrawn
+# (held_lines lists them for the officials to check).
+ALIVE = ("NOT EXISTS (SELECT 1 FROM person_attribute d WHERE d.id_number = policy_payment.id_number"
+         " AND d.deceased_on IS NOT NULL)")
+
+
 def make_roll(work: UnitOfWork, policy_id: int, period: str) -> int | None:
-    """A roll of the policy's queued lines of the period and before (re-queued ones included); None if none."""
+    """A roll of the policy's queued lines of the period and before (re-queued ones included), but not those of
+    the dead (held); None if none."""
     conn = work.conn
-    waiting = conn.execute(text("""SELECT count(*) FROM policy_payment WHERE policy_id = :p AND roll_id IS NULL
-                                   AND status = 'queued' AND period <= :period"""),
+    waiting = conn.execute(text(f"""SELECT count(*) FROM policy_payment WHERE policy_id = :p AND roll_id IS NULL
+                                    AND status = 'queued' AND period <= :period AND {ALIVE}"""),
                            {"p": policy_id, "period": period}).scalar_one()
     if not waiting:
         return None
     roll = conn.execute(text("INSERT INTO policy_roll (policy_id, period, created_by) VALUES (:p, :period, :by)"
                              " RETURNING id"), {"p": policy_id, "period": period, "by": work.actor.username}
                         ).scalar_one()
-    lines = conn.execute(text("""UPDATE policy_payment SET roll_id = :r WHERE policy_id = :p AND roll_id IS NULL
-                                 AND status = 'queued' AND period <= :period"""),
+    lines = conn.execute(text(f"""UPDATE policy_payment SET roll_id = :r WHERE policy_id = :p AND roll_id IS NULL
+                                  AND status = 'queued' AND period <= :period AND {ALIVE}"""),
                          {"r": roll, "p": policy_id, "period": period}).rowcount
     work.audit("policy_roll_made", None, {"roll": roll, "policy": policy_id, "period": period, "lines": lines})
     return roll
@@ -223,5 +230,18 @@ def failed_lines(conn: Connection, scope: str, limit: int = 200) -> list[dict]:
         FROM policy_payment y JOIN policy p ON p.id = y.policy_id
         LEFT JOIN person pe ON pe.id_number = y.id_number LEFT JOIN enterprise e ON e.credit_code = y.credit_code
         WHERE y.status = 'failed' AND y.community_code LIKE :scope || '%'
+        ORDER BY y.id DESC LIMIT :limit"""), {"scope": scope, "limit": limit}).mappings()
+    return [dict(r) for r in rows]
+
+
+def held_lines(conn: Connection, scope: str, limit: int = 200) -> list[dict]:
+    """Unpaid lines of persons of the area the register knows to have died: held off new rolls (roll None), or on
+    a roll already sent to the bank (the bank should be told to stop them). Paid lines stay as they were."""
+    rows = conn.execute(text("""
+        SELECT y.id, p.name AS policy, y.period, pe.name, y.amount, a.deceased_on, y.roll_id
+        FROM policy_payment y JOIN policy p ON p.id = y.policy_id
+        JOIN person_attribute a ON a.id_number = y.id_number AND a.deceased_on IS NOT NULL
+        JOIN person pe ON pe.id_number = y.id_number
+        WHERE y.status = 'queued' AND y.community_code LIKE :scope || '%'
         ORDER BY y.id DESC LIMIT :limit"""), {"scope": scope, "limit": limit}).mappings()
     return [dict(r) for r in rows]

@@ -57,6 +57,7 @@ ROLL_LINK = "pol-roll-link"
 RETURNS_UPLOAD = "pol-returns-upload"
 RETURNS_MESSAGE = "pol-returns-message"
 FAILED_GRID = "pol-failed-grid"
+HELD_GRID = "pol-held-grid"
 # oversight
 OVERVIEW = "pol-overview"
 FIGURES_GRID = "pol-figures"

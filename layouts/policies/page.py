@@ -44,6 +44,10 @@ FAILED_COLUMNS = [("id", "policies.roll.col.line", 90), ("policy", "policies.pol
                   ("period", "policies.col.period", 90), ("name", "policies.col.applicant", 160),
                   ("amount", "policies.col.total", 110), ("failure_reason", "policies.col.reason", 160),
                   ("requeued_as", "policies.roll.col.line", 100)]
+HELD_COLUMNS = [("id", "policies.roll.col.line", 90), ("policy", "policies.policy", 200),
+                ("period", "policies.col.period", 90), ("name", "policies.col.applicant", 160),
+                ("amount", "policies.col.total", 110), ("died", "policies.held.col.died", 110),
+                ("state", "policies.held.col.state", 300)]
 FIGURE_COLUMNS = [("name", "policies.col.name", 220), ("department", "policies.col.department", 130),
                   ("eligible", "policies.col.eligible", 100), ("applied", "policies.col.applied", 80),
                   ("approved", "policies.col.approved", 80), ("paid", "policies.col.paid", 120),
@@ -152,6 +156,8 @@ def payments_tab() -> html.Div:
         picking_grid(ids.ROLL_GRID, ROLL_COLUMNS),
         html.H4(t("policies.failed.title")),
         _short(simple_grid(ids.FAILED_GRID, FAILED_COLUMNS)),
+        html.H4(t("policies.held.title")),
+        _short(simple_grid(ids.HELD_GRID, HELD_COLUMNS)),
     ])
 
 
@@ -299,6 +305,14 @@ def roll_rows(rows: list[dict]) -> list[dict]:
 
 def failed_rows(rows: list[dict]) -> list[dict]:
     return [{**r, "amount": f"{r['amount']:,.2f}", "name": mask_name(r["name"] or "")} for r in rows]
+
+
+def held_rows(rows: list[dict]) -> list[dict]:
+    """Held lines of the dead: held off new rolls, or on a roll already sent (the bank should stop them)."""
+    return [{"id": r["id"], "policy": r["policy"], "period": r["period"], "name": mask_name(r["name"] or ""),
+             "amount": f"{r['amount']:,.2f}", "died": r["deceased_on"].isoformat(),
+             "state": t("policies.held.state.sent", roll=r["roll_id"]) if r["roll_id"]
+             else t("policies.held.state.held")} for r in rows]
 
 
 def overview_text(view: dict, names: list[str]) -> str:
