@@ -2,7 +2,7 @@
 mg_migrant: the oversight tab's roll-out chart reads these counts, not the whole register.
 
 Revision ID: 0016_mgfix
-Revises: 0015_door
+Revises: 0016_deaths
 Create Date: 2026-11-27
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from alembic import op
 
 revision = "0016_mgfix"
-down_revision = "0015_door"
+down_revision = "0016_deaths"
 branch_labels = None
 depends_on = None
 
