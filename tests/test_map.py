@@ -10,6 +10,9 @@ import pytest
 from sqlalchemy import text
 
 from callbacks.colour_map.view import view_outputs
+from data_access import aggregates
+from data_access.session import reading
+from domain.divisions import DISTRICT, Scope
 from layouts.metrics import METRICS
 from layouts.view import View
 from tests.helpers import (
@@ -188,3 +191,20 @@ def test_a_community_keeps_its_colour_from_district_to_street_and_on_the_big_scr
     at_district = _colours(district["figure"])
     assert _colours(street["figure"]) == _colours(big) == expected == {c: at_district[c] for c in expected}
     assert texts(street["legend"]) == texts(district["legend"])  # one legend at every level
+
+
+@pytest.mark.parametrize("user", ["official", "gcq.official", "tzl.worker"])
+def test_the_totals_from_the_map_rows_are_the_area_totals(engine, user):
+    """The drill step sums the rows it drew instead of asking again: the same numbers as area_totals, for
+    the district, a street and a community, within what each user may see."""
+    actor = access_of(user)
+    with reading(actor) as conn:
+        for shown, area in ((DISTRICT, DISTRICT), (Scope("330105005000"), Scope("330105005000")),
+                            (Scope("330105005000"), Scope("330105005052"))):
+            if not actor.covers(area.code):
+                continue
+            summed = aggregates.totals_of(aggregates.community_map_rows(conn, shown), area)
+            asked = aggregates.area_totals(conn, area)
+            assert summed.keys() == asked.keys()
+            for key, value in asked.items():
+                assert summed[key] == (pytest.approx(value) if isinstance(value, float) else value), key

@@ -203,10 +203,12 @@ def fetch_view(conn, view: View, actor: Actor, version: str | None = None) -> di
     """Everything a view needs, read in the caller's read-only transaction within the user's area."""
     shown = Scope(view.street) if view.street else DISTRICT
     area = Scope(view.area)
+    rows = aggregates.community_map_rows(conn, shown, view.day)
     data = {
-        "rows": aggregates.community_map_rows(conn, shown, view.day),
+        "rows": rows,
         "streets": areas.street_outlines(conn, shown),
-        "totals": aggregates.area_totals(conn, area, view.day),
+        "totals": (aggregates.totals_of(rows, area) if area.prefix.startswith(shown.prefix)
+                   else aggregates.area_totals(conn, area, view.day)),
         "time": aggregates.data_time(conn),
         "version": version or aggregates.data_version(conn),
         "points": None, "detail": None, "staff": None, "listed": ([], 0),
