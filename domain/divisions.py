@@ -40,13 +40,18 @@ class Scope:
 
     @property
     def bounds(self) -> tuple[str, str]:
-        """The area as a range of codes: every code in it is >= the first and < the second (the prefix with
-        its last digit raised: "330105001" -> "33010500:")."""
-        prefix = self.prefix
-        return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        """The area as a range of codes (see prefix_bounds)."""
+        return prefix_bounds(self.prefix)
 
     def covers(self, code: str) -> bool:
         return code.startswith(self.prefix)
+
+
+def prefix_bounds(prefix: str) -> tuple[str, str]:
+    """The codes that start with prefix as a range: every one is >= the first and < the second (the prefix
+    with its last digit raised: "330105001" -> "33010500:"). Under row-level security a range is an index
+    condition where LIKE is not (LIKE is not leakproof)."""
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 DISTRICT = Scope(DISTRICT_CODE)

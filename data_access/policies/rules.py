@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from domain import clock
+from domain.divisions import prefix_bounds
 from domain.policies import ATTRIBUTES, ENTERPRISE, LIST_ATTRIBUTE, PERSON, as_condition, check_rule, top_conditions
 
 BIRTH = "substr(p.id_number, 7, 8)"  # YYYYMMDD: ages compare as text against a birthday bound
@@ -59,9 +60,9 @@ def in_area(target: str, scope: str) -> tuple[str, dict]:
     """The area as a range of community codes as well as a prefix: the range is an index condition, so rows
     outside the area are never read (the person register's row-level security would test each of them)."""
     column = AREA[target]
-    high = scope[:-1] + chr(ord(scope[-1]) + 1)
+    low, high = prefix_bounds(scope)
     return (f"{column} >= :area_low AND {column} < :area_high AND {column} LIKE :scope || '%'",
-            {"area_low": scope, "area_high": high, "scope": scope})
+            {"area_low": low, "area_high": high, "scope": scope})
 
 
 class Compiled:
