@@ -19,9 +19,9 @@ COUNT_COLUMNS = [
     *[f"residents_{c}" for c in COLOURS], *[f"employees_{c}" for c in COLOURS],
     *[f"enterprises_{s}" for s in STATUSES],
 ]
-MANAGED_COLUMNS = ["managed_total", *[f"managed_{k}" for k in MANAGED_KINDS]]  # counted live, by kind
+MANAGED_COLUMNS = ["managed_total", *[f"managed_{k}" for k in MANAGED_KINDS]]  # kept per community and day, by kind
 # The managed persons the map counts: the key-persons module's measures and the flat list's persons not under
-# one (data_access/sql/managed.sql, over the module's view keyperson_managed); the same columns as managed_counts.
+# one (data_access/sql/managed.sql: kept per community and day, migration 0017); the same columns as managed_counts.
 map_managed_counts = table("map_managed_counts", *[column(c.name) for c in managed_counts.c])
 
 

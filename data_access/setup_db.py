@@ -68,6 +68,8 @@ def migrate(url: URL, revision: str = "head") -> str:
             sync_audit_actions(conn)
         if conn.execute(text("SELECT to_regproc('health_code_history_months')")).scalar():
             history_months_ahead(conn)
+        if conn.execute(text("SELECT to_regproc('managed_daily_extend')")).scalar():
+            managed_days_ahead(conn)
     engine.dispose()
     return current
 
@@ -84,6 +86,12 @@ def history_months_ahead(conn) -> None:
     no partition would land in the catch-all partition, whose indexes are not small."""
     conn.execute(text("SELECT health_code_history_months((now() AT TIME ZONE 'Asia/Shanghai')::date,"
                       " ((now() AT TIME ZONE 'Asia/Shanghai') + interval '2 years')::date)"))
+
+
+def managed_days_ahead(conn) -> None:
+    """The managed persons' kept counts a month back and three ahead of today (Beijing), recounted when less
+    than a month is left ahead: a day outside them is counted live (right, slower)."""
+    conn.execute(text("SELECT managed_daily_extend()"))
 
 
 def sync_audit_actions(conn) -> None:

@@ -18,7 +18,8 @@ GCQ = "330105005000"  # 拱宸桥街道
 MAINTENANCE = ("refresh_community_stats(ARRAY['330105005052']::char(12)[])", "refresh_all_stats()",
                "apply_colour_changes(ARRAY[]::char(18)[], ARRAY[]::text[], ARRAY[]::text[])",
                "refresh_enterprise_stats(ARRAY[]::char(18)[])",
-               "refresh_stats_for(ARRAY[]::char(18)[], ARRAY[]::char(12)[])")
+               "refresh_stats_for(ARRAY[]::char(18)[], ARRAY[]::char(12)[])",
+               "managed_daily_refresh(NULL)", "managed_daily_extend(true)")
 
 
 def _csrf(client) -> str:

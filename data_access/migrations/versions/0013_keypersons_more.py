@@ -1,6 +1,6 @@
 """Key persons, the rest of #15: upstream systems load batches with their integration token (the writer's
 policies take it), and the three-colour map's managed persons come from this module's measures with the
-flat list's persons kept (view keyperson_managed; the map's view and function in data_access/sql/managed.sql).
+flat list's persons kept (view keyperson_managed; the map's view and function in migrations/sql/0013_managed.sql).
 
 Revision ID: 0013_keypersons_more
 Revises: 0012_audit_actions
@@ -53,7 +53,7 @@ CREATE POLICY kp_task_colour ON kp_task FOR UPDATE TO sansetu_writer
 def upgrade() -> None:
     cursor = op.get_bind().connection.driver_connection.cursor()
     cursor.execute((HERE.parent / "sql" / "0013_keypersons_more.sql").read_text(encoding="utf-8"))
-    cursor.execute((HERE.parent.parent / "sql" / "managed.sql").read_text(encoding="utf-8"))
+    cursor.execute((HERE.parent / "sql" / "0013_managed.sql").read_text(encoding="utf-8"))
     cursor.execute("REVOKE EXECUTE ON FUNCTION map_managed_counts_as_of(date) FROM PUBLIC;"
                    " GRANT EXECUTE ON FUNCTION map_managed_counts_as_of(date) TO sansetu_app;"
                    " GRANT SELECT ON map_managed_counts TO sansetu_app")
