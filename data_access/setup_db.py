@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -53,7 +55,7 @@ def migrate(url: URL, revision: str = "head") -> str:
     Returns the revision the database is at afterwards.
     """
     engine = create_engine(url, connect_args={"connect_timeout": 5})
-    with engine.begin() as conn:
+    with one_setup_at_a_time(url), engine.begin() as conn:
         config = alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
@@ -72,6 +74,32 @@ def migrate(url: URL, revision: str = "head") -> str:
             managed_days_ahead(conn)
     engine.dispose()
     return current
+
+
+SETUP_LOCK = "sansetu.setup-db"
+
+
+@contextmanager
+def one_setup_at_a_time(url: URL) -> Iterator[None]:
+    """Hold the server's set-up lock for the block: the service roles are the server's, not one database's, so
+    two set-ups of two new databases at once both found a role missing and one failed creating it. The lock
+    is an advisory lock taken in the `postgres` database (an advisory lock is per database), which every
+    set-up on the server shares."""
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT",
+                          connect_args={"connect_timeout": 5})
+    try:
+        conn = admin.connect()
+    except OperationalError:  # no `postgres` database to meet in: running one set-up at a time is the operator's
+        conn = None
+    try:
+        if conn is not None:
+            conn.execute(text("SELECT pg_advisory_lock(hashtext(:k))"), {"k": SETUP_LOCK})
+        yield
+    finally:
+        if conn is not None:
+            conn.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": SETUP_LOCK})
+            conn.close()
+        admin.dispose()
 
 
 def sync_permissions(conn) -> None:

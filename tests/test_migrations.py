@@ -52,3 +52,25 @@ def test_query_tables_name_only_columns_that_exist(engine):
     for table in metadata.tables.values():
         existing = {c["name"] for c in inspector.get_columns(table.name)}
         assert {c.name for c in table.columns} <= existing, table.name
+
+
+def test_one_set_up_at_a_time_on_the_server(test_url, engine):
+    """Set-ups of two databases at once both created the server's service roles and one failed: a set-up waits
+    for the server's set-up lock (held here, as another set-up would) and goes on when it is free."""
+    import threading
+
+    from data_access.setup_db import SETUP_LOCK
+
+    admin = create_engine(test_url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    done = threading.Event()
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(hashtext(:k))"), {"k": SETUP_LOCK})
+            worker = threading.Thread(target=lambda: (migrate(test_url), done.set()))
+            worker.start()
+            assert not done.wait(2.0), "a set-up ran while another held the lock"
+            conn.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": SETUP_LOCK})
+        worker.join(120)
+        assert done.is_set()
+    finally:
+        admin.dispose()
