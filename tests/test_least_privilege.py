@@ -19,7 +19,8 @@ MAINTENANCE = ("refresh_community_stats(ARRAY['330105005052']::char(12)[])", "re
                "apply_colour_changes(ARRAY[]::char(18)[], ARRAY[]::text[], ARRAY[]::text[])",
                "refresh_enterprise_stats(ARRAY[]::char(18)[])",
                "refresh_stats_for(ARRAY[]::char(18)[], ARRAY[]::char(12)[])",
-               "managed_daily_refresh(NULL)", "managed_daily_extend(true)")
+               "managed_daily_refresh(NULL)", "managed_daily_extend(true)",
+               "managed_daily_add(NULL)")
 
 
 def _csrf(client) -> str:

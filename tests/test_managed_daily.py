@@ -99,6 +99,21 @@ def test_the_kept_counts_are_the_live_counts_on_every_day_after_each_kind_of_wri
     assert _kept(conn, X, today) == x0
 
 
+def test_a_list_of_many_adds_the_days_of_those_no_measure_hides(conn):
+    """One statement of three list rows (as an import merges them): one of a person under a measure in Y since
+    yesterday (hidden: counted once, in Y), two others in X from today, one of them ended today."""
+    today = clock.today()
+    watched, free, short = id_number(), id_number(), id_number()
+    _measure(conn, watched, Y, "home", today - timedelta(days=1))
+    x0, x1, y0 = _kept(conn, X, today), _kept(conn, X, today + timedelta(days=1)), _kept(conn, Y, today)
+    conn.execute(text("""INSERT INTO managed_person (id_number, kind, community_code, start_date, end_date)
+        VALUES (:w, 'close_contact', :x, :d, NULL), (:f, 'inbound', :x, :d, NULL), (:s, 'inbound', :x, :d, :d)"""),
+                 {"w": watched, "f": free, "s": short, "x": X, "d": today})
+    _agree(conn)
+    assert (_kept(conn, X, today), _kept(conn, X, today + timedelta(days=1)), _kept(conn, Y, today)) == (
+        x0 + 2, x1 + 1, y0)
+
+
 def test_a_contact_or_a_note_recounts_nothing(conn):
     """Only a change of a measure, its days, its place or its person recounts: a note on a task leaves the kept
     rows where they were (their physical places), a measure's first day moved recounts them."""

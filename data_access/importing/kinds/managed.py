@@ -31,7 +31,7 @@ def merge(conn: Connection, _source: str) -> tuple[int, list[Note]]:
         ON CONFLICT (id_number, kind, start_date) DO UPDATE SET
           community_code = EXCLUDED.community_code, end_date = EXCLUDED.end_date
         WHERE (m.community_code, m.end_date) IS DISTINCT FROM (EXCLUDED.community_code, EXCLUDED.end_date)""")).rowcount
-    if written:  # managed counts are read live; move the version the map and the big screen watch
+    if written:  # the kept counts moved (managed_daily's triggers); move the version the map and the big screen watch
         conn.execute(text("UPDATE community_stats SET updated_at = clock_timestamp()"
                           " WHERE community_code IN (SELECT DISTINCT community_code FROM stage)"))
     return written, []

@@ -62,6 +62,57 @@ BEGIN
   GROUP BY 1, 2;
 END $$;
 
+-- managed_period (0015_perf) names the flat list's row a period comes from (list_id; NULL for a measure), so the
+-- days of new list rows are added by their ids, by index, with the view's own rule of who is hidden.
+CREATE OR REPLACE VIEW managed_period AS
+SELECT k.id_number, t.community_code,
+       CASE t.measure WHEN 'centralised' THEN 'centralised_isolation' WHEN 'home' THEN 'home_isolation'
+         ELSE CASE b.kind WHEN 'close_contact' THEN 'close_contact' WHEN 'inbound' THEN 'inbound'
+                          WHEN 'port_check' THEN 'inbound' WHEN 'key_area' THEN 'key_area_returnee' END
+       END AS kind,
+       t.measure_start AS start_date,
+       t.measure_end AS end_date,
+       'keypersons'::text AS origin, NULL::bigint AS list_id
+FROM kp_task t JOIN kp_batch b ON b.id = t.batch_id LEFT JOIN kp_person k ON k.id = t.person_id
+WHERE t.measure IS NOT NULL
+UNION ALL
+SELECT m.id_number, m.community_code, m.kind, m.start_date, m.end_date, 'list'::text, m.id
+FROM managed_person m
+LEFT JOIN LATERAL (SELECT true AS found FROM kp_person k JOIN kp_task t ON t.person_id = k.id
+                   WHERE k.id_number = m.id_number AND t.measure IS NOT NULL
+                     AND t.measure_start <= coalesce(m.end_date, 'infinity'::date)
+                     AND (t.measure_end IS NULL OR t.measure_end >= m.start_date)
+                   LIMIT 1) measured ON true
+WHERE measured.found IS NULL;
+
+-- Add the days of new list rows that count (those no measure hides) to the kept counts.
+CREATE FUNCTION managed_daily_add(ids bigint[]) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('sansetu.managed_daily'));
+  INSERT INTO managed_daily AS k (community_code, day, managed_total, managed_centralised_isolation,
+                                  managed_home_isolation, managed_close_contact, managed_inbound, managed_key_area_returnee)
+  SELECT m.community_code, d.day::date, count(*),
+         count(*) FILTER (WHERE m.kind = 'centralised_isolation'),
+         count(*) FILTER (WHERE m.kind = 'home_isolation'),
+         count(*) FILTER (WHERE m.kind = 'close_contact'),
+         count(*) FILTER (WHERE m.kind = 'inbound'),
+         count(*) FILTER (WHERE m.kind = 'key_area_returnee')
+  FROM managed_daily_span s
+  JOIN managed_period m ON m.origin = 'list' AND m.list_id = ANY (ids) AND m.start_date <= s.last_day
+                       AND (m.end_date IS NULL OR m.end_date >= s.first_day)
+  CROSS JOIN LATERAL generate_series(greatest(m.start_date, s.first_day),
+                                     least(coalesce(m.end_date, s.last_day), s.last_day), interval '1 day') d(day)
+  GROUP BY 1, 2
+  ON CONFLICT (community_code, day) DO UPDATE SET
+    managed_total = k.managed_total + excluded.managed_total,
+    managed_centralised_isolation = k.managed_centralised_isolation + excluded.managed_centralised_isolation,
+    managed_home_isolation = k.managed_home_isolation + excluded.managed_home_isolation,
+    managed_close_contact = k.managed_close_contact + excluded.managed_close_contact,
+    managed_inbound = k.managed_inbound + excluded.managed_inbound,
+    managed_key_area_returnee = k.managed_key_area_returnee + excluded.managed_key_area_returnee;
+END $$;
+
 -- The span a month back and three ahead of today (Beijing), recounted whole, when less than a month is left
 -- ahead (or none is kept yet). Returns whether it moved.
 CREATE FUNCTION managed_daily_extend(force boolean DEFAULT false) RETURNS boolean LANGUAGE plpgsql
@@ -94,8 +145,11 @@ BEGIN
     RETURN NULL;
   END IF;
   IF TG_TABLE_NAME = 'managed_person' THEN
-    IF TG_OP = 'INSERT' THEN
-      SELECT array_agg(DISTINCT community_code) INTO codes FROM new_rows;
+    IF TG_OP = 'INSERT' THEN  -- a new list adds its counted rows' days (a list row hides no other row)
+      IF NOT managed_daily_extend() THEN
+        PERFORM managed_daily_add(array_agg(n.id)) FROM new_rows n;
+      END IF;
+      RETURN NULL;
     ELSIF TG_OP = 'DELETE' THEN
       SELECT array_agg(DISTINCT community_code) INTO codes FROM old_rows;
     ELSE
@@ -148,7 +202,8 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-REVOKE EXECUTE ON FUNCTION managed_daily_refresh(char(12)[]), managed_daily_extend(boolean), managed_daily_touch()
+REVOKE EXECUTE ON FUNCTION managed_daily_refresh(char(12)[]), managed_daily_extend(boolean), managed_daily_touch(),
+  managed_daily_add(bigint[])
   FROM PUBLIC;
 
 CREATE TRIGGER managed_person_daily_insert AFTER INSERT ON managed_person REFERENCING NEW TABLE AS new_rows

@@ -17,12 +17,6 @@ branch_labels = None
 depends_on = None
 
 SQL = Path(__file__).resolve().parent.parent / "sql"
-TRIGGERS = {
-    "managed_person": ("insert", "update", "delete", "truncate"),
-    "kp_task": ("insert", "update", "delete", "truncate"),
-    "kp_person": ("update",),
-    "kp_batch": ("update",),
-}
 
 
 def upgrade() -> None:
@@ -33,11 +27,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     cursor = op.get_bind().connection.driver_connection.cursor()
-    # the map's view and function as they were (counted live), then what kept the counts
-    cursor.execute((SQL / "0013_managed.sql").read_text(encoding="utf-8"))
-    for table, events in TRIGGERS.items():
-        for event in events:
-            op.execute(f"DROP TRIGGER {table}_daily_{event} ON {table}")
-    op.execute("DROP FUNCTION managed_daily_touch(), managed_daily_extend(boolean),"
-               " managed_daily_refresh(char(12)[]), managed_daily_kept(date)")
+    cursor.execute((SQL / "0017_managed_daily_downgrade.sql").read_text(encoding="utf-8"))
+    cursor.execute((SQL / "0013_managed.sql").read_text(encoding="utf-8"))  # the map's view and function, live
+    cursor.execute("GRANT SELECT ON map_managed_counts TO sansetu_app")
+    op.execute("DROP FUNCTION managed_daily_kept(date)")
     op.execute("DROP TABLE managed_daily, managed_daily_span")
