@@ -419,12 +419,15 @@ def test_the_upgrade_load_fills_an_empty_key_persons_module(engine):
 
 
 def test_the_page_shows_each_user_the_parts_they_may_use(as_user):
+    from dash import no_update
+
     from callbacks.keypersons.page import show_allowed
 
     hidden = {"display": "none"}
-    with as_user("tzl.worker"):  # their tasks and its steps; no batches, no upload, no district queue
+    with as_user("tzl.worker"):  # their tasks and its steps (the tab the page opens on, left as it is: a tab
+        # clicked meanwhile stays); no batches, no upload, no district queue
         batches, unplaced, oversee, upload, steps, first = show_allowed("kp-tabs")
-        assert (batches, unplaced, oversee, upload, steps, first) == (hidden, hidden, hidden, hidden, None, "tasks")
+        assert (batches, unplaced, oversee, upload, steps, first) == (hidden, hidden, hidden, hidden, None, no_update)
     with as_user("official"):
         assert show_allowed("kp-tabs") == (None, None, None, None, None, "batches")
     with as_user("leader"):  # oversight and the batches, no upload, no steps, no queue

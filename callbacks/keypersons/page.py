@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from dash import Dash, Input, Output, State, ctx
+from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.gate import ensure, require
 from callbacks.keypersons.exports import day_bounds, overdue_href, records_href
@@ -68,8 +68,11 @@ def register(app: Dash) -> None:
 def show_allowed(_page):
     actor = require(READ_KEYPERSONS)
     place = actor.may(PLACE_KEYPERSONS) and actor.scope.level == "district"
-    return builders.visible_parts(actor.may(RECEIVE_KEYPERSONS), actor.may(OVERSEE_KEYPERSONS), place,
-                                  actor.may(HANDLE_KEYPERSONS))
+    *parts, first = builders.visible_parts(actor.may(RECEIVE_KEYPERSONS), actor.may(OVERSEE_KEYPERSONS), place,
+                                           actor.may(HANDLE_KEYPERSONS))
+    # The page opens on 社区任务: left alone for a user who opens there, so a tab they click while the page is
+    # still opening is not turned back
+    return (*parts, no_update if first == builders.OPENING_TAB else first)
 
 
 def receive_batch(contents, filename, kind, sender, skip):

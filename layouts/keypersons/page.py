@@ -178,10 +178,13 @@ def chains_tab() -> html.Div:
     ])
 
 
+OPENING_TAB = "tasks"  # the tab the page opens on, before visible_parts names the user's first
+
+
 def keypersons_page() -> html.Div:
     return html.Div(className="page", children=[
         # Tabs a user may not use stay hidden (the callbacks refuse them anyway); shown by visible_parts.
-        dcc.Tabs(id=ids.TABS, value="tasks", children=[
+        dcc.Tabs(id=ids.TABS, value=OPENING_TAB, children=[
             dcc.Tab(id=ids.TAB_BATCHES, label=t("keypersons.tab.batches"), value="batches", children=batches_tab(),
                     style=HIDDEN),
             dcc.Tab(label=t("keypersons.tab.tasks"), value="tasks", children=tasks_tab()),
