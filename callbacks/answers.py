@@ -37,7 +37,8 @@ ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"/", b"\\u002f"),
 
 
 def plain(value):
-    """Components as the JSON the browser receives (type, namespace, props), all the way down."""
+    """Components as the JSON the browser receives (type, namespace, props), all the way down (what encoded
+    writes, as Python values)."""
     if hasattr(value, "to_plotly_json"):
         value = value.to_plotly_json()
     if isinstance(value, dict):
@@ -64,14 +65,19 @@ def code_version() -> str:
 
 def encoded(value) -> bytes:
     """One output's JSON, escaped as plotly's serialiser would escape it."""
-    raw = orjson.dumps(plain(value), option=orjson.OPT_NON_STR_KEYS, default=_number)
+    raw = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS, default=_component)
     for unsafe, safe in ESCAPES:
         raw = raw.replace(unsafe, safe)
     return raw
 
 
-def _number(value):
-    """A database's exact number (numeric) as the float Dash's own serialiser would send."""
+def _component(value):
+    """What orjson cannot write itself, which it asks for as it meets it: a component as its JSON (its props
+    may hold components: asked for in turn), a database's exact number (numeric) as the float Dash's own
+    serialiser would send. The figures' long arrays of numbers and strings are never walked in Python (at
+    the scale-10 city a community's 3,000 enterprise points made a walk of 40 ms)."""
+    if hasattr(value, "to_plotly_json"):
+        return value.to_plotly_json()
     if isinstance(value, Decimal):
         return float(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -147,15 +147,16 @@ def _fill_trace(shapes, fills, info, values, dark, metric=None) -> dict:
 
 def _points(points: list[dict], size: int = 8) -> dict:
     status_name = {s: t(f"status.{s}") for s in STATUS_COLOURS}
+    statuses = [point_status(p) for p in points]
     return {
         "type": "scattermap",
         "mode": "markers",
         # to 5 decimals (about 1 m): a third less to send for all 27,227 enterprises
         "lon": [round(p["lon"], 5) for p in points],
         "lat": [round(p["lat"], 5) for p in points],
-        "marker": {"size": size, "color": [STATUS_COLOURS[point_status(p)] for p in points], "opacity": 0.9},
-        "customdata": [[p["name"], status_name[point_status(p)], p["employees_total"], p["employees_red"],
-                        p["credit_code"], p["community_code"]] for p in points],
+        "marker": {"size": size, "color": [STATUS_COLOURS[s] for s in statuses], "opacity": 0.9},
+        "customdata": [[p["name"], status_name[s], p["employees_total"], p["employees_red"],
+                        p["credit_code"], p["community_code"]] for p, s in zip(points, statuses, strict=True)],
         "hovertemplate": ("<b>%{customdata[0]}</b><br>%{customdata[1]}　"
                           + t("map.hover.staff") + "：%{customdata[2]:,}　"
                           + t("map.hover.red") + "：%{customdata[3]:,}<extra></extra>"),

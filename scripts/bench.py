@@ -139,7 +139,7 @@ def _drill_path() -> list[tuple[str, str]]:
     with get_engine().connect() as conn:
         code, community = conn.execute(text(
             "SELECT credit_code, community_code FROM enterprise_stats WHERE status = 'warned'"
-            " ORDER BY employees_red DESC LIMIT 1")).one()
+            " ORDER BY employees_red DESC, credit_code LIMIT 1")).one()  # ties: the same one each run
     street = community[:9] + "000"
     return [
         ("district", ""),

@@ -137,3 +137,19 @@ def test_the_data_version_turns_with_the_beijing_day_whatever_the_sessions_time_
             versions.add(aggregates.data_version(conn))
     assert len(versions) == 1
     assert versions.pop().endswith("/" + clock.today().isoformat())
+
+
+def test_an_answer_is_encoded_as_its_plain_json_byte_for_byte(engine):
+    """encoded lets orjson ask for each component as it meets it (no walk of the figures' arrays in Python):
+    the bytes are those of the plain walk's values, for every output of a community's view (components,
+    figure, numbers) and for a numeric from the database."""
+    from decimal import Decimal
+
+    outputs = list(view_outputs(View(street="330105005000", community="330105005051"), [], access_of("official")))
+    outputs.append({"share": Decimal("0.125"), "rows": ((1, "一"), (2, None))})
+    for value in outputs:
+        reference = orjson.dumps(answers.plain(value), option=orjson.OPT_NON_STR_KEYS,
+                                 default=float)  # only a Decimal is left
+        for unsafe, safe in answers.ESCAPES:
+            reference = reference.replace(unsafe, safe)
+        assert answers.encoded(value) == reference

@@ -32,7 +32,9 @@ def enterprise_points(conn: Connection, scope: Scope, day: date | None = None) -
         .where(in_scope(E.community_code, scope), E.location.is_not(None))
         .order_by(E.credit_code)
     )
-    return [dict(r) for r in conn.execute(query).mappings()]
+    result = conn.execute(query)  # thousands of rows: zipped with the names, not a mapping built per row
+    names = list(result.keys())
+    return [dict(zip(names, row, strict=True)) for row in result]
 
 
 def enterprise_detail(conn: Connection, scope: Scope, credit_code: str) -> dict | None:
