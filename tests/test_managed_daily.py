@@ -187,3 +187,39 @@ def test_two_writers_in_one_community_keep_both(engine):
         second.close()
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM managed_person WHERE id_number = ANY (:p)"), {"p": people})
+
+
+def test_a_community_workers_measure_moves_the_counts_of_a_community_outside_their_area(engine):
+    """The worker of 台州路 (Y) puts a person under home isolation through the task steps (the writer's role,
+    row-level security): the kept counts, recounted as the owner, drop the same person's list row in X (not
+    theirs to read) and count them in Y; the release ends Y's count today and leaves X's row hidden."""
+    from data_access.keypersons import tasks
+    from data_access.session import writing
+    from tests.helpers import access_of
+    from tests.test_keypersons import TZL, _csv, _load, _residents
+
+    assert TZL == Y
+    today = clock.today()
+    person = _residents(engine, 1, TZL, offset=10)[0]
+    worker = access_of("tzl.worker")
+    with engine.begin() as conn:
+        row = _list(conn, person["id_number"], X, today - timedelta(days=3))
+    try:
+        with engine.connect() as conn:
+            x0, y0 = _kept(conn, X, today), _kept(conn, Y, today)
+        assert _load(access_of("operator"), _csv([[person["name"], person["id_number"], "", "", "", "", "", "", "",
+                                                   "", ""]]), kind="key_area", name="在管计数.csv").result == "loaded"
+        with writing(worker) as work:
+            task = next(t for t in tasks.tasks(work.conn, worker.scope) if t["name"] == person["name"])
+            tasks.first_contact(work.conn, task["id"], worker.username, "电话联系")
+        tasks.set_measure(worker, task["id"], "home", None, today - timedelta(days=1), 14)
+        with engine.connect() as conn:
+            assert (_kept(conn, X, today), _kept(conn, Y, today)) == (x0 - 1, y0 + 1)
+            _agree(conn)
+        tasks.release(worker, task["id"])
+        with engine.connect() as conn:
+            assert (_kept(conn, X, today), _kept(conn, Y, today)) == (x0 - 1, y0)
+            _agree(conn)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM managed_person WHERE id = :r"), {"r": row})
