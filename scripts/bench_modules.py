@@ -101,7 +101,7 @@ def _oversight(client) -> None:
     _dash(client, [(ids.OVERSIGHT_KPIS, "children"), (ids.OVERSIGHT_STREETS, "rowData"),
                    (ids.OVERSIGHT_COMMUNITIES, "rowData"), (ids.CONFIG_RED_GREEN, "value"),
                    (ids.CONFIG_RED_YELLOW, "value"), (ids.CONFIG_YELLOW_GREEN, "value"),
-                   (ids.CONFIG_DEADLINE, "value"), (ids.OVERSIGHT_MAP, "figure"), (ids.OVERSIGHT_LEGEND, "children")],
+                   (ids.CONFIG_DEADLINE, "value"), (ids.OVERSIGHT_MAP_DRAWN, "data"), (ids.OVERSIGHT_LEGEND, "children")],
           [{"id": ids.SERVICES_TABS, "property": "value", "value": "oversight"},
            {"id": ids.OVERSIGHT_REFRESH, "property": "n_clicks", "value": None},
            {"id": ids.CONFIG_MESSAGE, "property": "children", "value": None}])
@@ -182,7 +182,7 @@ def policies(server) -> None:
         verdict = "ok" if timing[1] * 1000 <= RULE_GOAL_MS else "OVER GOAL"
         print(f"  eligibility of {code} over the register (count + 直达 list): median {timing[0] * 1000:.0f} ms,"
               f" p95 {timing[1] * 1000:.0f} ms ({verdict})")
-    overview = [(pids.OVERVIEW, "children"), (pids.FIGURES_GRID, "rowData"), (pids.REACH_MAP, "figure"),
+    overview = [(pids.OVERVIEW, "children"), (pids.FIGURES_GRID, "rowData"), (pids.REACH_MAP_DRAWN, "data"),
                 (pids.STREET_CHART, "figure"), (pids.RATINGS_GRID, "rowData")]
     opened = [{"id": pids.TABS, "property": "value", "value": "oversight"}]
 
@@ -268,7 +268,7 @@ def _migrant_maps(server) -> None:
         busiest = conn.execute(text("SELECT community_code FROM mg_house GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
                                     )).scalar()
         houses = conn.execute(text("SELECT count(*) FROM mg_house WHERE community_code = :c"), {"c": busiest}).scalar()
-    outputs = [(mg.MG_MAP, "figure"), (mg.MG_LEGEND, "children"), (mg.MG_MAP_MESSAGE, "children")]
+    outputs = [(mg.MG_MAP_DRAWN, "data"), (mg.MG_LEGEND, "children"), (mg.MG_MAP_MESSAGE, "children")]
 
     def layer(client, community, weight="migrants") -> dict:
         return _dash(client, outputs, [{"id": mg.MG_TABS, "property": "value", "value": "oversight"},
@@ -446,7 +446,7 @@ def proxy(server) -> None:
     from layouts.proxy import ids as proxy_ids
 
     def coverage(client) -> None:
-        _dash(client, [(proxy_ids.COVERAGE_KPIS, "children"), (proxy_ids.COVERAGE_MAP, "figure"),
+        _dash(client, [(proxy_ids.COVERAGE_KPIS, "children"), (proxy_ids.COVERAGE_MAP_DRAWN, "data"),
                        (proxy_ids.COVERAGE_LEGEND, "children"), (proxy_ids.COVERAGE_PROGRESS, "figure"),
                        (proxy_ids.COVERAGE_STREETS, "rowData"), (proxy_ids.COVERAGE_COMMUNITIES, "rowData"),
                        (proxy_ids.COVERAGE_AGENTS, "rowData")],
