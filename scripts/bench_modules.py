@@ -101,7 +101,8 @@ def _oversight(client) -> None:
     _dash(client, [(ids.OVERSIGHT_KPIS, "children"), (ids.OVERSIGHT_STREETS, "rowData"),
                    (ids.OVERSIGHT_COMMUNITIES, "rowData"), (ids.CONFIG_RED_GREEN, "value"),
                    (ids.CONFIG_RED_YELLOW, "value"), (ids.CONFIG_YELLOW_GREEN, "value"),
-                   (ids.CONFIG_DEADLINE, "value"), (ids.OVERSIGHT_MAP_DRAWN, "data"), (ids.OVERSIGHT_LEGEND, "children")],
+                   (ids.CONFIG_DEADLINE, "value"), (ids.OVERSIGHT_MAP_DRAWN, "data"),
+                   (ids.OVERSIGHT_LEGEND, "children")],
           [{"id": ids.SERVICES_TABS, "property": "value", "value": "oversight"},
            {"id": ids.OVERSIGHT_REFRESH, "property": "n_clicks", "value": None},
            {"id": ids.CONFIG_MESSAGE, "property": "children", "value": None}])

@@ -13,21 +13,27 @@ from domain.divisions import Scope
 
 
 def batches(conn: Connection, scope: Scope, limit: int = 200) -> list[dict]:
-    """Each batch with its records of the area (the district sees the unplaced too) and its times."""
+    """Each of the latest batches with its records of the area (the district sees the unplaced too) and its
+    times; each batch's records read by index (kp_record_batch_idx), not all records joined to all batches."""
     rows = conn.execute(text("""
-        SELECT b.id, b.kind, b.source, b.file_name, b.received_at, b.deadline, b.records,
-               count(r.id) AS seen, max(r.matched_at) AS matched_at,
-               count(r.community_code) AS placed,
-               CASE WHEN count(r.id) = count(r.community_code) THEN max(r.placed_at) END AS placed_at,
-               count(t.id) AS dispatched, max(t.dispatched_at) AS dispatched_at,
-               count(t.contacted_at) AS contacted,
-               CASE WHEN count(t.id) > 0 AND count(t.id) = count(t.contacted_at) THEN max(t.contacted_at) END
-                 AS contacted_at,
-               count(t.colour_written) AS coloured
-        FROM kp_batch b LEFT JOIN kp_record r ON r.batch_id = b.id
-          AND (r.community_code LIKE :prefix OR (r.community_code IS NULL AND :district))
-        LEFT JOIN kp_task t ON t.record_id = r.id
-        GROUP BY b.id ORDER BY b.received_at DESC, b.id DESC LIMIT :n"""),
+        WITH latest AS MATERIALIZED (
+          SELECT b.id, b.kind, b.source, b.file_name, b.received_at, b.deadline, b.records FROM kp_batch b
+          ORDER BY b.received_at DESC, b.id DESC LIMIT :n
+        )
+        SELECT b.id, b.kind, b.source, b.file_name, b.received_at, b.deadline, b.records, s.*
+        FROM latest b CROSS JOIN LATERAL (
+          SELECT count(r.id) AS seen, max(r.matched_at) AS matched_at,
+                 count(r.community_code) AS placed,
+                 CASE WHEN count(r.id) = count(r.community_code) THEN max(r.placed_at) END AS placed_at,
+                 count(t.id) AS dispatched, max(t.dispatched_at) AS dispatched_at,
+                 count(t.contacted_at) AS contacted,
+                 CASE WHEN count(t.id) > 0 AND count(t.id) = count(t.contacted_at) THEN max(t.contacted_at) END
+                   AS contacted_at,
+                 count(t.colour_written) AS coloured
+          FROM kp_record r LEFT JOIN kp_task t ON t.record_id = r.id
+          WHERE r.batch_id = b.id AND (r.community_code LIKE :prefix OR (r.community_code IS NULL AND :district))
+        ) s
+        ORDER BY b.received_at DESC, b.id DESC"""),
         {"prefix": scope.prefix + "%", "district": scope.level == "district", "n": limit})
     return [_timed(dict(r)) for r in rows.mappings()]
 
