@@ -193,9 +193,9 @@ def show_overdue(tab, _refresh):
         return [], [], []
     at, today = clock.now(), clock.today()
     with reading(actor) as conn:
-        streets = [{**s, "street": s["name"]} for s in tasks.overdue_by_street(conn, actor.scope, at, today)]
-        return (streets, tasks.overdue_by_community(conn, actor.scope, at, today),
-                builders.overdue_rows(tasks.overdue_tasks(conn, actor.scope, at, today)))
+        overdue = tasks.overdue(conn, actor.scope, at, today)
+    streets = [{**s, "street": s["name"]} for s in overdue["streets"]]
+    return streets, overdue["communities"], builders.overdue_rows(overdue["tasks"][:tasks.MOST_ROWS])
 
 
 def export_links(selected, _uploaded=None):

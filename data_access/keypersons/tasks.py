@@ -198,43 +198,45 @@ _OVERDUE = """
       FROM open_task o)"""
 
 
+def overdue(conn: Connection, scope: Scope, now: datetime, today: date) -> dict[str, list[dict]]:
+    """The 超时任务 tab from one statement: every overdue task of the area ("tasks": first contact late, follow-up
+    days missed; late first contacts first), and the same counts per community and per street of the area
+    ("communities", "streets": contact_overdue, followup_tasks, followup_days), summed from those tasks: the
+    days missed are counted once per request, not once per table (three statements were 95 ms at full scale)."""
+    rows = [dict(r) for r in conn.execute(text(_OVERDUE + """
+        SELECT c.id, c.community_code, m.name AS community, m.street_code, s.name AS street_name, k.name,
+               c.contact_due, c.contact_overdue, c.missed_days, c.measure, c.last_due
+        FROM counted c JOIN community m ON m.code = c.community_code JOIN street s ON s.code = m.street_code
+        JOIN kp_person k ON k.id = c.person_id
+        WHERE c.contact_overdue OR c.missed_days > 0
+        ORDER BY c.contact_overdue DESC, c.contact_due, c.missed_days DESC, c.id"""),
+        {"prefix": scope.prefix + "%", "now": now, "today": today}).mappings()]
+    return {"tasks": rows, "communities": _overdue_sums(rows, "community_code", "community", "street_name"),
+            "streets": _overdue_sums(rows, "street_code", "street_name")}
+
+
+def _overdue_sums(rows: list[dict], key: str, name: str, street: str | None = None) -> list[dict]:
+    """Overdue tasks counted per area (code, name[, street]): most late first contacts, then most days missed."""
+    sums: dict[str, dict] = {}
+    for r in rows:
+        area = sums.setdefault(r[key], {"code": r[key], "name": r[name], **({"street": r[street]} if street else {}),
+                                        "contact_overdue": 0, "followup_tasks": 0, "followup_days": 0})
+        area["contact_overdue"] += int(r["contact_overdue"])
+        area["followup_tasks"] += int(r["missed_days"] > 0)
+        area["followup_days"] += r["missed_days"]
+    return sorted(sums.values(), key=lambda a: (-a["contact_overdue"], -a["followup_days"], a["code"]))
+
+
 def overdue_tasks(conn: Connection, scope: Scope, now: datetime, today: date, limit: int = MOST_ROWS) -> list[dict]:
     """One row per overdue task: whether its first contact is late, how many follow-up days were missed."""
-    rows = conn.execute(text(_OVERDUE + """
-        SELECT c.id, c.community_code, m.name AS community, k.name, c.contact_due, c.contact_overdue,
-               c.missed_days, c.measure, c.last_due
-        FROM counted c JOIN community m ON m.code = c.community_code JOIN kp_person k ON k.id = c.person_id
-        WHERE c.contact_overdue OR c.missed_days > 0
-        ORDER BY c.contact_overdue DESC, c.contact_due, c.missed_days DESC, c.id LIMIT :n"""),
-        {"prefix": scope.prefix + "%", "now": now, "today": today, "n": limit})
-    return [dict(r) for r in rows.mappings()]
+    return overdue(conn, scope, now, today)["tasks"][:limit]
 
 
 def overdue_by_community(conn: Connection, scope: Scope, now: datetime, today: date) -> list[dict]:
     """Per community of the area with anything overdue: first contacts late, tasks and days of follow-up missed."""
-    rows = conn.execute(text(_OVERDUE + """
-        SELECT c.community_code AS code, m.name, s.name AS street,
-               count(*) FILTER (WHERE c.contact_overdue)::int AS contact_overdue,
-               count(*) FILTER (WHERE c.missed_days > 0)::int AS followup_tasks,
-               coalesce(sum(c.missed_days), 0)::int AS followup_days
-        FROM counted c JOIN community m ON m.code = c.community_code JOIN street s ON s.code = m.street_code
-        GROUP BY c.community_code, m.name, s.name
-        HAVING count(*) FILTER (WHERE c.contact_overdue OR c.missed_days > 0) > 0
-        ORDER BY contact_overdue DESC, followup_days DESC, c.community_code"""),
-        {"prefix": scope.prefix + "%", "now": now, "today": today})
-    return [dict(r) for r in rows.mappings()]
+    return overdue(conn, scope, now, today)["communities"]
 
 
 def overdue_by_street(conn: Connection, scope: Scope, now: datetime, today: date) -> list[dict]:
     """The same counts per street of the area (a street or the district sees its streets side by side)."""
-    rows = conn.execute(text(_OVERDUE + """
-        SELECT s.code, s.name,
-               count(*) FILTER (WHERE c.contact_overdue)::int AS contact_overdue,
-               count(*) FILTER (WHERE c.missed_days > 0)::int AS followup_tasks,
-               coalesce(sum(c.missed_days), 0)::int AS followup_days
-        FROM counted c JOIN community m ON m.code = c.community_code JOIN street s ON s.code = m.street_code
-        GROUP BY s.code, s.name
-        HAVING count(*) FILTER (WHERE c.contact_overdue OR c.missed_days > 0) > 0
-        ORDER BY contact_overdue DESC, followup_days DESC, s.code"""),
-        {"prefix": scope.prefix + "%", "now": now, "today": today})
-    return [dict(r) for r in rows.mappings()]
+    return overdue(conn, scope, now, today)["streets"]
