@@ -26,11 +26,47 @@
             zoom: Math.round(Math.min(zoom, 16) * 100) / 100};
   }
 
+  // The view each graph was last fitted to, by the graph's id: a window resized (a screen plugged in, a window
+  // maximised) fits it again to its new box, unless the reader has moved the map since.
+  const shown = {};
+
   function withView(figure, extent, box) {
     const view = fitted(extent, box.clientWidth, box.clientHeight);
+    shown[box.id] = {extent: extent, view: view};
     const map = figure.layout.map || {};
     return Object.assign({}, figure, {layout: Object.assign({}, figure.layout, {map: Object.assign({}, map, view)})});
   }
+
+  function same(a, b) {
+    return Math.abs(a.zoom - b.zoom) < 0.01 && Math.abs(a.center.lon - b.center.lon) < 1e-6
+      && Math.abs(a.center.lat - b.center.lat) < 1e-6;
+  }
+
+  function refit() {
+    Object.keys(shown).forEach(function (id) {
+      const box = document.getElementById(id);
+      const plot = box && box.querySelector('.js-plotly-plot');
+      const map = plot && plot.layout && plot.layout.map;
+      if (!map || !map.center || !box.clientWidth || !box.clientHeight || !window.Plotly) {
+        return;
+      }
+      const last = shown[id];
+      if (!same({zoom: map.zoom, center: map.center}, last.view)) {
+        return;  // moved or zoomed by the reader: theirs to keep
+      }
+      const view = fitted(last.extent, box.clientWidth, box.clientHeight);
+      if (!same(view, last.view)) {
+        last.view = view;
+        window.Plotly.relayout(plot, {'map.center': view.center, 'map.zoom': view.zoom});
+      }
+    });
+  }
+
+  let resizing = null;
+  window.addEventListener('resize', function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(refit, 250);  // once the window has settled (plotly resizes the graph first)
+  });
 
   const WAIT_MS = 5000;  // a box laid out late (a tab just opened, the graph's code still loading): wait for it
 

@@ -124,3 +124,31 @@ def test_no_ag_grid_warning_about_row_ids(browser, server, path, grid):
     assert ids and len(set(ids)) == len(ids) and all(i and i != "undefined" for i in ids)  # each row its own id
     assert [w for w in warnings if "AG Grid" in w] == []
     context.close()
+
+
+def test_a_resized_window_fits_the_map_again_unless_the_reader_moved_it(browser, server, engine):
+    """台州路 at 1366x768, then the window made 1920x1080 (a command room's screen): the map fits its new box
+    (closer in, the community still whole and filling the view); a reader who zoomed keeps their zoom."""
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    page = context.new_page()
+    login(page, server, "official", f"/?street={STREET}&community={COMMUNITY}")
+    small = _view(page)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.wait_for_function(f"() => {{ const gd = document.querySelector('#community-map .js-plotly-plot');"
+                           f" return gd && gd.layout.map.zoom > {small['zoom']} + 0.05; }}", timeout=30_000)
+    large = _view(page)
+    west, south, east, north = _bbox(engine, COMMUNITY)
+    page.screenshot(path=str(ARTIFACTS / "map_fit_resized_1920.png"))
+    assert large["box"][0] > small["box"][0] and large["zoom"] > small["zoom"]
+    assert large["west"] < west and east < large["east"] and large["south"] < south and north < large["north"]
+    assert max((east - west) / (large["east"] - large["west"]),
+               (north - south) / (large["north"] - large["south"])) > 0.8
+    # the reader zooms in; a resize then leaves their view alone
+    zoomed = large["zoom"] + 1
+    page.evaluate(f"() => Plotly.relayout(document.querySelector('#community-map .js-plotly-plot'),"
+                  f" {{'map.zoom': {zoomed}}})")
+    page.set_viewport_size(LAPTOP)
+    page.wait_for_timeout(1500)
+    assert abs(page.evaluate("() => document.querySelector('#community-map .js-plotly-plot').layout.map.zoom")
+               - zoomed) < 0.01
+    context.close()
